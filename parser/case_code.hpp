@@ -1,0 +1,38 @@
+// Case codes: one child, six digits: a five-digit serial unique in the deployment and a Damm
+// check digit, so that any single wrong digit and any swap of two neighbouring digits is caught.
+// Digits only, because volunteers type them on phone keypads and in USSD menus. Pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace kharuul::parser {
+
+inline constexpr std::uint32_t max_case_serial = 99999;
+
+// The Damm check digit ('0'..'9') of a string of ASCII digits. Precondition: digits only.
+char damm_check_digit(std::string_view digits) noexcept;
+
+// The case code of a serial (0..99999): the serial zero-padded to five digits plus its check
+// digit. Serials beyond 99999 are a broken invariant of the caller: throws std::out_of_range.
+std::string make_case_code(std::uint32_t serial);
+
+enum class case_code_check {
+    valid,
+    not_six_digits,  // wrong length or a non-digit
+    bad_check_digit, // six digits whose check digit is wrong: a typo, never another child
+};
+
+case_code_check check_case_code(std::string_view code) noexcept;
+
+// The serial inside a valid case code, or nullopt when the code is not valid.
+std::optional<std::uint32_t> case_serial(std::string_view code) noexcept;
+
+// Among `known` codes, the single one that is one edit (substitution, insertion, deletion or
+// swap of neighbours) away from `typed`; nullopt when none or more than one is.
+std::optional<std::string> nearest_case_code(std::string_view typed, std::span<const std::string> known);
+
+} // namespace kharuul::parser

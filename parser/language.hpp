@@ -1,0 +1,71 @@
+// The field language as data: keywords and their aliases, the sex letters, age units, and the
+// work, hazard, status, service and reason code tables with their reply labels in English and
+// Mongolian. default_language() is spec/sms-language.md; a deployment's configuration may add
+// aliases and codes without rebuilding. Plain values, no behaviour beyond the defaults.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kharuul::parser {
+
+// The eight forms. Their canonical keywords (`ID`, `NIL` ...) are what scripts and the store see,
+// whatever alias or script the sender typed.
+enum class form : std::uint8_t { id, nil, tr, ref, ver, close, ack, help };
+
+inline constexpr std::array<form, 8> all_forms{form::id, form::nil, form::tr,  form::ref,
+                                               form::ver, form::close, form::ack, form::help};
+
+// "ID", "NIL", "TR", "REF", "VER", "CLOSE", "ACK", "HELP".
+std::string_view canonical_keyword(form f) noexcept;
+
+// The form whose canonical keyword is exactly `keyword` (upper-case ASCII), if any.
+std::optional<form> form_from_canonical(std::string_view keyword) noexcept;
+
+enum class sex : std::uint8_t { boy, girl, unknown };
+
+struct keyword_def {
+    form kind = form::help;
+    std::string keyword;              // shown in replies ("Send: ID site ..."); matched too
+    std::vector<std::string> aliases; // other words that select the form, any script
+};
+
+struct code_def {
+    std::string code;                 // canonical, Latin upper case: what is stored and printed
+    std::vector<std::string> aliases; // other spellings, any script
+    std::string label_en;             // short reply wording, e.g. "mining"
+    std::string label_mn;             // the same in Mongolian
+    bool urgent = false;              // hazards and work: makes the alert urgent
+    bool sensitive = false;           // work: restricted routing (SEX)
+};
+
+struct sex_def {
+    sex kind = sex::unknown;
+    std::vector<std::string> letters; // tokens naming the sex: "B", "M", "Х", "ХҮҮ"
+};
+
+struct language {
+    std::vector<keyword_def> keywords;
+    std::vector<sex_def> sexes;
+    std::vector<std::string> age_units; // "Y", "YR", "YRS", "YO", "НАС" ...
+    std::vector<code_def> work;
+    std::vector<code_def> hazards;
+    std::vector<code_def> statuses;  // TR
+    std::vector<code_def> services;  // REF
+    std::vector<code_def> reasons;   // CLOSE
+    std::vector<code_def> outcomes;  // VER: exactly the codes OK and NO (with aliases)
+
+    int min_age = 5;            // youngest age accepted
+    int adult_age = 18;         // this age or more is refused: the system covers children
+    int max_children = 20;      // per message
+    std::size_t max_note = 160; // code points after '#'
+};
+
+// spec/sms-language.md as shipped.
+language default_language();
+
+} // namespace kharuul::parser

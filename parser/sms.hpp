@@ -1,0 +1,134 @@
+// The pure parser of the coded SMS language (spec/sms-language.md): text in, a typed message or a
+// typed error out. No I/O, no clock, no logging, no globals; the lexicon carries the language and
+// the site codes. Case numbers are checked for their check digit only: whether a case exists is
+// the store's question.
+#pragma once
+
+#include "parser/language.hpp"
+#include "parser/lexicon.hpp"
+
+#include <boost/system/error_code.hpp>
+#include <boost/system/result.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace kharuul::parser {
+
+struct children {
+    int boys = 0;
+    int girls = 0;
+    int unknown = 0;
+
+    int total() const noexcept { return boys + girls + unknown; }
+    bool operator==(const children&) const = default;
+};
+
+// ID: children seen working at a site.
+struct sighting {
+    std::string site;
+    children kids;
+    int age_min = 0;
+    int age_max = 0;
+    std::string work;
+    std::vector<std::string> hazards; // canonical codes, in the order typed, no repeats
+};
+
+struct nil_visit {
+    std::string site;
+};
+struct tracking {
+    std::string case_code;
+    std::string status;
+};
+struct referral {
+    std::string case_code;
+    std::string service;
+};
+struct verification {
+    std::string case_code;
+    bool confirmed = false; // OK = true, NO = false
+};
+struct closure {
+    std::string case_code;
+    std::string reason;
+};
+struct acknowledgement {
+    std::uint64_t alert = 0;
+};
+struct help_request {
+    std::optional<form> topic;
+};
+
+using message_body =
+    std::variant<sighting, nil_visit, tracking, referral, verification, closure, acknowledgement, help_request>;
+
+struct sms_message {
+    form kind = form::help;
+    message_body body;
+    std::optional<std::string> note; // text after the first '#', trimmed; never parsed
+    bool urgent = false;             // a hazard or work code marked urgent
+    bool sensitive = false;          // a work code marked sensitive (restricted routing)
+};
+
+// Why a message was not understood. The names are the stable `error.code` strings of
+// `kharuul parse` (spec/interfaces.md), except bad_case_check_digit, printed as "bad_case".
+enum class errc {
+    empty = 1,
+    unknown_keyword,
+    unknown_site,
+    missing_field,
+    bad_children,
+    too_many_children,
+    bad_age,
+    adult_age,
+    unknown_work,
+    unknown_hazard,
+    unplaced_number,
+    bad_case,             // not six digits
+    bad_case_check_digit, // six digits, wrong check digit
+    unknown_status,
+    unknown_service,
+    bad_outcome,
+    unknown_reason,
+    bad_alert,
+    note_too_long,
+};
+
+const boost::system::error_category& parse_category() noexcept;
+boost::system::error_code make_error_code(errc e) noexcept;
+
+// The stable code string ("unknown_site" ...).
+std::string_view error_code_name(errc e) noexcept;
+
+// Which field a missing_field error is about.
+enum class field : std::uint8_t { none, site, children, age, work, case_code, status, service, outcome, reason, alert };
+std::string_view field_name(field f) noexcept; // "site", "children", ... ("" for none)
+
+struct parse_error {
+    errc code = errc::empty;
+    std::optional<form> kind;   // the form, when the keyword was recognised
+    std::string token;          // the offending token as typed; empty when none
+    std::string suggestion;     // a "did you mean" code; empty when none
+    field missing = field::none; // for missing_field
+};
+
+using parse_result = boost::system::result<sms_message, parse_error>;
+
+// Parses one SMS. Never throws for any input (bad UTF-8 included); allocation failure aside.
+parse_result parse_sms(std::string_view text, const lexicon& lex);
+
+} // namespace kharuul::parser
+
+namespace boost::system {
+template <> struct is_error_code_enum<kharuul::parser::errc> : std::true_type {};
+} // namespace boost::system
+
+namespace kharuul::parser {
+// boost::system::result<T, parse_error>::value() throws through this when it holds an error.
+[[noreturn]] void throw_exception_from_error(const parse_error& e, const boost::source_location& loc);
+} // namespace kharuul::parser
