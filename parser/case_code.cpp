@@ -1,0 +1,1 @@
+#include "parser/case_code.hpp"
