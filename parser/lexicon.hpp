@@ -1,11 +1,13 @@
 // The language compiled for matching: every keyword, alias and code folded once into lookup
 // tables, plus the registry's site codes. A token is matched first as a word in its own script
-// (case folded, Ө/Ү normalised), then as a code with Cyrillic look-alikes folded to Latin.
+// (case folded, Ө/Ү normalised), then as a code with Cyrillic look-alikes folded to Latin; a
+// look-alike spelling shared by two entries of one table matches neither (no guessing).
 // Immutable after construction and safe to share between threads; rebuilt on reload.
 #pragma once
 
 #include "parser/language.hpp"
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -13,6 +15,19 @@
 #include <vector>
 
 namespace kharuul::parser {
+
+// A token as typed and its two folded spellings, computed once and matched against every table.
+struct folded_token {
+    std::string_view raw;
+    std::string word; // upper case, Ө/Ү normalised
+    std::string code; // word with Cyrillic look-alikes folded to Latin
+};
+
+folded_token fold_token(std::string_view raw);
+
+// The tables a token can be looked up in.
+enum class table : std::uint8_t { keyword, sex, age_unit, site, work, hazard, status, service, reason, outcome };
+inline constexpr std::size_t table_count = 10;
 
 class lexicon {
 public:
@@ -22,37 +37,34 @@ public:
     lexicon& operator=(lexicon&&) noexcept;
 
     const language& lang() const noexcept;
-    const std::vector<std::string>& site_codes() const noexcept; // canonical, sorted
+    const std::vector<std::string>& site_codes() const noexcept; // canonical, in registry order
 
-    // Each lookup takes a token as typed and returns the canonical entry, or nothing.
-    std::optional<form> find_keyword(std::string_view token) const;
-    std::optional<sex> find_sex(std::string_view token) const;
-    bool is_age_unit(std::string_view token) const;
-    const std::string* find_site(std::string_view token) const;
-    const code_def* find_work(std::string_view token) const;
-    const code_def* find_hazard(std::string_view token) const;
-    const code_def* find_status(std::string_view token) const;
-    const code_def* find_service(std::string_view token) const;
-    const code_def* find_reason(std::string_view token) const;
-    const code_def* find_outcome(std::string_view token) const;
+    // The index of the entry of `t` that the token names, or -1. Indices refer to
+    // lang().keywords, lang().sexes, lang().age_units, site_codes(), lang().work ... in order.
+    int find(table t, const folded_token& tok) const noexcept;
+
+    std::optional<form> find_keyword(const folded_token& tok) const noexcept;
+    std::optional<sex> find_sex(const folded_token& tok) const noexcept;
+    const std::string* find_site(const folded_token& tok) const noexcept;
+    const code_def* find_code(table t, const folded_token& tok) const noexcept; // work..outcome
+
+    // The code_def of entry `i` of a code table (work, hazard, status, service, reason, outcome).
+    const std::vector<code_def>& codes(table t) const noexcept;
+    // The code_def with canonical code `c` in table `t`, or nullptr.
+    const code_def* code_by_name(table t, std::string_view c) const noexcept;
 
     // The keyword_def of a form (the configured keyword shown in replies).
-    const keyword_def& keyword(form f) const;
+    const keyword_def& keyword(form f) const noexcept;
 
-    // "Did you mean": the one canonical code one edit away from the (folded) token, or "".
-    std::string suggest_site(std::string_view token) const;
-    std::string suggest_keyword(std::string_view token) const; // returns the configured keyword
-    std::string suggest_work(std::string_view token) const;
-    std::string suggest_hazard(std::string_view token) const;
-    std::string suggest_status(std::string_view token) const;
-    std::string suggest_service(std::string_view token) const;
-    std::string suggest_reason(std::string_view token) const;
+    // "Did you mean": the canonical code (the configured keyword for table::keyword) of the one
+    // entry of `t` one edit away from the token, or "" when none or several are.
+    std::string suggest(table t, const folded_token& tok) const;
 
-    // Sex letters matched as a prefix of an already code-folded token at `pos`: the longest
-    // letter that matches, advancing pos. Used for tokens like "2B1G" and "2ХУУ".
-    std::optional<sex> match_sex_prefix(std::string_view folded, std::size_t& pos) const;
-    // Age unit matched as the whole rest of an already folded token.
-    bool is_folded_age_unit(std::string_view folded_rest) const;
+    // The sex letter that is the longest prefix of `code_folded` at `pos`, advancing pos past
+    // it; used for compound tokens such as "2B1G" and "2ХҮҮ".
+    std::optional<sex> match_sex_prefix(std::string_view code_folded, std::size_t& pos) const noexcept;
+    // True when `code_folded` (the rest of a token after its digits) is an age unit.
+    bool is_age_unit_suffix(std::string_view code_folded) const noexcept;
 
 private:
     struct tables;
