@@ -1,0 +1,138 @@
+// Tests of parser/case_code.hpp: the Damm check digit catches every single wrong digit and every
+// swap of neighbours for every case code there can be, and a mistyped code is answered with the
+// one known code it most likely meant, never looked up as another child.
+#include "parser/case_code.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using namespace kharuul::parser;
+
+TEST(case_code, damm_check_digit_matches_the_published_examples) {
+    const std::vector<std::pair<std::string_view, char>> cases = {
+        {"", '0'},     {"572", '4'}, // the worked example of Damm's algorithm
+        {"5724", '0'}, {"00000", '0'}, {"20481", '2'}, {"20482", '0'},
+    };
+    for (const auto& [digits, check] : cases) {
+        EXPECT_EQ(damm_check_digit(digits), check) << digits;
+    }
+}
+
+TEST(case_code, codes_are_the_zero_padded_serial_and_its_check_digit) {
+    EXPECT_EQ(make_case_code(20481), "204812");
+    EXPECT_EQ(make_case_code(20482), "204820");
+    EXPECT_EQ(make_case_code(0), "000000");
+    EXPECT_EQ(make_case_code(7), "00007" + std::string(1, damm_check_digit("00007")));
+    EXPECT_EQ(make_case_code(max_case_serial).substr(0, 5), "99999");
+}
+
+TEST(case_code, a_serial_beyond_99999_is_a_broken_invariant) {
+    EXPECT_THROW(make_case_code(max_case_serial + 1), std::out_of_range);
+    EXPECT_THROW(make_case_code(0xFFFFFFFF), std::out_of_range);
+}
+
+TEST(case_code, anything_but_six_ascii_digits_is_not_a_code) {
+    for (std::string_view typed : {"", "20481", "2048120", "20481a", " 204812", "204812 ", "2048-2",
+                                   "二〇四八一二", "２０４８１２", "ABCDEF"}) {
+        EXPECT_EQ(check_case_code(typed), case_code_check::not_six_digits) << typed;
+        EXPECT_EQ(case_serial(typed), std::nullopt) << typed;
+    }
+}
+
+TEST(case_code, a_valid_code_yields_its_serial_and_a_wrong_check_digit_does_not) {
+    EXPECT_EQ(check_case_code("204812"), case_code_check::valid);
+    EXPECT_EQ(case_serial("204812"), 20481u);
+    EXPECT_EQ(case_serial("000000"), 0u);
+    EXPECT_EQ(check_case_code("204813"), case_code_check::bad_check_digit);
+    EXPECT_EQ(case_serial("204813"), std::nullopt);
+    EXPECT_EQ(check_case_code("204821"), case_code_check::bad_check_digit);
+}
+
+TEST(case_code, every_code_is_valid_and_gives_back_its_serial) {
+    std::size_t failures = 0;
+    for (std::uint32_t serial = 0; serial <= max_case_serial; ++serial) {
+        const std::string code = make_case_code(serial);
+        if (code.size() != 6 || check_case_code(code) != case_code_check::valid ||
+            case_serial(code) != serial) {
+            ++failures;
+        }
+    }
+    EXPECT_EQ(failures, 0u);
+}
+
+TEST(case_code, every_single_digit_typo_is_caught) {
+    std::size_t checked = 0;
+    std::size_t missed = 0;
+    for (std::uint32_t serial = 0; serial <= max_case_serial; ++serial) {
+        const std::string code = make_case_code(serial);
+        for (std::size_t i = 0; i < code.size(); ++i) {
+            std::string typo = code;
+            for (char d = '0'; d <= '9'; ++d) {
+                if (d == code[i]) {
+                    continue;
+                }
+                typo[i] = d;
+                ++checked;
+                if (check_case_code(typo) != case_code_check::bad_check_digit) {
+                    ++missed;
+                }
+            }
+        }
+    }
+    EXPECT_EQ(checked, 100000u * 6 * 9);
+    EXPECT_EQ(missed, 0u);
+}
+
+TEST(case_code, every_swap_of_neighbouring_digits_is_caught) {
+    std::size_t checked = 0;
+    std::size_t missed = 0;
+    for (std::uint32_t serial = 0; serial <= max_case_serial; ++serial) {
+        const std::string code = make_case_code(serial);
+        for (std::size_t i = 0; i + 1 < code.size(); ++i) {
+            if (code[i] == code[i + 1]) {
+                continue; // swapping equal digits is no typo
+            }
+            std::string typo = code;
+            std::swap(typo[i], typo[i + 1]);
+            ++checked;
+            if (check_case_code(typo) != case_code_check::bad_check_digit) {
+                ++missed;
+            }
+        }
+    }
+    EXPECT_GT(checked, 400000u);
+    EXPECT_EQ(missed, 0u);
+}
+
+struct nearest_case {
+    std::string name;
+    std::string typed;
+    std::vector<std::string> known;
+    std::optional<std::string> expected;
+};
+
+TEST(case_code, a_mistyped_code_suggests_the_one_known_code_one_edit_away) {
+    const std::vector<std::string> known = {"204812", "204820", "000000"};
+    const std::vector<nearest_case> cases = {
+        {"wrong check digit", "204813", known, "204812"},
+        {"wrong serial digit", "204912", known, "204812"},
+        {"neighbours swapped", "204182", known, "204812"},
+        {"digit missing", "20412", known, "204812"},
+        {"digit doubled", "2048122", known, "204812"},
+        {"one edit from two codes", "20482", known, std::nullopt}, // 2048[1]2 and 20482[0]
+        // Damm keeps valid codes two substitutions apart, not three: 204822 is one digit from
+        // 204812 and one from 204820, and a guess between two children is not offered.
+        {"one substitution from two codes", "204822", known, std::nullopt},
+        {"nothing close", "999999", known, std::nullopt},
+        {"no known codes", "204813", {}, std::nullopt},
+        {"a known code is not its own suggestion", "204812", known, std::nullopt},
+        {"the same code listed twice is one candidate", "204813", {"204812", "204812"}, "204812"},
+    };
+    for (const auto& c : cases) {
+        EXPECT_EQ(nearest_case_code(c.typed, c.known), c.expected) << c.name;
+    }
+}
