@@ -365,9 +365,12 @@ parse_result form_parser::parse_id() {
                 continue;
             }
             const std::string_view rest = std::string_view(ft.code).substr(digits);
+            // A lone letter after digits is most likely a mistyped sex letter ("2Q"); a longer
+            // tail close to an age unit a mistyped unit ("12YRZ").
             bool unit_typo = false;
-            for (const auto& u : lex_.lang().age_units)
-                unit_typo = unit_typo || rest == fold_code(u) || one_edit_away(rest, fold_code(u));
+            if (count_code_points(rest) > 1)
+                for (const auto& u : lex_.lang().age_units)
+                    unit_typo = unit_typo || one_edit_away(rest, fold_code(u));
             return fail(unit_typo ? errc::bad_age : errc::bad_children, form_, ft.raw);
         }
         if (auto s = lex_.find_sex(ft)) {
