@@ -110,11 +110,15 @@ std::string id_confirmation(const sighting& s, const receipt& r, const lexicon& 
     const std::string alert =
         r.alert ? (mn(l) ? " Багт мэдэгдэв #" : " Team alerted (#") + std::to_string(*r.alert) + (mn(l) ? "" : ").")
                 : std::string{};
+    const std::string short_alert = r.alert ? " #" + std::to_string(*r.alert) : std::string{};
+    // Richest first. Case codes matter most to the sender (they need them for TR), then the
+    // alert number; hazard wording goes first, then the alert wording, then the later codes.
     std::vector<std::string> candidates;
     for (auto d : {hazard_detail::labels, hazard_detail::codes, hazard_detail::none})
         candidates.push_back(head + what(d) + cases(r.case_codes.size()) + alert);
+    candidates.push_back(head + what(hazard_detail::none) + cases(r.case_codes.size()) + short_alert);
     for (std::size_t shown = r.case_codes.size(); shown-- > 1;)
-        candidates.push_back(head + what(hazard_detail::none) + cases(shown) + alert);
+        candidates.push_back(head + what(hazard_detail::none) + cases(shown) + short_alert);
     return first_fit(std::move(candidates));
 }
 
@@ -211,7 +215,7 @@ std::string form_format(form f, const lexicon& lex, reply_language l) {
     const std::string k = kw(lex, f);
     const bool m = mn(l);
     switch (f) {
-    case form::id: return k + (m ? " газар хүүхэд нас ажил [аюул]" : " site children age work [hazard]");
+    case form::id: return k + (m ? " газар хүүхэд нас ажил" : " site children age work");
     case form::nil: return k + (m ? " газар" : " site");
     case form::tr: return k + (m ? " дугаар төлөв" : " case status");
     case form::ref: return k + (m ? " дугаар үйлчилгээ" : " case service");
