@@ -1,0 +1,109 @@
+#include "store/database.hpp"
+
+#include "store/error.hpp"
+#include "store/migrations.hpp"
+
+#include <string>
+#include <system_error>
+
+namespace kharuul::store {
+namespace {
+
+int open_flags(const database_options& options)
+{
+    if (options.read_only)
+        return SQLite::OPEN_READONLY;
+    return SQLite::OPEN_READWRITE | (options.create ? SQLite::OPEN_CREATE : 0);
+}
+
+} // namespace
+
+connection::connection(const std::filesystem::path& path, const database_options& options)
+    : SQLite::Database(path.string(), open_flags(options), static_cast<int>(options.busy_timeout.count())),
+      read_only_(options.read_only)
+{
+    if (!read_only_) {
+        // WAL: readers (the CLI's log and export, backups) never block the daemon's writer and
+        // are never blocked by it. The mode is stored in the file, so this is a no-op after the
+        // first open; it cannot be set on a read-only connection, which reads it from the file.
+        exec("PRAGMA journal_mode=WAL");
+    }
+    // synchronous=FULL: every COMMIT fsyncs the WAL before it returns, so a transaction that has
+    // committed survives a power cut or a kernel crash, not only a crash of this process. That is
+    // the promise behind answering a provider with 200: the message is on disk. NORMAL would sync
+    // only at checkpoints and could lose the last commits on power loss, after we said "stored".
+    // The cost is one fsync per transaction (well under a millisecond on a good SSD, tens of
+    // milliseconds on an SD card or a busy disk), which is why store::writer groups many
+    // messages into one transaction instead of committing each alone.
+    exec("PRAGMA synchronous=FULL");
+    // Per connection, off by default in SQLite: the schema's REFERENCES clauses mean nothing
+    // without it.
+    exec("PRAGMA foreign_keys=ON");
+}
+
+SQLite::Statement& connection::prepared(std::string_view sql)
+{
+    auto it = statements_.find(sql);
+    if (it == statements_.end())
+        it = statements_.emplace(sql, std::make_unique<SQLite::Statement>(*this, std::string(sql))).first;
+    SQLite::Statement& s = *it->second;
+    s.tryReset();
+    s.clearBindings();
+    return s;
+}
+
+int schema_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }
+
+void migrate(SQLite::Database& db)
+{
+    const int latest = latest_schema_version();
+    for (const migration& m : migrations()) {
+        if (schema_version(db) >= m.version)
+            continue;
+        // IMMEDIATE takes the write lock first, so two processes opening a fresh file at once
+        // cannot both apply the same step: the second waits, then sees the new version.
+        SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+        const int current = schema_version(db);
+        if (current > latest)
+            break; // migrated past us meanwhile: reported below
+        if (current >= m.version)
+            continue; // another process applied it while we waited; tx rolls back (nothing done)
+        if (current != m.version - 1)
+            throw std::logic_error("store migrations are not contiguous at version " + std::to_string(m.version));
+        m.apply(db);
+        db.exec("PRAGMA user_version = " + std::to_string(m.version));
+        tx.commit();
+    }
+    if (const int v = schema_version(db); v > latest) {
+        throw std::system_error(make_error_code(errc::schema_too_new),
+                                "store " + db.getFilename() + " has schema version " + std::to_string(v) +
+                                    " but this build knows up to " + std::to_string(latest) +
+                                    "; run a newer kharuul (the file was not changed)");
+    }
+}
+
+connection open_database(const std::filesystem::path& path, const database_options& options)
+{
+    connection db(path, options);
+    const int version = schema_version(db);
+    const int latest = latest_schema_version();
+    if (version > latest) {
+        throw std::system_error(make_error_code(errc::schema_too_new),
+                                "store " + path.string() + " has schema version " + std::to_string(version) +
+                                    " but this build knows up to " + std::to_string(latest) +
+                                    "; run a newer kharuul (the file was not changed)");
+    }
+    if (options.read_only) {
+        if (version < latest) {
+            throw std::system_error(make_error_code(errc::schema_too_old),
+                                    "store " + path.string() + " has schema version " + std::to_string(version) +
+                                        ", this build needs " + std::to_string(latest) +
+                                        "; start the daemon (or open it read-write) once to migrate");
+        }
+        return db;
+    }
+    migrate(db);
+    return db;
+}
+
+} // namespace kharuul::store

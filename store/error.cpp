@@ -1,0 +1,40 @@
+#include "store/error.hpp"
+
+namespace kharuul::store {
+namespace {
+
+class store_category_impl final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "kharuul.store"; }
+
+    std::string message(int ev) const override
+    {
+        switch (static_cast<errc>(ev)) {
+        case errc::unknown_case: return "unknown case";
+        case errc::case_closed: return "case is closed";
+        case errc::unknown_message: return "unknown message";
+        case errc::unknown_reporter: return "unknown reporter";
+        case errc::reporter_exists: return "reporter already registered";
+        case errc::unknown_site: return "unknown site";
+        case errc::case_serials_exhausted: return "no case serials left";
+        case errc::duplicate_provider_id: return "provider message id already stored";
+        case errc::schema_too_new: return "store schema is newer than this build";
+        case errc::schema_too_old: return "store schema needs migrations (open it read-write once)";
+        case errc::backup_target_exists: return "backup target already exists";
+        case errc::writer_stopped: return "store writer is stopped";
+        }
+        return "unknown store error";
+    }
+};
+
+} // namespace
+
+const std::error_category& store_category() noexcept
+{
+    static const store_category_impl instance;
+    return instance;
+}
+
+std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), store_category()}; }
+
+} // namespace kharuul::store

@@ -1,0 +1,181 @@
+#include "store/migrations.hpp"
+
+#include <array>
+
+namespace kharuul::store {
+namespace {
+
+// Version 1: messages, events, cases with their append-only history, and the registry.
+// STRICT tables: a value of the wrong type is an error, not silently stored.
+// Times are unix milliseconds. Phones are stored as given (E.164 by the gateway's adapters).
+constexpr const char* schema_1 = R"sql(
+CREATE TABLE messages (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT    NOT NULL CHECK (kind IN ('sms', 'ussd')),
+    channel      TEXT    NOT NULL,
+    provider_id  TEXT,
+    sender       TEXT    NOT NULL,
+    recipient    TEXT    NOT NULL,
+    text         TEXT    NOT NULL,   -- raw, as received
+    received_at  INTEGER NOT NULL,
+    observed_at  INTEGER,
+    status       TEXT    NOT NULL DEFAULT 'received'
+                 CHECK (status IN ('received', 'accepted', 'rejected', 'duplicate', 'unregistered')),
+    form         TEXT,               -- canonical keyword, NULL when none was recognised
+    error_code   TEXT,               -- parser or store error code, NULL when accepted
+    duplicate_of INTEGER REFERENCES messages (id),
+    reply        TEXT,
+    reply_lang   TEXT,
+    UNIQUE (channel, provider_id)    -- NULL provider ids are all distinct
+) STRICT;
+CREATE INDEX messages_by_sender ON messages (sender, received_at);
+CREATE INDEX messages_by_received ON messages (received_at);
+
+CREATE TABLE sites (
+    code TEXT NOT NULL PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT '',
+    area TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX sites_by_area ON sites (area);
+
+CREATE TABLE events (
+    id          INTEGER PRIMARY KEY,
+    message_id  INTEGER NOT NULL REFERENCES messages (id),
+    form        TEXT    NOT NULL,
+    reporter    TEXT    NOT NULL,    -- phone
+    site        TEXT,
+    case_code   TEXT,                -- TR, REF, VER, CLOSE
+    boys        INTEGER,
+    girls       INTEGER,
+    unknown     INTEGER,
+    age_min     INTEGER,
+    age_max     INTEGER,
+    work        TEXT,
+    hazards     TEXT,                -- space-separated codes
+    status      TEXT,                -- TR
+    service     TEXT,                -- REF
+    outcome     TEXT,                -- VER: OK or NO
+    reason      TEXT,                -- CLOSE
+    note        TEXT,
+    urgent      INTEGER NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1)),
+    sensitive   INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1)),
+    occurred_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX events_by_message ON events (message_id);
+CREATE INDEX events_by_site ON events (site, occurred_at);
+CREATE INDEX events_by_case ON events (case_code);
+CREATE INDEX events_by_time ON events (occurred_at);
+
+-- One row per child. The columns after `hazards` are derived from the case's history and kept
+-- here so that lists and reminders need no replay; case_history is the record.
+CREATE TABLE cases (
+    serial           INTEGER PRIMARY KEY CHECK (serial BETWEEN 0 AND 99999),
+    code             TEXT    NOT NULL UNIQUE,   -- parser::make_case_code(serial)
+    site             TEXT    NOT NULL,
+    sex              TEXT    NOT NULL CHECK (sex IN ('B', 'G', 'U')),
+    age_min          INTEGER NOT NULL,
+    age_max          INTEGER NOT NULL,
+    work             TEXT    NOT NULL,
+    hazards          TEXT    NOT NULL DEFAULT '',
+    sensitive        INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1)),
+    state            TEXT    NOT NULL DEFAULT 'reported'
+                     CHECK (state IN ('reported', 'confirmed', 'not_confirmed', 'closed')),
+    work_status      TEXT    NOT NULL DEFAULT 'working'
+                     CHECK (work_status IN ('working', 'not_working', 'unknown')),
+    school_status    TEXT    NOT NULL DEFAULT 'unknown'
+                     CHECK (school_status IN ('school', 'nfe', 'kg', 'none', 'unknown')),
+    last_status      TEXT,               -- the last TR code
+    last_service     TEXT,               -- the last REF code
+    verified_status  TEXT,               -- last_status when a team last said VER OK
+    verified_at      INTEGER,
+    close_reason     TEXT,
+    opened_event_id  INTEGER NOT NULL REFERENCES events (id),
+    opened_by        TEXT    NOT NULL,   -- phone
+    opened_at        INTEGER NOT NULL,
+    last_tracked_at  INTEGER NOT NULL,   -- opened_at until the first TR
+    last_followed_by TEXT    NOT NULL    -- phone; opened_by until someone else follows it
+) STRICT;
+CREATE INDEX cases_by_opener ON cases (opened_by);
+CREATE INDEX cases_by_follower ON cases (last_followed_by);
+CREATE INDEX cases_by_site ON cases (site, state);
+CREATE INDEX cases_by_last_tracked ON cases (state, last_tracked_at);
+CREATE INDEX cases_by_opened_at ON cases (opened_at);
+
+-- The audit trail of every case (domain.md 6.6): rows are only ever added.
+CREATE TABLE case_history (
+    id          INTEGER PRIMARY KEY,
+    case_serial INTEGER NOT NULL REFERENCES cases (serial),
+    message_id  INTEGER REFERENCES messages (id),
+    event_id    INTEGER REFERENCES events (id),
+    actor       TEXT    NOT NULL,        -- phone, or "cli:<user>" for command-line changes
+    action      TEXT    NOT NULL,        -- opened, tracked, referred, verified, not_confirmed, closed
+    detail      TEXT    NOT NULL DEFAULT '',
+    at          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX case_history_by_case ON case_history (case_serial, id);
+CREATE TRIGGER case_history_is_append_only_update BEFORE UPDATE ON case_history
+BEGIN
+    SELECT RAISE(ABORT, 'case_history is append-only');
+END;
+CREATE TRIGGER case_history_is_append_only_delete BEFORE DELETE ON case_history
+BEGIN
+    SELECT RAISE(ABORT, 'case_history is append-only');
+END;
+
+-- The registry, seeded and synced from configuration (store/registry.hpp).
+CREATE TABLE teams (
+    id              INTEGER PRIMARY KEY,
+    name            TEXT    NOT NULL UNIQUE,
+    sensitive_cases INTEGER NOT NULL DEFAULT 0 CHECK (sensitive_cases IN (0, 1))
+) STRICT;
+CREATE TABLE team_areas (
+    team INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    area TEXT    NOT NULL,
+    PRIMARY KEY (team, area)
+) STRICT;
+CREATE INDEX team_areas_by_area ON team_areas (area);
+CREATE TABLE team_members (
+    team  INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    phone TEXT    NOT NULL,
+    name  TEXT    NOT NULL DEFAULT '',
+    role  TEXT    NOT NULL DEFAULT 'member' CHECK (role IN ('member', 'leader')),
+    lang  TEXT    NOT NULL DEFAULT 'mn',
+    PRIMARY KEY (team, phone)
+) STRICT;
+CREATE INDEX team_members_by_phone ON team_members (phone);
+CREATE TABLE coordinators (
+    phone TEXT NOT NULL PRIMARY KEY,
+    name  TEXT NOT NULL DEFAULT '',
+    lang  TEXT NOT NULL DEFAULT 'mn'
+) STRICT;
+CREATE TABLE reporters (
+    phone      TEXT    NOT NULL PRIMARY KEY,
+    name       TEXT    NOT NULL DEFAULT '',
+    lang       TEXT    NOT NULL DEFAULT 'mn',
+    kind       TEXT    NOT NULL DEFAULT 'volunteer',
+    active     INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    origin     TEXT    NOT NULL DEFAULT 'cli' CHECK (origin IN ('config', 'cli')),
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE reporter_sites (
+    phone TEXT NOT NULL REFERENCES reporters (phone) ON DELETE CASCADE,
+    site  TEXT NOT NULL REFERENCES sites (code),
+    PRIMARY KEY (phone, site)
+) STRICT;
+)sql";
+
+void apply_schema_1(SQLite::Database& db) { db.exec(schema_1); }
+
+// Migration 2 (alerts, outbox) goes here: write apply_schema_2 and append {2, "...", &apply_schema_2}.
+constexpr std::array<migration, 1> all{{
+    {1, "messages, events, cases, case history, registry", &apply_schema_1},
+}};
+
+} // namespace
+
+std::span<const migration> migrations() noexcept { return all; }
+
+int latest_schema_version() noexcept { return all.back().version; }
+
+} // namespace kharuul::store

@@ -1,0 +1,379 @@
+#include "store/records.hpp"
+
+#include "store/binding.hpp"
+
+#include <array>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+namespace kharuul::store {
+namespace {
+
+using namespace binding;
+
+constexpr std::array<std::string_view, 2> kind_names{"sms", "ussd"};
+constexpr std::array<std::string_view, 5> status_names{"received", "accepted", "rejected", "duplicate",
+                                                        "unregistered"};
+
+#define KHARUUL_MESSAGE_COLUMNS                                                                          \
+    "id, kind, channel, provider_id, sender, recipient, text, received_at, observed_at, status, form, " \
+    "error_code, duplicate_of, reply, reply_lang"
+
+#define KHARUUL_EVENT_COLUMNS                                                                             \
+    "id, message_id, form, reporter, site, case_code, boys, girls, unknown, age_min, age_max, work, "     \
+    "hazards, status, service, outcome, reason, note, urgent, sensitive, occurred_at"
+
+std::optional<parser::form> opt_form(const SQLite::Statement& s, int column)
+{
+    if (s.isColumnNull(column))
+        return std::nullopt;
+    return parser::form_from_canonical(s.getColumn(column).getString());
+}
+
+message_record read_message(const SQLite::Statement& s)
+{
+    message_record m;
+    m.id = s.getColumn(0).getInt64();
+    m.kind = message_kind_from(s.getColumn(1).getString()).value_or(message_kind::sms);
+    m.channel = text(s, 2);
+    m.provider_id = opt_text(s, 3);
+    m.sender = text(s, 4);
+    m.recipient = text(s, 5);
+    m.text = text(s, 6);
+    m.received_at = time(s, 7);
+    m.observed_at = opt_time(s, 8);
+    m.status = message_status_from(s.getColumn(9).getString()).value_or(message_status::received);
+    m.form = opt_form(s, 10);
+    m.error_code = opt_text(s, 11);
+    m.duplicate_of = opt_int64(s, 12);
+    m.reply = opt_text(s, 13);
+    m.reply_lang = opt_text(s, 14);
+    return m;
+}
+
+event_record read_event(const SQLite::Statement& s)
+{
+    event_record e;
+    e.id = s.getColumn(0).getInt64();
+    e.message_id = s.getColumn(1).getInt64();
+    e.form = parser::form_from_canonical(s.getColumn(2).getString()).value_or(parser::form::help);
+    e.reporter = text(s, 3);
+    e.site = opt_text(s, 4);
+    e.case_code = opt_text(s, 5);
+    e.boys = opt_int(s, 6);
+    e.girls = opt_int(s, 7);
+    e.unknown = opt_int(s, 8);
+    e.age_min = opt_int(s, 9);
+    e.age_max = opt_int(s, 10);
+    e.work = opt_text(s, 11);
+    e.hazards = split_codes(opt_text(s, 12).value_or(""));
+    e.status = opt_text(s, 13);
+    e.service = opt_text(s, 14);
+    e.outcome = opt_text(s, 15);
+    e.reason = opt_text(s, 16);
+    e.note = opt_text(s, 17);
+    e.urgent = s.getColumn(18).getInt() != 0;
+    e.sensitive = s.getColumn(19).getInt() != 0;
+    e.occurred_at = time(s, 20);
+    return e;
+}
+
+std::optional<std::string> opt_form_text(const std::optional<parser::form>& f)
+{
+    if (!f)
+        return std::nullopt;
+    return std::string(parser::canonical_keyword(*f));
+}
+
+// Appends " AND <column> >= ? AND <column> < ?" for the set bounds; returns the values to bind.
+std::vector<std::int64_t> range_clause(std::string& sql, std::string_view column, const time_range& range)
+{
+    std::vector<std::int64_t> values;
+    if (range.since) {
+        sql.append(" AND ").append(column).append(" >= ?");
+        values.push_back(to_unix_ms(*range.since));
+    }
+    if (range.until) {
+        sql.append(" AND ").append(column).append(" < ?");
+        values.push_back(to_unix_ms(*range.until));
+    }
+    return values;
+}
+
+} // namespace
+
+std::string_view to_string(message_kind k) noexcept { return kind_names[static_cast<std::size_t>(k)]; }
+std::string_view to_string(message_status s) noexcept { return status_names[static_cast<std::size_t>(s)]; }
+
+std::optional<message_kind> message_kind_from(std::string_view s) noexcept
+{
+    for (std::size_t i = 0; i < kind_names.size(); ++i)
+        if (kind_names[i] == s)
+            return static_cast<message_kind>(i);
+    return std::nullopt;
+}
+
+std::optional<message_status> message_status_from(std::string_view s) noexcept
+{
+    for (std::size_t i = 0; i < status_names.size(); ++i)
+        if (status_names[i] == s)
+            return static_cast<message_status>(i);
+    return std::nullopt;
+}
+
+std::string join_codes(const std::vector<std::string>& codes)
+{
+    std::string out;
+    for (const auto& c : codes) {
+        if (!out.empty())
+            out += ' ';
+        out += c;
+    }
+    return out;
+}
+
+std::vector<std::string> split_codes(std::string_view joined)
+{
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < joined.size()) {
+        while (i < joined.size() && joined[i] == ' ')
+            ++i;
+        const std::size_t start = i;
+        while (i < joined.size() && joined[i] != ' ')
+            ++i;
+        if (i > start)
+            out.emplace_back(joined.substr(start, i - start));
+    }
+    return out;
+}
+
+result<std::int64_t> insert_message(connection& db, const new_message& m)
+{
+    // ON CONFLICT names the (channel, provider_id) index only: any other constraint still throws.
+    statement_use s(db.prepared(
+        "INSERT INTO messages (kind, channel, provider_id, sender, recipient, text, received_at, observed_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (channel, provider_id) DO NOTHING"));
+    bind_text(*s, 1, to_string(m.kind));
+    s->bind(2, m.channel);
+    bind_value(*s, 3, m.provider_id);
+    s->bind(4, m.sender);
+    s->bind(5, m.recipient);
+    s->bind(6, m.text);
+    bind_value(*s, 7, m.received_at);
+    bind_value(*s, 8, m.observed_at);
+    if (s->exec() == 0)
+        return make_error_code(errc::duplicate_provider_id);
+    return db.getLastInsertRowid();
+}
+
+std::optional<message_record> find_message(connection& db, std::int64_t id)
+{
+    statement_use s(db.prepared("SELECT " KHARUUL_MESSAGE_COLUMNS " FROM messages WHERE id = ?1"));
+    s->bind(1, id);
+    if (!s->executeStep())
+        return std::nullopt;
+    return read_message(*s);
+}
+
+std::optional<message_record> find_message_by_provider_id(connection& db, std::string_view channel,
+                                                          std::string_view provider_id)
+{
+    statement_use s(db.prepared("SELECT " KHARUUL_MESSAGE_COLUMNS
+                                " FROM messages WHERE channel = ?1 AND provider_id = ?2"));
+    bind_text(*s, 1, channel);
+    bind_text(*s, 2, provider_id);
+    if (!s->executeStep())
+        return std::nullopt;
+    return read_message(*s);
+}
+
+std::optional<message_record> find_recent_same_text(connection& db, std::string_view sender,
+                                                    std::string_view text_, timestamp since,
+                                                    std::int64_t before_id)
+{
+    statement_use s(db.prepared("SELECT " KHARUUL_MESSAGE_COLUMNS
+                                " FROM messages WHERE sender = ?1 AND received_at >= ?2 AND text = ?3"
+                                " AND id < ?4 AND status <> 'duplicate' ORDER BY id LIMIT 1"));
+    bind_text(*s, 1, sender);
+    bind_value(*s, 2, since);
+    bind_text(*s, 3, text_);
+    s->bind(4, before_id);
+    if (!s->executeStep())
+        return std::nullopt;
+    return read_message(*s);
+}
+
+result<void> set_message_outcome(connection& db, std::int64_t id, const message_outcome& o)
+{
+    statement_use s(db.prepared("UPDATE messages SET status = ?1, form = ?2, error_code = ?3, duplicate_of = ?4,"
+                                " reply = ?5, reply_lang = ?6 WHERE id = ?7"));
+    bind_text(*s, 1, to_string(o.status));
+    bind_value(*s, 2, opt_form_text(o.form));
+    bind_value(*s, 3, o.error_code);
+    bind_value(*s, 4, o.duplicate_of);
+    bind_value(*s, 5, o.reply);
+    bind_value(*s, 6, o.reply_lang);
+    s->bind(7, id);
+    if (s->exec() == 0)
+        return make_error_code(errc::unknown_message);
+    return {};
+}
+
+new_event make_event(const parser::sms_message& m, std::int64_t message_id, std::string reporter,
+                     timestamp occurred_at)
+{
+    new_event e;
+    e.message_id = message_id;
+    e.form = m.kind;
+    e.reporter = std::move(reporter);
+    e.note = m.note;
+    e.urgent = m.urgent;
+    e.sensitive = m.sensitive;
+    e.occurred_at = occurred_at;
+    std::visit(
+        [&e](const auto& body) {
+            using T = std::decay_t<decltype(body)>;
+            if constexpr (std::is_same_v<T, parser::sighting>) {
+                e.site = body.site;
+                e.boys = body.kids.boys;
+                e.girls = body.kids.girls;
+                e.unknown = body.kids.unknown;
+                e.age_min = body.age_min;
+                e.age_max = body.age_max;
+                e.work = body.work;
+                e.hazards = body.hazards;
+            } else if constexpr (std::is_same_v<T, parser::nil_visit>) {
+                e.site = body.site;
+            } else if constexpr (std::is_same_v<T, parser::tracking>) {
+                e.case_code = body.case_code;
+                e.status = body.status;
+            } else if constexpr (std::is_same_v<T, parser::referral>) {
+                e.case_code = body.case_code;
+                e.service = body.service;
+            } else if constexpr (std::is_same_v<T, parser::verification>) {
+                e.case_code = body.case_code;
+                e.outcome = body.confirmed ? "OK" : "NO";
+            } else if constexpr (std::is_same_v<T, parser::closure>) {
+                e.case_code = body.case_code;
+                e.reason = body.reason;
+            }
+        },
+        m.body);
+    return e;
+}
+
+std::int64_t insert_event(connection& db, const new_event& e)
+{
+    statement_use s(db.prepared(
+        "INSERT INTO events (message_id, form, reporter, site, case_code, boys, girls, unknown, age_min,"
+        " age_max, work, hazards, status, service, outcome, reason, note, urgent, sensitive, occurred_at)"
+        " VALUES (?1, ?2, ?3, COALESCE(?4, (SELECT site FROM cases WHERE code = ?5)), ?5, ?6, ?7, ?8, ?9,"
+        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"));
+    s->bind(1, e.message_id);
+    bind_text(*s, 2, parser::canonical_keyword(e.form));
+    s->bind(3, e.reporter);
+    bind_value(*s, 4, e.site);
+    bind_value(*s, 5, e.case_code);
+    bind_value(*s, 6, e.boys);
+    bind_value(*s, 7, e.girls);
+    bind_value(*s, 8, e.unknown);
+    bind_value(*s, 9, e.age_min);
+    bind_value(*s, 10, e.age_max);
+    bind_value(*s, 11, e.work);
+    // ID stores "" for "no hazards seen"; other forms carry no hazards at all (NULL).
+    if (e.form == parser::form::id || !e.hazards.empty())
+        s->bind(12, join_codes(e.hazards));
+    else
+        s->bind(12);
+    bind_value(*s, 13, e.status);
+    bind_value(*s, 14, e.service);
+    bind_value(*s, 15, e.outcome);
+    bind_value(*s, 16, e.reason);
+    bind_value(*s, 17, e.note);
+    s->bind(18, e.urgent ? 1 : 0);
+    s->bind(19, e.sensitive ? 1 : 0);
+    bind_value(*s, 20, e.occurred_at);
+    s->exec();
+    return db.getLastInsertRowid();
+}
+
+std::vector<event_record> events_of_message(connection& db, std::int64_t message_id)
+{
+    statement_use s(db.prepared("SELECT " KHARUUL_EVENT_COLUMNS " FROM events WHERE message_id = ?1 ORDER BY id"));
+    s->bind(1, message_id);
+    std::vector<event_record> out;
+    while (s->executeStep())
+        out.push_back(read_event(*s));
+    return out;
+}
+
+std::vector<message_record> query_messages(connection& db, const message_filter& f)
+{
+    std::string sql = "SELECT " KHARUUL_MESSAGE_COLUMNS " FROM messages m WHERE 1 = 1";
+    if (f.phone)
+        sql += " AND (m.sender = :phone OR m.recipient = :phone)";
+    if (f.site)
+        sql += " AND EXISTS (SELECT 1 FROM events e WHERE e.message_id = m.id AND e.site = :site)";
+    if (f.form)
+        sql += " AND m.form = :form";
+    if (f.status)
+        sql += " AND m.status = :status";
+    if (f.since)
+        sql += " AND m.received_at >= :since";
+    if (f.until)
+        sql += " AND m.received_at < :until";
+    sql += " ORDER BY m.received_at DESC, m.id DESC LIMIT :limit";
+
+    SQLite::Statement s(db, sql);
+    if (f.phone)
+        s.bind(":phone", *f.phone);
+    if (f.site)
+        s.bind(":site", *f.site);
+    if (f.form)
+        s.bind(":form", std::string(parser::canonical_keyword(*f.form)));
+    if (f.status)
+        s.bind(":status", std::string(to_string(*f.status)));
+    if (f.since)
+        s.bind(":since", to_unix_ms(*f.since));
+    if (f.until)
+        s.bind(":until", to_unix_ms(*f.until));
+    s.bind(":limit", static_cast<std::int64_t>(f.limit));
+
+    std::vector<message_record> out;
+    while (s.executeStep())
+        out.push_back(read_message(s));
+    return out;
+}
+
+std::vector<message_record> export_messages(connection& db, const time_range& range)
+{
+    std::string sql = "SELECT " KHARUUL_MESSAGE_COLUMNS " FROM messages WHERE 1 = 1";
+    const auto values = range_clause(sql, "received_at", range);
+    sql += " ORDER BY id";
+    SQLite::Statement s(db, sql);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        s.bind(static_cast<int>(i + 1), values[i]);
+    std::vector<message_record> out;
+    while (s.executeStep())
+        out.push_back(read_message(s));
+    return out;
+}
+
+std::vector<event_record> export_events(connection& db, const time_range& range)
+{
+    std::string sql = "SELECT " KHARUUL_EVENT_COLUMNS " FROM events WHERE 1 = 1";
+    const auto values = range_clause(sql, "occurred_at", range);
+    sql += " ORDER BY id";
+    SQLite::Statement s(db, sql);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        s.bind(static_cast<int>(i + 1), values[i]);
+    std::vector<event_record> out;
+    while (s.executeStep())
+        out.push_back(read_event(s));
+    return out;
+}
+
+} // namespace kharuul::store

@@ -1,0 +1,153 @@
+// Messages and events: every inbound SMS or USSD string as received and what became of it, and the
+// event each accepted message records. Synchronous functions over one connection; in the daemon
+// they run inside store::writer jobs (the writer's thread and transaction), in the CLI on the
+// command's own connection. They throw SQLite::Exception for infrastructure failures and return
+// errc through result<T> for failures that depend on their input.
+#pragma once
+
+#include "store/database.hpp"
+#include "store/error.hpp"
+
+#include "parser/language.hpp"
+#include "parser/sms.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kharuul::store {
+
+enum class message_kind : std::uint8_t { sms, ussd };
+
+enum class message_status : std::uint8_t {
+    received,     // stored, not processed yet (e.g. kept before a rerun); the insert default
+    accepted,     // understood and recorded
+    rejected,     // not understood, or refused (closed case, not allowed): the reply says why
+    duplicate,    // the same text from the same number within the duplicate window
+    unregistered, // the sender is not a registered reporter: kept, not processed
+};
+
+std::string_view to_string(message_kind k) noexcept;    // "sms", "ussd"
+std::string_view to_string(message_status s) noexcept;  // "received", "accepted", ...
+std::optional<message_kind> message_kind_from(std::string_view s) noexcept;
+std::optional<message_status> message_status_from(std::string_view s) noexcept;
+
+struct new_message {
+    message_kind kind = message_kind::sms;
+    std::string channel;                    // the channel's configured name
+    std::optional<std::string> provider_id; // the provider's message id, when it gives one
+    std::string sender;                     // phone
+    std::string recipient;                  // our number or short code
+    std::string text;                       // raw, as received
+    timestamp received_at{};
+    std::optional<timestamp> observed_at;   // when the sender says it happened, if they do
+};
+
+struct message_record {
+    std::int64_t id = 0;
+    message_kind kind = message_kind::sms;
+    std::string channel;
+    std::optional<std::string> provider_id;
+    std::string sender;
+    std::string recipient;
+    std::string text;
+    timestamp received_at{};
+    std::optional<timestamp> observed_at;
+    message_status status = message_status::received;
+    std::optional<parser::form> form;
+    std::optional<std::string> error_code;
+    std::optional<std::int64_t> duplicate_of;
+    std::optional<std::string> reply;
+    std::optional<std::string> reply_lang;
+};
+
+// What processing decided; written once per processing (a rerun writes it again).
+struct message_outcome {
+    message_status status = message_status::accepted;
+    std::optional<parser::form> form;
+    std::optional<std::string> error_code; // parser::error_code_name(...) or a store errc name
+    std::optional<std::int64_t> duplicate_of;
+    std::optional<std::string> reply;
+    std::optional<std::string> reply_lang; // "en", "mn"
+};
+
+// Stores a message with status `received`; returns its id. errc::duplicate_provider_id when
+// (channel, provider_id) is already stored (then nothing is written: look it up with
+// find_message_by_provider_id and answer as before). Hot: prepared once per connection.
+result<std::int64_t> insert_message(connection& db, const new_message& m);
+
+std::optional<message_record> find_message(connection& db, std::int64_t id);
+
+// Hot: the provider retried a message we already have.
+std::optional<message_record> find_message_by_provider_id(connection& db, std::string_view channel,
+                                                          std::string_view provider_id);
+
+// The duplicate rule (spec/sms-language.md 6): the earliest message from `sender` with exactly
+// `text`, received at or after `since`, that is not itself a duplicate, among ids < before_id
+// (pass the id of the message being processed so it does not find itself). Hot.
+std::optional<message_record> find_recent_same_text(connection& db, std::string_view sender,
+                                                    std::string_view text, timestamp since,
+                                                    std::int64_t before_id = INT64_MAX);
+
+// errc::unknown_message when no message has that id.
+result<void> set_message_outcome(connection& db, std::int64_t id, const message_outcome& outcome);
+
+// One event per accepted message that records something (ID, NIL, TR, REF, VER, CLOSE).
+struct new_event {
+    std::int64_t message_id = 0;
+    parser::form form = parser::form::id;
+    std::string reporter; // phone
+    std::optional<std::string> site;      // for case forms, filled from the case when empty
+    std::optional<std::string> case_code; // TR, REF, VER, CLOSE
+    std::optional<int> boys, girls, unknown, age_min, age_max;
+    std::optional<std::string> work;
+    std::vector<std::string> hazards;
+    std::optional<std::string> status;  // TR
+    std::optional<std::string> service; // REF
+    std::optional<std::string> outcome; // VER: "OK" or "NO"
+    std::optional<std::string> reason;  // CLOSE
+    std::optional<std::string> note;
+    bool urgent = false;
+    bool sensitive = false;
+    timestamp occurred_at{}; // observed_at when given, else received_at
+};
+
+struct event_record : new_event {
+    std::int64_t id = 0;
+};
+
+// The event a parsed message records (fields copied from the body; ACK and HELP give only the
+// common fields: the gateway stores no event for them).
+new_event make_event(const parser::sms_message& m, std::int64_t message_id, std::string reporter,
+                     timestamp occurred_at);
+
+// Returns the event's id. When case_code is set and site is not, the site is taken from the case.
+// Throws SQLite::Exception when message_id does not exist (foreign key).
+std::int64_t insert_event(connection& db, const new_event& e);
+
+std::vector<event_record> events_of_message(connection& db, std::int64_t message_id);
+
+// The message log (`kharuul log`): newest first.
+struct message_filter {
+    std::optional<std::string> phone; // sender or recipient
+    std::optional<std::string> site;  // messages that recorded an event at this site
+    std::optional<parser::form> form;
+    std::optional<message_status> status;
+    std::optional<timestamp> since; // received_at >= since
+    std::optional<timestamp> until; // received_at < until
+    std::size_t limit = 100;
+};
+std::vector<message_record> query_messages(connection& db, const message_filter& filter);
+
+// Exports (`kharuul export`): oldest first, all rows in [since, until).
+std::vector<message_record> export_messages(connection& db, const time_range& range); // by received_at
+std::vector<event_record> export_events(connection& db, const time_range& range);     // by occurred_at
+
+// Space-separated codes, as stored in the hazards columns.
+std::string join_codes(const std::vector<std::string>& codes);
+std::vector<std::string> split_codes(std::string_view joined);
+
+} // namespace kharuul::store

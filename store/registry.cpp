@@ -1,0 +1,306 @@
+#include "store/registry.hpp"
+
+#include "store/binding.hpp"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+namespace kharuul::store {
+namespace {
+
+using namespace binding;
+
+bool site_exists(connection& db, const std::string& code)
+{
+    statement_use s(db.prepared("SELECT 1 FROM sites WHERE code = ?1"));
+    s->bind(1, code);
+    return s->executeStep();
+}
+
+void replace_reporter_sites(connection& db, const std::string& phone, const std::vector<std::string>& sites)
+{
+    {
+        statement_use s(db.prepared("DELETE FROM reporter_sites WHERE phone = ?1"));
+        s->bind(1, phone);
+        s->exec();
+    }
+    for (const auto& code : sites) {
+        statement_use s(db.prepared("INSERT INTO reporter_sites (phone, site) VALUES (?1, ?2) ON CONFLICT DO NOTHING"));
+        s->bind(1, phone);
+        s->bind(2, code);
+        s->exec();
+    }
+}
+
+std::vector<std::string> sites_of(connection& db, const std::string& phone)
+{
+    statement_use s(db.prepared("SELECT site FROM reporter_sites WHERE phone = ?1 ORDER BY site"));
+    s->bind(1, phone);
+    std::vector<std::string> out;
+    while (s->executeStep())
+        out.push_back(text(*s, 0));
+    return out;
+}
+
+#define KHARUUL_REPORTER_COLUMNS "phone, name, lang, kind, active, origin, created_at"
+
+reporter_record read_reporter(connection& db, const SQLite::Statement& s)
+{
+    reporter_record r;
+    r.phone = text(s, 0);
+    r.name = text(s, 1);
+    r.lang = text(s, 2);
+    r.kind = text(s, 3);
+    r.active = s.getColumn(4).getInt() != 0;
+    r.from_config = text(s, 5) == "config";
+    r.created_at = time(s, 6);
+    r.sites = sites_of(db, r.phone);
+    return r;
+}
+
+site read_site(const SQLite::Statement& s) { return {text(s, 0), text(s, 1), text(s, 2), text(s, 3)}; }
+
+} // namespace
+
+result<void> sync_registry(connection& db, const registry_snapshot& snap, timestamp now)
+{
+    savepoint sp(db, "sync_registry");
+
+    for (const site& st : snap.sites) {
+        statement_use s(db.prepared("INSERT INTO sites (code, name, kind, area) VALUES (?1, ?2, ?3, ?4)"
+                                    " ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+                                    " kind = excluded.kind, area = excluded.area"));
+        s->bind(1, st.code);
+        s->bind(2, st.name);
+        s->bind(3, st.kind);
+        s->bind(4, st.area);
+        s->exec();
+    }
+    for (const reporter& r : snap.reporters)
+        for (const auto& code : r.sites)
+            if (!site_exists(db, code))
+                return make_error_code(errc::unknown_site);
+
+    db.exec("DELETE FROM team_areas");
+    db.exec("DELETE FROM team_members");
+    for (const team& t : snap.teams) {
+        std::int64_t id = 0;
+        {
+            statement_use s(db.prepared("INSERT INTO teams (name, sensitive_cases) VALUES (?1, ?2)"
+                                        " ON CONFLICT (name) DO UPDATE SET sensitive_cases = excluded.sensitive_cases"
+                                        " RETURNING id"));
+            s->bind(1, t.name);
+            s->bind(2, t.sensitive_cases ? 1 : 0);
+            s->executeStep();
+            id = s->getColumn(0).getInt64();
+        }
+        for (const auto& area : t.areas) {
+            statement_use s(db.prepared("INSERT INTO team_areas (team, area) VALUES (?1, ?2) ON CONFLICT DO NOTHING"));
+            s->bind(1, id);
+            s->bind(2, area);
+            s->exec();
+        }
+        for (const team_member& m : t.members) {
+            statement_use s(db.prepared("INSERT INTO team_members (team, phone, name, role, lang)"
+                                        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (team, phone) DO UPDATE SET"
+                                        " name = excluded.name, role = excluded.role, lang = excluded.lang"));
+            s->bind(1, id);
+            s->bind(2, m.phone);
+            s->bind(3, m.name);
+            s->bind(4, m.role);
+            s->bind(5, m.lang);
+            s->exec();
+        }
+    }
+
+    db.exec("DELETE FROM coordinators");
+    for (const coordinator& c : snap.coordinators) {
+        statement_use s(db.prepared("INSERT INTO coordinators (phone, name, lang) VALUES (?1, ?2, ?3)"
+                                    " ON CONFLICT (phone) DO UPDATE SET name = excluded.name, lang = excluded.lang"));
+        s->bind(1, c.phone);
+        s->bind(2, c.name);
+        s->bind(3, c.lang);
+        s->exec();
+    }
+
+    std::set<std::string> configured;
+    for (const reporter& r : snap.reporters) {
+        {
+            statement_use s(db.prepared(
+                "INSERT INTO reporters (phone, name, lang, kind, active, origin, created_at)"
+                " VALUES (?1, ?2, ?3, ?4, 1, 'config', ?5) ON CONFLICT (phone) DO UPDATE SET"
+                " name = excluded.name, lang = excluded.lang, kind = excluded.kind, active = 1, origin = 'config'"));
+            s->bind(1, r.phone);
+            s->bind(2, r.name);
+            s->bind(3, r.lang);
+            s->bind(4, r.kind);
+            bind_value(*s, 5, now);
+            s->exec();
+        }
+        replace_reporter_sites(db, r.phone, r.sites);
+        configured.insert(r.phone);
+    }
+    std::vector<std::string> dropped;
+    {
+        statement_use s(db.prepared("SELECT phone FROM reporters WHERE origin = 'config' AND active = 1"));
+        while (s->executeStep())
+            if (std::string phone = text(*s, 0); !configured.contains(phone))
+                dropped.push_back(std::move(phone));
+    }
+    for (const auto& phone : dropped) {
+        statement_use s(db.prepared("UPDATE reporters SET active = 0 WHERE phone = ?1"));
+        s->bind(1, phone);
+        s->exec();
+    }
+
+    sp.release();
+    return {};
+}
+
+std::optional<reporter_record> find_reporter(connection& db, std::string_view phone)
+{
+    statement_use s(db.prepared("SELECT " KHARUUL_REPORTER_COLUMNS " FROM reporters WHERE phone = ?1 AND active = 1"));
+    bind_text(*s, 1, phone);
+    if (!s->executeStep())
+        return std::nullopt;
+    return read_reporter(db, *s);
+}
+
+result<void> add_reporter(connection& db, const reporter& r, timestamp now)
+{
+    savepoint sp(db, "add_reporter");
+    {
+        statement_use s(db.prepared("SELECT active FROM reporters WHERE phone = ?1"));
+        s->bind(1, r.phone);
+        if (s->executeStep() && s->getColumn(0).getInt() != 0)
+            return make_error_code(errc::reporter_exists);
+    }
+    for (const auto& code : r.sites)
+        if (!site_exists(db, code))
+            return make_error_code(errc::unknown_site);
+    {
+        // A reactivated reporter keeps its origin and first created_at: the row is its record.
+        statement_use s(db.prepared(
+            "INSERT INTO reporters (phone, name, lang, kind, active, origin, created_at)"
+            " VALUES (?1, ?2, ?3, ?4, 1, 'cli', ?5) ON CONFLICT (phone) DO UPDATE SET"
+            " name = excluded.name, lang = excluded.lang, kind = excluded.kind, active = 1"));
+        s->bind(1, r.phone);
+        s->bind(2, r.name);
+        s->bind(3, r.lang);
+        s->bind(4, r.kind);
+        bind_value(*s, 5, now);
+        s->exec();
+    }
+    replace_reporter_sites(db, r.phone, r.sites);
+    sp.release();
+    return {};
+}
+
+result<void> remove_reporter(connection& db, std::string_view phone)
+{
+    statement_use s(db.prepared("UPDATE reporters SET active = 0 WHERE phone = ?1 AND active = 1"));
+    bind_text(*s, 1, phone);
+    if (s->exec() == 0)
+        return make_error_code(errc::unknown_reporter);
+    return {};
+}
+
+std::vector<reporter_record> list_reporters(connection& db, bool include_inactive)
+{
+    statement_use s(db.prepared("SELECT " KHARUUL_REPORTER_COLUMNS " FROM reporters WHERE active = 1 OR ?1"
+                                " ORDER BY phone"));
+    s->bind(1, include_inactive ? 1 : 0);
+    std::vector<reporter_record> out;
+    while (s->executeStep())
+        out.push_back(read_reporter(db, *s));
+    return out;
+}
+
+std::vector<team_role> team_roles(connection& db, std::string_view phone)
+{
+    statement_use s(db.prepared("SELECT t.id, t.name, t.sensitive_cases, m.name, m.role, m.lang"
+                                " FROM team_members m JOIN teams t ON t.id = m.team WHERE m.phone = ?1 ORDER BY t.id"));
+    bind_text(*s, 1, phone);
+    std::vector<team_role> out;
+    while (s->executeStep())
+        out.push_back({s->getColumn(0).getInt64(), text(*s, 1), s->getColumn(2).getInt() != 0, text(*s, 3),
+                       text(*s, 4), text(*s, 5)});
+    return out;
+}
+
+bool is_team_member(connection& db, std::string_view phone)
+{
+    statement_use s(db.prepared("SELECT 1 FROM team_members WHERE phone = ?1 LIMIT 1"));
+    bind_text(*s, 1, phone);
+    return s->executeStep();
+}
+
+std::optional<coordinator> find_coordinator(connection& db, std::string_view phone)
+{
+    statement_use s(db.prepared("SELECT phone, name, lang FROM coordinators WHERE phone = ?1"));
+    bind_text(*s, 1, phone);
+    if (!s->executeStep())
+        return std::nullopt;
+    return coordinator{text(*s, 0), text(*s, 1), text(*s, 2)};
+}
+
+std::vector<coordinator> list_coordinators(connection& db)
+{
+    statement_use s(db.prepared("SELECT phone, name, lang FROM coordinators ORDER BY phone"));
+    std::vector<coordinator> out;
+    while (s->executeStep())
+        out.push_back({text(*s, 0), text(*s, 1), text(*s, 2)});
+    return out;
+}
+
+std::optional<site> find_site(connection& db, std::string_view code)
+{
+    statement_use s(db.prepared("SELECT code, name, kind, area FROM sites WHERE code = ?1"));
+    bind_text(*s, 1, code);
+    if (!s->executeStep())
+        return std::nullopt;
+    return read_site(*s);
+}
+
+std::vector<site> list_sites(connection& db)
+{
+    statement_use s(db.prepared("SELECT code, name, kind, area FROM sites ORDER BY code"));
+    std::vector<site> out;
+    while (s->executeStep())
+        out.push_back(read_site(*s));
+    return out;
+}
+
+std::vector<team_record> teams_covering_site(connection& db, std::string_view site_code)
+{
+    std::vector<team_record> out;
+    {
+        statement_use s(db.prepared("SELECT DISTINCT t.id, t.name, t.sensitive_cases FROM teams t"
+                                    " JOIN team_areas a ON a.team = t.id JOIN sites st ON st.area = a.area"
+                                    " WHERE st.code = ?1 ORDER BY t.id"));
+        bind_text(*s, 1, site_code);
+        while (s->executeStep()) {
+            team_record r;
+            r.id = s->getColumn(0).getInt64();
+            r.definition.name = text(*s, 1);
+            r.definition.sensitive_cases = s->getColumn(2).getInt() != 0;
+            out.push_back(std::move(r));
+        }
+    }
+    for (team_record& r : out) {
+        {
+            statement_use s(db.prepared("SELECT area FROM team_areas WHERE team = ?1 ORDER BY area"));
+            s->bind(1, r.id);
+            while (s->executeStep())
+                r.definition.areas.push_back(text(*s, 0));
+        }
+        statement_use s(db.prepared("SELECT phone, name, role, lang FROM team_members WHERE team = ?1 ORDER BY phone"));
+        s->bind(1, r.id);
+        while (s->executeStep())
+            r.definition.members.push_back({text(*s, 0), text(*s, 1), text(*s, 2), text(*s, 3)});
+    }
+    return out;
+}
+
+} // namespace kharuul::store
