@@ -1,0 +1,185 @@
+#include "gateway/cli.hpp"
+
+#include "config/load.hpp"
+#include "gateway/parse_json.hpp"
+#include "parser/lexicon.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <boost/program_options.hpp>
+
+#include <iostream>
+#include <optional>
+
+namespace kharuul::gateway {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// Parses a command's options. Returns false after printing help (exit 0) or an error (exit 1);
+// `code` says which.
+bool parse_options(const invocation& inv, std::string_view usage, const po::options_description& opts,
+                   const po::positional_options_description& pos, po::variables_map& vm, int& code) {
+    po::options_description all = opts;
+    all.add_options()("help,h", "show this help");
+    try {
+        po::store(po::command_line_parser(inv.args).options(all).positional(pos).run(), vm);
+        if (vm.count("help")) {
+            inv.out << "usage: kharuul " << usage << "\n\n" << all;
+            code = exit_ok;
+            return false;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        inv.err << "kharuul: " << e.what() << " (see kharuul " << usage.substr(0, usage.find(' '))
+                << " --help)\n";
+        code = exit_user_error;
+        return false;
+    }
+    return true;
+}
+
+// Loads and validates the configuration, printing every problem. nullopt when it has errors.
+std::optional<config::gateway_config> load(const std::string& path, std::ostream& err, bool warnings = true) {
+    config::load_result r = config::load_config(path);
+    for (const auto& p : r.problems)
+        if (warnings || p.level == config::severity::error)
+            err << config::format_problem(p) << '\n';
+    return std::move(r.config);
+}
+
+int cmd_parse(const invocation& inv) {
+    std::string config_path, from, lang_name;
+    std::vector<std::string> words;
+    po::options_description opts("options");
+    opts.add_options()("config,c", po::value(&config_path)->required(), "configuration file (TOML)")(
+        "from", po::value(&from), "sender's phone: replies in their registered language")(
+        "lang", po::value(&lang_name), "reply language: en or mn (default: the sender's, else en)")(
+        "text", po::value(&words)->multitoken(), "the SMS text (quote it)");
+    po::positional_options_description pos;
+    pos.add("text", -1);
+    po::variables_map vm;
+    int code = exit_ok;
+    if (!parse_options(inv, "parse --config FILE [--from PHONE] [--lang en|mn] TEXT", opts, pos, vm, code))
+        return code;
+
+    auto lang = parser::reply_language::en;
+    if (!lang_name.empty()) {
+        auto l = parser::reply_language_from(lang_name);
+        if (!l) {
+            inv.err << "kharuul parse: --lang must be en or mn, not '" << lang_name << "'\n";
+            return exit_user_error;
+        }
+        lang = *l;
+    }
+    auto cfg = load(config_path, inv.err, false);
+    if (!cfg)
+        return exit_user_error;
+    if (!from.empty() && lang_name.empty()) {
+        for (const auto& r : cfg->reporters)
+            if (r.phone == from)
+                lang = r.lang;
+        for (const auto& t : cfg->teams)
+            for (const auto& m : t.members)
+                if (m.phone == from)
+                    lang = m.lang;
+        for (const auto& c : cfg->coordinators)
+            if (c.phone == from)
+                lang = c.lang;
+    }
+    std::string text;
+    for (const auto& w : words)
+        text += (text.empty() ? "" : " ") + w;
+    const parser::lexicon lex(cfg->language, cfg->site_codes());
+    inv.out << boost::json::serialize(parse_json(text, lex, lang)) << '\n';
+    return exit_ok;
+}
+
+int cmd_check_config(const invocation& inv) {
+    std::string config_path;
+    po::options_description opts("options");
+    opts.add_options()("config,c", po::value(&config_path)->required(), "configuration file (TOML)");
+    po::variables_map vm;
+    int code = exit_ok;
+    if (!parse_options(inv, "check-config --config FILE", opts, {}, vm, code))
+        return code;
+    config::load_result r = config::load_config(config_path);
+    std::size_t errors = 0, warnings = 0;
+    for (const auto& p : r.problems) {
+        (p.level == config::severity::error ? inv.err : inv.out) << config::format_problem(p) << '\n';
+        ++(p.level == config::severity::error ? errors : warnings);
+    }
+    if (!r.config) {
+        inv.err << config_path << ": " << errors << (errors == 1 ? " error" : " errors") << ", " << warnings
+                << (warnings == 1 ? " warning" : " warnings") << '\n';
+        return exit_user_error;
+    }
+    const auto& c = *r.config;
+    inv.out << config_path << ": ok: " << c.sites.size() << " sites, " << c.teams.size() << " teams, "
+            << c.coordinators.size() << " coordinators, " << c.reporters.size() << " reporters, "
+            << c.channels.size() << " channels";
+    if (warnings > 0)
+        inv.out << ", " << warnings << (warnings == 1 ? " warning" : " warnings");
+    inv.out << '\n';
+    return exit_ok;
+}
+
+const std::vector<command>& registry() {
+    static const std::vector<command> list = {
+        {"parse", "show how a message would be understood and the reply it would get (JSON)", cmd_parse},
+        {"check-config", "validate a configuration file; every problem with its line and a fix", cmd_check_config},
+    };
+    return list;
+}
+
+void print_usage(std::ostream& out) {
+    out << "kharuul: SMS and USSD field-reporting gateway for child labour monitoring\n\n"
+           "usage: kharuul COMMAND [options]   (kharuul COMMAND --help for its options)\n\ncommands:\n";
+    for (const auto& c : registry()) {
+        std::string name(c.name);
+        name.resize(std::max<std::size_t>(name.size() + 2, 16), ' ');
+        out << "  " << name << c.summary << '\n';
+    }
+    out << "\nexit codes: 0 ok, 1 user error (bad configuration or arguments), 2 internal failure\n";
+}
+
+} // namespace
+
+std::span<const command> commands() { return registry(); }
+
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+    try {
+        if (argc < 2) {
+            print_usage(err);
+            return exit_user_error;
+        }
+        const std::string_view first = argv[1];
+        if (first == "--help" || first == "-h" || first == "help") {
+            print_usage(out);
+            return exit_ok;
+        }
+        // Two-word commands ("reporter add") are matched before one-word ones.
+        for (int words : {2, 1}) {
+            if (argc < 1 + words)
+                continue;
+            std::string name = argv[1];
+            if (words == 2)
+                name += std::string(" ") + argv[2];
+            for (const auto& c : registry())
+                if (c.name == name) {
+                    invocation inv{{argv + 1 + words, argv + argc}, out, err};
+                    return c.run(inv);
+                }
+        }
+        err << "kharuul: unknown command '" << first << "' (see kharuul --help)\n";
+        return exit_user_error;
+    } catch (const std::exception& e) {
+        err << "kharuul: internal error: " << e.what() << '\n';
+        return exit_internal;
+    } catch (...) {
+        err << "kharuul: internal error\n";
+        return exit_internal;
+    }
+}
+
+} // namespace kharuul::gateway

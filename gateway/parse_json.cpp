@@ -1,0 +1,98 @@
+#include "gateway/parse_json.hpp"
+
+#include <boost/json/array.hpp>
+
+namespace kharuul::gateway {
+
+namespace json = boost::json;
+using namespace kharuul::parser;
+
+namespace {
+
+json::value note_value(const sms_message& m) {
+    return m.note ? json::value(*m.note) : json::value(nullptr);
+}
+
+json::value text_or_null(const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); }
+
+} // namespace
+
+json::object fields_json(const sms_message& m) {
+    json::object f;
+    std::visit(
+        [&](const auto& b) {
+            using T = std::decay_t<decltype(b)>;
+            if constexpr (std::is_same_v<T, sighting>) {
+                f["site"] = b.site;
+                f["boys"] = b.kids.boys;
+                f["girls"] = b.kids.girls;
+                f["unknown"] = b.kids.unknown;
+                f["age_min"] = b.age_min;
+                f["age_max"] = b.age_max;
+                f["work"] = b.work;
+                json::array h;
+                for (const auto& code : b.hazards)
+                    h.emplace_back(code);
+                f["hazards"] = std::move(h);
+                f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, nil_visit>) {
+                f["site"] = b.site;
+                f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, tracking>) {
+                f["case"] = b.case_code;
+                f["status"] = b.status;
+                f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, referral>) {
+                f["case"] = b.case_code;
+                f["service"] = b.service;
+                f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, verification>) {
+                f["case"] = b.case_code;
+                f["outcome"] = b.confirmed ? "OK" : "NO";
+                f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, closure>) {
+                f["case"] = b.case_code;
+                f["reason"] = b.reason;
+                f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, acknowledgement>) {
+                f["alert"] = b.alert;
+            } else {
+                f["topic"] = b.topic ? json::value(canonical_keyword(*b.topic)) : json::value(nullptr);
+            }
+        },
+        m.body);
+    return f;
+}
+
+json::object error_json(const parse_error& e) {
+    json::object o;
+    o["code"] = error_code_name(e.code);
+    o["token"] = text_or_null(e.token);
+    o["suggestion"] = text_or_null(e.suggestion);
+    if (e.code == errc::missing_field)
+        o["field"] = field_name(e.missing);
+    if (e.code == errc::bad_case_check_digit)
+        o["detail"] = "check_digit";
+    return o;
+}
+
+json::object parse_json(std::string_view text, const lexicon& lex, reply_language lang) {
+    json::object o;
+    const parse_result r = parse_sms(text, lex);
+    if (r) {
+        o["ok"] = true;
+        o["form"] = canonical_keyword(r->kind);
+        o["fields"] = fields_json(*r);
+        o["urgent"] = r->urgent;
+        o["sensitive"] = r->sensitive;
+        o["reply"] = confirmation_reply(*r, placeholder_receipt(*r), lex, lang);
+    } else {
+        o["ok"] = false;
+        o["form"] = r.error().kind ? json::value(canonical_keyword(*r.error().kind)) : json::value(nullptr);
+        o["error"] = error_json(r.error());
+        o["reply"] = error_reply(r.error(), lex, lang);
+    }
+    return o;
+}
+
+} // namespace kharuul::gateway

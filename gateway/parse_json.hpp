@@ -1,0 +1,26 @@
+// The JSON of `kharuul parse` (spec/interfaces.md, "`kharuul parse` output"): how a message is
+// understood and the reply it would get, with no store (case numbers show as placeholders).
+// Scripts and tests read it, so its shape changes only on purpose.
+#pragma once
+
+#include "parser/lexicon.hpp"
+#include "parser/reply.hpp"
+#include "parser/sms.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <string_view>
+
+namespace kharuul::gateway {
+
+// The "fields" object of an accepted message, codes in canonical Latin form.
+boost::json::object fields_json(const parser::sms_message& msg);
+
+// The "error" object: code, token, suggestion (null when absent); `field` for missing_field and
+// `detail: "check_digit"` for a case code whose check digit is wrong.
+boost::json::object error_json(const parser::parse_error& e);
+
+// The whole object printed by `kharuul parse`.
+boost::json::object parse_json(std::string_view text, const parser::lexicon& lex, parser::reply_language lang);
+
+} // namespace kharuul::gateway

@@ -1,0 +1,241 @@
+// The command line as scripts and operators use it: the real `kharuul` binary is run and its JSON
+// read back; the same commands are also run in-process for the error paths.
+#include "gateway/cli.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value_to.hpp>
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+namespace kharuul::gateway {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+fs::path source_dir() {
+    const char* s = std::getenv("KHARUUL_SOURCE_DIR");
+    return s ? fs::path(s) : fs::current_path();
+}
+
+fs::path binary() {
+    const char* b = std::getenv("KHARUUL_BIN");
+    return b ? fs::path(b) : fs::current_path() / "build" / "kharuul";
+}
+
+std::string demo_config() { return (source_dir() / "config" / "demo.toml").string(); }
+
+std::string shell_quote(const std::string& s) {
+    std::string q = "'";
+    for (char c : s)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+struct process_result {
+    int status = -1;
+    std::string out;
+};
+
+// Runs the real binary with the given arguments; stdout captured, stderr discarded.
+process_result run_binary(const std::vector<std::string>& args) {
+    std::string cmd = shell_quote(binary().string());
+    for (const auto& a : args)
+        cmd += " " + shell_quote(a);
+    cmd += " 2>/dev/null";
+    process_result r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr)
+        return r;
+    std::array<char, 4096> buf{};
+    while (std::size_t n = fread(buf.data(), 1, buf.size(), p))
+        r.out.append(buf.data(), n);
+    const int st = pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+struct cli_result {
+    int code;
+    std::string out;
+    std::string err;
+};
+
+cli_result run(std::vector<std::string> args) {
+    std::vector<const char*> argv{"kharuul"};
+    for (const auto& a : args)
+        argv.push_back(a.c_str());
+    std::ostringstream out, err;
+    const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
+    return {code, out.str(), err.str()};
+}
+
+TEST(kharuul_binary, parse_prints_the_spec_json_for_a_cyrillic_report) {
+    auto r = run_binary({"parse", "--config", demo_config(), "ИД АLТ 1 ХҮҮ 11 нас CARRY LOAD"});
+    ASSERT_EQ(r.status, 0) << r.out;
+    const json::object o = json::parse(r.out).as_object();
+    EXPECT_EQ(o.at("ok"), true);
+    EXPECT_EQ(o.at("form"), "ID");
+    const auto& f = o.at("fields").as_object();
+    EXPECT_EQ(f.at("site"), "ALT");
+    EXPECT_EQ(f.at("boys"), 1);
+    EXPECT_EQ(f.at("girls"), 0);
+    EXPECT_EQ(f.at("unknown"), 0);
+    EXPECT_EQ(f.at("age_min"), 11);
+    EXPECT_EQ(f.at("age_max"), 11);
+    EXPECT_EQ(f.at("work"), "CARRY");
+    EXPECT_EQ(f.at("hazards"), json::array({"LOAD"}));
+    EXPECT_TRUE(f.at("note").is_null());
+    EXPECT_EQ(o.at("urgent"), false);
+    EXPECT_EQ(o.at("sensitive"), false);
+    EXPECT_EQ(o.at("reply"), "ID ok: 1 boy ~11 carrying, heavy load, at ALT. Case ######.");
+}
+
+TEST(kharuul_binary, parse_reports_an_unknown_site_with_a_suggestion_and_still_exits_zero) {
+    auto r = run_binary({"parse", "--config", demo_config(), "ID ALX 2B 12 MINE"});
+    ASSERT_EQ(r.status, 0);
+    const json::object o = json::parse(r.out).as_object();
+    EXPECT_EQ(o.at("ok"), false);
+    EXPECT_EQ(o.at("form"), "ID");
+    EXPECT_EQ(o.at("error").at("code"), "unknown_site");
+    EXPECT_EQ(o.at("error").at("token"), "ALX");
+    EXPECT_EQ(o.at("error").at("suggestion"), "ALT");
+    EXPECT_EQ(o.at("reply"), "ID: unknown site ALX. Did you mean ALT? Send: ID site children age work");
+}
+
+TEST(kharuul_binary, parse_with_a_bad_config_exits_one) {
+    const fs::path bad = fs::temp_directory_path() / "kharuul-bad-config.toml";
+    std::ofstream(bad) << "[server]\nlisten = 8080\n";
+    auto r = run_binary({"parse", "--config", bad.string(), "HELP"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_TRUE(r.out.empty());
+    fs::remove(bad);
+}
+
+TEST(kharuul_binary, check_config_accepts_the_demo) {
+    auto r = run_binary({"check-config", "--config", demo_config()});
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("ok"), std::string::npos) << r.out;
+}
+
+// Every example of spec/sms-language.md section 7 parses as valid through the real binary.
+TEST(kharuul_binary, every_spec_example_parses_as_valid) {
+    for (const char* text : {"ID ALT 2B 12 MINE SHAFT", "id alt 2 b 12y mine shaft", "ID,ALT,B,13,PAN # near the eastern pit",
+                             "ИД АLТ 1 ХҮҮ 11 нас CARRY LOAD", "ID DKH 1G 14 TRADE", "ID ULT 2B1G 10-12 PAN MERC",
+                             "TR 204812 NFE", "tr 204812 work # at the market again", "REF 204812 NFE",
+                             "VER 204812 OK", "ACK 17", "HELP"}) {
+        auto r = run_binary({"parse", "--config", demo_config(), text});
+        ASSERT_EQ(r.status, 0) << text;
+        EXPECT_EQ(json::parse(r.out).at("ok"), true) << text << " -> " << r.out;
+    }
+}
+
+TEST(cli, parse_replies_in_the_registered_language_of_the_sender) {
+    auto r = run({"parse", "--config", demo_config(), "--from", "+97699000001", "NIL ALT"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out).at("reply"), "NIL OK: ALT үзлэг бүртгэгдлээ.");
+}
+
+TEST(cli, parse_lang_option_overrides_the_sender_language) {
+    auto r = run({"parse", "--config", demo_config(), "--from", "+97699000001", "--lang", "en", "NIL ALT"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out).at("reply"), "NIL ok: ALT visit recorded.");
+}
+
+TEST(cli, parse_gives_every_field_of_each_form) {
+    struct row {
+        const char* text;
+        const char* fields;
+    };
+    for (const row& r : {
+             row{"NIL ALT # quiet", R"({"site":"ALT","note":"quiet"})"},
+             row{"TR 204812 NFE", R"({"case":"204812","status":"NFE","note":null})"},
+             row{"REF 204812 HEALTH", R"({"case":"204812","service":"HEALTH","note":null})"},
+             row{"VER 204812 NO # not found", R"({"case":"204812","outcome":"NO","note":"not found"})"},
+             row{"CLOSE 204812 ADULT", R"({"case":"204812","reason":"ADULT","note":null})"},
+             row{"OK 17", R"({"alert":17})"},
+             row{"HELP TR", R"({"topic":"TR"})"},
+             row{"?", R"({"topic":null})"},
+         }) {
+        auto out = run({"parse", "--config", demo_config(), r.text});
+        ASSERT_EQ(out.code, 0) << out.err;
+        EXPECT_EQ(json::parse(out.out).at("fields"), json::parse(r.fields)) << r.text;
+    }
+}
+
+TEST(cli, parse_marks_a_wrong_check_digit_as_bad_case_with_its_detail) {
+    auto r = run({"parse", "--config", demo_config(), "TR 204813 NFE"});
+    const auto o = json::parse(r.out);
+    EXPECT_EQ(o.at("error").at("code"), "bad_case");
+    EXPECT_EQ(o.at("error").at("detail"), "check_digit");
+}
+
+TEST(cli, parse_of_an_empty_message_replies_with_the_help_card) {
+    auto r = run({"parse", "--config", demo_config(), ""});
+    const auto o = json::parse(r.out);
+    EXPECT_EQ(o.at("ok"), false);
+    EXPECT_TRUE(o.at("form").is_null());
+    EXPECT_EQ(o.at("error").at("code"), "empty");
+    EXPECT_NE(json::value_to<std::string>(o.at("reply")).find("ID site children age work"), std::string::npos);
+}
+
+TEST(cli, an_unknown_language_is_a_user_error) {
+    auto r = run({"parse", "--config", demo_config(), "--lang", "fr", "HELP"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("--lang"), std::string::npos);
+}
+
+TEST(cli, a_missing_config_option_is_a_user_error_naming_it) {
+    auto r = run({"parse", "HELP"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("config"), std::string::npos) << r.err;
+}
+
+TEST(cli, an_unknown_command_is_a_user_error) {
+    auto r = run({"frobnicate"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("frobnicate"), std::string::npos);
+}
+
+TEST(cli, every_command_has_help) {
+    for (const auto& c : commands()) {
+        std::vector<std::string> args;
+        std::istringstream words{std::string(c.name)};
+        for (std::string w; words >> w;)
+            args.push_back(w);
+        args.push_back("--help");
+        auto r = run(args);
+        EXPECT_EQ(r.code, 0) << c.name;
+        EXPECT_NE(r.out.find("usage: kharuul " + std::string(c.name)), std::string::npos) << c.name << r.out;
+    }
+    EXPECT_EQ(run({"--help"}).code, 0);
+}
+
+TEST(cli, check_config_names_file_line_and_key_of_a_broken_config) {
+    const fs::path bad = fs::temp_directory_path() / "kharuul-broken.toml";
+    std::ifstream demo(demo_config());
+    std::stringstream text;
+    text << demo.rdbuf();
+    std::string s = text.str();
+    // Break the first reporter's phone number.
+    const auto at = s.find("\"+97699000001\"");
+    ASSERT_NE(at, std::string::npos);
+    s.replace(at, 14, "\"99000001\"");
+    std::ofstream(bad) << s;
+    const int line = 1 + static_cast<int>(std::count(s.begin(), s.begin() + static_cast<long>(at), '\n'));
+    auto r = run({"check-config", "--config", bad.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find(bad.string() + ":" + std::to_string(line) + ":"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("phone"), std::string::npos) << r.err;
+    fs::remove(bad);
+}
+
+} // namespace
+} // namespace kharuul::gateway
