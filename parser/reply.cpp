@@ -1,6 +1,7 @@
 #include "parser/reply.hpp"
 
 #include "parser/segment.hpp"
+#include "parser/text.hpp"
 
 #include <string>
 #include <vector>
@@ -346,6 +347,51 @@ std::string confirmation_reply(const sms_message& msg, const receipt& r, const l
             }
         },
         msg.body);
+}
+
+std::string refusal_reply(refusal r, std::optional<form> f, std::string_view token, std::string_view suggestion,
+                          const lexicon& lex, reply_language l) {
+    const bool m = mn(l);
+    const std::string prefix = f ? kw(lex, *f) + ": " : std::string{};
+    const std::string t(token);
+    const std::string send = f ? (m ? " Илгээх: " : " Send: ") + form_format(*f, lex, l) : std::string{};
+    switch (r) {
+    case refusal::unknown_case: {
+        const std::string base = prefix + (m ? t + " дугаартай хүүхэд бүртгэлгүй." : "no case " + t + ".");
+        if (!suggestion.empty()) {
+            const std::string s(suggestion);
+            return first_fit({base + (m ? " " + s + " гэж үү?" : " Did you mean " + s + "?") + send,
+                              base + (m ? " " + s + " гэж үү?" : " Did you mean " + s + "?")});
+        }
+        return first_fit({base + send, base});
+    }
+    case refusal::closed_case:
+        return first_fit({prefix + (m ? t + " хаагдсан, өөрчлөөгүй." : "case " + t + " is closed; nothing changed.")});
+    case refusal::not_allowed:
+        return first_fit(
+            {prefix + (m ? "зөвхөн хамгааллын баг илгээнэ. Та ID, NIL, TR ашиглана."
+                         : "only protection teams may send " + (f ? kw(lex, *f) : std::string("this")) +
+                               ". You can send ID, NIL and TR."),
+             prefix + (m ? "зөвхөн баг илгээнэ." : "teams only.")});
+    case refusal::unknown_alert:
+        return first_fit({prefix + (m ? "#" + t + " нээлттэй дохио алга." : "no open alert #" + t + ".")});
+    case refusal::unregistered:
+        return first_fit({m ? "Энэ дугаар бүртгэлгүй. Зохицуулагчдаа бүртгүүлнэ үү; мессеж хадгалагдсан."
+                            : "This number is not registered. Ask your coordinator to register it; your "
+                              "message is kept and will be processed then.",
+                          m ? "Дугаар бүртгэлгүй. Зохицуулагчдаа хандана уу." : "Number not registered. Ask your coordinator."});
+    }
+    return {};
+}
+
+reply_language guess_language(std::string_view text) noexcept {
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const char32_t cp = next_code_point(text, pos);
+        if (cp >= 0x0400 && cp <= 0x04FF)
+            return reply_language::mn;
+    }
+    return reply_language::en;
 }
 
 } // namespace kharuul::parser

@@ -42,7 +42,23 @@ std::string error_reply(const parse_error& e, const lexicon& lex, reply_language
 // The short code card (topic nullopt) or one form's format. Fits one segment.
 std::string help_reply(std::optional<form> topic, const lexicon& lex, reply_language l);
 
-// "Send: ID site children age work [hazard]": a form's format in the reply language.
+// Messages that were understood but cannot be applied: the store or the registry decides.
+enum class refusal : std::uint8_t {
+    unknown_case,  // no case with that (valid) code; `suggestion` a code of the sender's, or empty
+    closed_case,   // the case is closed: nothing changed
+    not_allowed,   // a team-only form from a volunteer
+    unknown_alert, // ACK of an alert that is not open
+    unregistered,  // the sender's number is not registered: kept, not processed
+};
+
+// The reply to a refusal, naming the case or alert (`token`) and the form. Fits one segment.
+std::string refusal_reply(refusal r, std::optional<form> f, std::string_view token, std::string_view suggestion,
+                          const lexicon& lex, reply_language l);
+
+// The language to answer an unknown sender in: Mongolian when the text has Cyrillic letters.
+reply_language guess_language(std::string_view text) noexcept;
+
+// "Send: ID site children age work": a form's format in the reply language.
 std::string form_format(form f, const lexicon& lex, reply_language l);
 
 } // namespace kharuul::parser

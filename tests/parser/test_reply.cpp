@@ -161,3 +161,35 @@ TEST(reply, random_messages_always_get_a_reply_that_fits_one_segment) {
 
 } // namespace
 } // namespace kharuul::parser
+
+namespace kharuul::parser {
+namespace {
+
+TEST(refusal_reply, an_unknown_case_is_named_with_the_nearest_code_of_the_sender) {
+    EXPECT_EQ(refusal_reply(refusal::unknown_case, form::tr, "204821", "204812", lex(), reply_language::en),
+              "TR: no case 204821. Did you mean 204812? Send: TR case status");
+}
+
+TEST(refusal_reply, a_volunteer_sending_a_team_form_is_told_who_may) {
+    EXPECT_EQ(refusal_reply(refusal::not_allowed, form::ver, "", "", lex(), reply_language::en),
+              "VER: only protection teams may send VER. You can send ID, NIL and TR.");
+}
+
+TEST(refusal_reply, every_refusal_fits_one_segment_in_both_languages) {
+    for (auto r : {refusal::unknown_case, refusal::closed_case, refusal::not_allowed, refusal::unknown_alert,
+                   refusal::unregistered})
+        for (auto l : {reply_language::en, reply_language::mn})
+            for (std::optional<form> f : {std::optional<form>(), std::optional<form>(form::close)}) {
+                const std::string s = refusal_reply(r, f, std::string(200, '9'), "204812", lex(), l);
+                EXPECT_TRUE(fits_one_segment(s)) << s;
+                EXPECT_FALSE(s.empty());
+            }
+}
+
+TEST(refusal_reply, cyrillic_text_from_an_unknown_sender_is_answered_in_mongolian) {
+    EXPECT_EQ(guess_language("ИД ALT 2B 12 MINE"), reply_language::mn);
+    EXPECT_EQ(guess_language("ID ALT 2B 12 MINE"), reply_language::en);
+}
+
+} // namespace
+} // namespace kharuul::parser
