@@ -1,0 +1,229 @@
+// Messages and events: provider-id idempotence, the same-text duplicate rule, outcomes, events
+// built from parsed messages, and the log and export queries.
+#include "store/cases.hpp"
+#include "store/records.hpp"
+
+#include "store_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kharuul::store {
+namespace {
+
+using testing::at_ms;
+using testing::sms_from;
+using namespace std::chrono_literals;
+
+class records : public testing::store_test {};
+
+parser::sms_message id_report(std::string site, int boys, int girls, int age, std::string work,
+                              std::vector<std::string> hazards)
+{
+    parser::sms_message m;
+    m.kind = parser::form::id;
+    parser::sighting s;
+    s.site = std::move(site);
+    s.kids = {boys, girls, 0};
+    s.age_min = s.age_max = age;
+    s.work = std::move(work);
+    s.hazards = std::move(hazards);
+    m.body = s;
+    m.urgent = true;
+    return m;
+}
+
+TEST_F(records, the_same_provider_id_on_one_channel_is_stored_once)
+{
+    const auto first = insert_message(db, sms_from("+97699000001", "NIL ALT", at_ms(0), "p-1"));
+    ASSERT_TRUE(first);
+    const auto again = insert_message(db, sms_from("+97699000001", "NIL ALT", at_ms(5), "p-1"));
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error(), make_error_code(errc::duplicate_provider_id));
+
+    auto other_channel = sms_from("+97699000001", "NIL ALT", at_ms(5), "p-1");
+    other_channel.channel = "twilio";
+    EXPECT_TRUE(insert_message(db, other_channel));
+    EXPECT_TRUE(insert_message(db, sms_from("+97699000001", "NIL ALT", at_ms(6))));
+    EXPECT_TRUE(insert_message(db, sms_from("+97699000001", "NIL ALT", at_ms(7)))); // NULL ids are distinct
+
+    const auto found = find_message_by_provider_id(db, "kannel", "p-1");
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->id, *first);
+    EXPECT_EQ(found->received_at, at_ms(0));
+    EXPECT_FALSE(find_message_by_provider_id(db, "kannel", "p-2"));
+}
+
+TEST_F(records, the_schema_itself_rejects_a_second_row_with_the_same_provider_id)
+{
+    ASSERT_TRUE(insert_message(db, sms_from("+97699000001", "NIL ALT", at_ms(0), "p-1")));
+    EXPECT_THROW(db.exec("INSERT INTO messages (kind, channel, provider_id, sender, recipient, text, received_at)"
+                         " VALUES ('sms', 'kannel', 'p-1', '+97699000002', '+97699000999', 'x', 1)"),
+                 SQLite::Exception);
+}
+
+TEST_F(records, same_text_lookup_finds_the_first_original_within_the_window)
+{
+    const std::string sender = "+97699000001";
+    const auto old = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(0)));
+    const auto first = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(20 * 60'000)));
+    const auto dup = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(21 * 60'000)));
+    ASSERT_TRUE(set_message_outcome(db, dup, {message_status::duplicate, parser::form::id, {}, first, {}, {}}));
+    const auto now = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(25 * 60'000)));
+
+    const auto since = at_ms(25 * 60'000) - 10min;
+    const auto hit = find_recent_same_text(db, sender, "ID ALT 2B 12 MINE", since, now);
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->id, first); // not `old` (outside the window), not `dup`, not itself
+    EXPECT_NE(hit->id, old);
+
+    EXPECT_FALSE(find_recent_same_text(db, sender, "ID ALT 2B 12 MIN", since, now));
+    EXPECT_FALSE(find_recent_same_text(db, "+97699000002", "ID ALT 2B 12 MINE", since, now));
+    EXPECT_FALSE(find_recent_same_text(db, sender, "ID ALT 2B 12 MINE", since, first));
+}
+
+TEST_F(records, an_outcome_is_written_and_read_back)
+{
+    const auto id = *insert_message(db, sms_from("+97699000001", "ID ALX", at_ms(0)));
+    EXPECT_EQ(find_message(db, id)->status, message_status::received);
+    const message_outcome o{message_status::rejected, parser::form::id, "unknown_site", std::nullopt,
+                            "ID: unknown site ALX. Did you mean ALT?", "en"};
+    ASSERT_TRUE(set_message_outcome(db, id, o));
+    const auto m = find_message(db, id);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->status, message_status::rejected);
+    EXPECT_EQ(m->form, parser::form::id);
+    EXPECT_EQ(m->error_code, "unknown_site");
+    EXPECT_EQ(m->reply, o.reply);
+    EXPECT_EQ(m->reply_lang, "en");
+    EXPECT_FALSE(m->duplicate_of);
+
+    const auto missing = set_message_outcome(db, id + 100, o);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error(), make_error_code(errc::unknown_message));
+}
+
+TEST_F(records, an_id_report_becomes_an_event_with_its_fields)
+{
+    const auto msg = *insert_message(db, sms_from("+97699000001", "ID ALT 2B1G 12 MINE SHAFT", at_ms(0)));
+    auto report = id_report("ALT", 2, 1, 12, "MINE", {"SHAFT", "NIGHT"});
+    report.note = "near the pit";
+    const auto event_id = insert_event(db, make_event(report, msg, "+97699000001", at_ms(0)));
+    const auto events = events_of_message(db, msg);
+    ASSERT_EQ(events.size(), 1u);
+    const event_record& e = events[0];
+    EXPECT_EQ(e.id, event_id);
+    EXPECT_EQ(e.form, parser::form::id);
+    EXPECT_EQ(e.site, "ALT");
+    EXPECT_EQ(e.boys, 2);
+    EXPECT_EQ(e.girls, 1);
+    EXPECT_EQ(e.unknown, 0);
+    EXPECT_EQ(e.age_min, 12);
+    EXPECT_EQ(e.work, "MINE");
+    EXPECT_EQ(e.hazards, (std::vector<std::string>{"SHAFT", "NIGHT"}));
+    EXPECT_EQ(e.note, "near the pit");
+    EXPECT_TRUE(e.urgent);
+    EXPECT_FALSE(e.sensitive);
+    EXPECT_FALSE(e.case_code);
+}
+
+TEST_F(records, a_case_event_takes_its_site_from_the_case)
+{
+    const auto msg = *insert_message(db, sms_from("+97699000001", "ID ALT B 12 MINE", at_ms(0)));
+    const auto report = id_report("ALT", 1, 0, 12, "MINE", {});
+    const auto ev = insert_event(db, make_event(report, msg, "+97699000001", at_ms(0)));
+    const auto codes = open_cases(db, make_case_opening(report, ev, msg, "+97699000001", at_ms(0)));
+    ASSERT_TRUE(codes);
+
+    parser::sms_message tr;
+    tr.kind = parser::form::tr;
+    tr.body = parser::tracking{codes->front(), "NFE"};
+    const auto msg2 = *insert_message(db, sms_from("+97699000001", "TR " + codes->front() + " NFE", at_ms(1)));
+    insert_event(db, make_event(tr, msg2, "+97699000001", at_ms(1)));
+    const auto events = events_of_message(db, msg2);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].site, "ALT");
+    EXPECT_EQ(events[0].case_code, codes->front());
+    EXPECT_EQ(events[0].status, "NFE");
+    EXPECT_TRUE(events[0].hazards.empty());
+}
+
+TEST_F(records, the_log_filters_by_phone_site_form_status_and_time)
+{
+    const auto a = *insert_message(db, sms_from("+97699000001", "ID ALT B 12 MINE", at_ms(1000)));
+    const auto ev = insert_event(db, make_event(id_report("ALT", 1, 0, 12, "MINE", {}), a, "+97699000001", at_ms(1000)));
+    (void)ev;
+    ASSERT_TRUE(set_message_outcome(db, a, {message_status::accepted, parser::form::id, {}, {}, "ok", "mn"}));
+    const auto b = *insert_message(db, sms_from("+97699000002", "NIL DKH", at_ms(2000)));
+    parser::sms_message nil;
+    nil.kind = parser::form::nil;
+    nil.body = parser::nil_visit{"DKH"};
+    insert_event(db, make_event(nil, b, "+97699000002", at_ms(2000)));
+    ASSERT_TRUE(set_message_outcome(db, b, {message_status::accepted, parser::form::nil, {}, {}, "ok", "en"}));
+    const auto c = *insert_message(db, sms_from("+97699000777", "hello", at_ms(3000)));
+    ASSERT_TRUE(set_message_outcome(db, c, {message_status::unregistered, {}, {}, {}, "register", "mn"}));
+
+    const auto ids = [&](const message_filter& f) {
+        std::vector<std::int64_t> out;
+        for (const auto& m : query_messages(db, f))
+            out.push_back(m.id);
+        return out;
+    };
+    using v = std::vector<std::int64_t>;
+    message_filter f;
+    EXPECT_EQ(ids(f), (v{c, b, a})); // newest first
+    f = {};
+    f.phone = "+97699000002";
+    EXPECT_EQ(ids(f), v{b});
+    f = {};
+    f.site = "ALT";
+    EXPECT_EQ(ids(f), v{a});
+    f = {};
+    f.form = parser::form::nil;
+    EXPECT_EQ(ids(f), v{b});
+    f = {};
+    f.status = message_status::unregistered;
+    EXPECT_EQ(ids(f), v{c});
+    f = {};
+    f.since = at_ms(1500);
+    f.until = at_ms(3000);
+    EXPECT_EQ(ids(f), v{b});
+    f = {};
+    f.limit = 2;
+    EXPECT_EQ(ids(f), (v{c, b}));
+    f = {};
+    f.phone = "+97699000999";
+    EXPECT_EQ(ids(f).size(), 3u); // the recipient matches too
+}
+
+TEST_F(records, exports_return_rows_in_the_range_oldest_first)
+{
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 5; ++i)
+        ids.push_back(*insert_message(db, sms_from("+97699000001", "NIL ALT", at_ms(i * 1000))));
+    for (int i = 0; i < 5; ++i) {
+        parser::sms_message nil;
+        nil.kind = parser::form::nil;
+        nil.body = parser::nil_visit{"ALT"};
+        insert_event(db, make_event(nil, ids[static_cast<std::size_t>(i)], "+97699000001", at_ms(i * 1000)));
+    }
+    const auto msgs = export_messages(db, {at_ms(1000), at_ms(4000)});
+    ASSERT_EQ(msgs.size(), 3u);
+    EXPECT_EQ(msgs.front().id, ids[1]);
+    EXPECT_EQ(msgs.back().id, ids[3]);
+    EXPECT_EQ(export_messages(db, {}).size(), 5u);
+    const auto events = export_events(db, {at_ms(3000), std::nullopt});
+    ASSERT_EQ(events.size(), 2u);
+    EXPECT_EQ(events[0].message_id, ids[3]);
+}
+
+TEST(codes, join_and_split_round_trip)
+{
+    const std::vector<std::string> codes{"SHAFT", "HURT", "ALONE"};
+    EXPECT_EQ(join_codes(codes), "SHAFT HURT ALONE");
+    EXPECT_EQ(split_codes("SHAFT HURT ALONE"), codes);
+    EXPECT_TRUE(split_codes("").empty());
+    EXPECT_EQ(split_codes("  A  B "), (std::vector<std::string>{"A", "B"}));
+}
+
+} // namespace
+} // namespace kharuul::store
