@@ -1,0 +1,180 @@
+// The gateway's configuration as typed values: the listener, the store, the provider channels,
+// the registry seed (sites, teams, coordinators, reporters), alert timing, USSD, and the field
+// language. Every member has the default the daemon uses when the TOML file leaves it out; the
+// file is parsed and validated once (config/load.hpp) and the result passed around by const&.
+#pragma once
+
+#include "parser/language.hpp"
+#include "parser/reply.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kharuul::config {
+
+// A "host:port" pair as written in the file ("127.0.0.1:8080", "[::1]:8080"). Port 0 asks the
+// operating system for a free port (tests do).
+struct endpoint {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+};
+
+// "host:port" or "[v6]:port"; nullopt when the text is not one.
+std::optional<endpoint> parse_endpoint(std::string_view text);
+// The inverse: "127.0.0.1:8080", "[::1]:8080".
+std::string to_string(const endpoint& e);
+
+struct server_config {
+    endpoint listen;
+    // The base URL at which providers reach this gateway, e.g. "https://sms.example.org"; used for
+    // Kannel's dlr-url and for checking Twilio signatures. Empty in the file means "http://" plus
+    // the listen address (127.0.0.1 when it listens on every address).
+    std::string public_url;
+    std::chrono::seconds read_timeout{10};   // a whole request, headers and body
+    std::chrono::seconds write_timeout{10};  // a whole response
+    std::chrono::seconds idle_timeout{60};   // a kept-alive connection with no request
+    std::chrono::seconds shutdown_grace{10}; // in-flight work after SIGTERM, then stop
+    std::size_t max_body_bytes = 64 * 1024;
+};
+
+struct store_config {
+    std::string path = "var/kharuul.db";          // relative to the working directory
+    std::size_t max_batch_size = 256;             // writes committed in one transaction at most
+    std::chrono::milliseconds max_batch_delay{2}; // how long a write may wait for company
+    std::chrono::milliseconds busy_timeout{5000}; // SQLite busy handler (a backup holding a lock)
+};
+
+enum class channel_type : std::uint8_t { generic, kannel, twilio, africastalking, log, smpp };
+
+// "generic", "kannel", ...; and back (nullopt for anything else).
+std::string_view channel_type_name(channel_type t) noexcept;
+std::optional<channel_type> channel_type_from(std::string_view name) noexcept;
+
+// True for the types whose inbound HTTP requests are authenticated by the channel's `secret`
+// (the others sign their requests, or have no HTTP inbound at all).
+bool needs_secret(channel_type t) noexcept;
+
+// One provider connection. Which fields a type uses:
+//   generic         secret (inbound), send_url (outbound: JSON POST)
+//   kannel          secret (inbound), send_url + username + password (sendsms)
+//   twilio          username = Account SID, password = auth token (signs inbound), sender
+//   africastalking  secret (inbound), username + password = API key (outbound), sender
+//   smpp            address, username = system_id, password, sender
+//   log             nothing: outbound messages are only stored and shown in the log
+struct channel_config {
+    std::string name; // the URL path segment: /channels/{name}/receive
+    channel_type type = channel_type::log;
+    std::string secret;
+    std::string send_url;
+    std::string username;
+    std::string password;
+    std::string sender;               // the "from" number or short code of outbound messages
+    std::optional<endpoint> address;  // smpp: the SMSC
+    std::chrono::seconds timeout{10}; // each request to the provider
+};
+
+enum class site_kind : std::uint8_t { mine, market, dumpsite, brickyard, other };
+
+std::string_view site_kind_name(site_kind k) noexcept;
+std::optional<site_kind> site_kind_from(std::string_view name) noexcept;
+
+struct site_config {
+    std::string code; // what volunteers type: Latin capitals and digits, e.g. "ALT"
+    std::string name; // "Altan-Us gold mine"; dropped first when an alert is too long
+    site_kind kind = site_kind::other;
+    std::string area; // "Aimag/Soum" or "Ulaanbaatar/District", deepest level last
+};
+
+// True when a team covering `team_area` covers a site in `site_area`: the same area, or an area
+// inside it ("Ulaanbaatar" covers "Ulaanbaatar/Nalaikh", but not "Ulaanbaatar2").
+bool area_covers(std::string_view team_area, std::string_view site_area) noexcept;
+
+enum class member_role : std::uint8_t { member, leader };
+
+std::string_view member_role_name(member_role r) noexcept;
+std::optional<member_role> member_role_from(std::string_view name) noexcept;
+
+struct team_member {
+    std::string phone; // E.164: "+97699000101"
+    std::string name;
+    member_role role = member_role::member;
+    parser::reply_language lang = parser::reply_language::mn;
+};
+
+struct team_config {
+    std::string name;
+    std::vector<std::string> areas;
+    bool sensitive_cases = false;     // multi-disciplinary: gets the alerts of sensitive cases (SEX)
+    std::vector<team_member> members; // at least one leader
+};
+
+struct coordinator_config {
+    std::string phone;
+    std::string name;
+    parser::reply_language lang = parser::reply_language::mn;
+};
+
+enum class reporter_kind : std::uint8_t { volunteer, teacher, parent, worker, other };
+
+std::string_view reporter_kind_name(reporter_kind k) noexcept;
+std::optional<reporter_kind> reporter_kind_from(std::string_view name) noexcept;
+
+struct reporter_config {
+    std::string phone;
+    std::string name;
+    std::vector<std::string> sites; // site codes the reporter watches
+    parser::reply_language lang = parser::reply_language::mn;
+    reporter_kind kind = reporter_kind::volunteer;
+};
+
+struct alerts_config {
+    std::string outbound_channel;               // a channel name; empty only when there are none
+    std::chrono::minutes urgent_ack{30};        // unacknowledged urgent alert: escalate
+    std::chrono::minutes normal_ack{720};       // the same for the others
+    std::chrono::minutes fold_window{15};       // ID reports for one site folded into one alert
+    std::chrono::days reminder_after{30};       // a case with no tracking news: remind
+    std::chrono::minutes daytime_start{9 * 60}; // local time of day reminders may go out from
+    std::chrono::minutes daytime_end{20 * 60};  // ... until (exclusive)
+    std::chrono::minutes utc_offset{8 * 60};    // Mongolia: UTC+08:00 all year, no DST
+    std::chrono::seconds retry_base{30};        // first retry of a failed send; doubles each time
+    std::chrono::seconds retry_cap{3600};       // longest wait between retries
+};
+
+struct ussd_config {
+    std::string service_code = "*500#";
+    std::chrono::seconds session_timeout{120}; // a session with no step for this long is ended
+};
+
+struct messages_config {
+    // The same text from the same phone within this window is a duplicate of the first.
+    std::chrono::minutes duplicate_window{10};
+};
+
+struct gateway_config {
+    server_config server;
+    store_config store;
+    std::vector<channel_config> channels;
+    std::vector<site_config> sites;
+    std::vector<team_config> teams;
+    std::vector<coordinator_config> coordinators;
+    std::vector<reporter_config> reporters;
+    alerts_config alerts;
+    ussd_config ussd;
+    messages_config messages;
+    parser::language language = parser::default_language(); // with the file's additions merged
+
+    // Look-ups for start-up wiring (not for per-message paths: build an index there).
+    const channel_config* find_channel(std::string_view name) const noexcept;
+    const site_config* find_site(std::string_view code) const noexcept;
+    // The teams with an area covering the site's area, in file order.
+    std::vector<const team_config*> teams_covering(const site_config& site) const;
+    // The site codes, in file order.
+    std::vector<std::string> site_codes() const;
+};
+
+} // namespace kharuul::config
