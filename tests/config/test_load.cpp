@@ -1,0 +1,442 @@
+// Tests of config/load.hpp: the shipped demo configuration loads cleanly, every broken
+// configuration is reported at its line and key path with a fix, all problems are reported at
+// once, TOML syntax errors carry their line, and omitted sections take their defaults.
+#include "config/load.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using namespace kharuul::config;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::filesystem::path demo_path() {
+    const char* source_dir = std::getenv("KHARUUL_SOURCE_DIR");
+    const std::filesystem::path root = source_dir != nullptr ? source_dir : ".";
+    return root / "config" / "demo.toml";
+}
+
+// A channel and the alerts section, so that a case can leave them out. Appended after the case's
+// own text, so that the case's line numbers start at 1.
+constexpr std::string_view channel_and_alerts = R"(
+[[channels]]
+name = "log"
+type = "log"
+[alerts]
+outbound_channel = "log"
+)";
+
+// A site with a team covering it: lines 1 to 7 of the cases that start with it.
+constexpr std::string_view site_and_team = R"([[sites]]
+code = "ALT"
+area = "Bayankhongor/Bayan-Ovoo"
+[[teams]]
+name = "Bayan-Ovoo team"
+areas = ["Bayankhongor/Bayan-Ovoo"]
+members = [{ phone = "+97699000101", role = "leader" }]
+)";
+
+std::string errors_of(const load_result& r) {
+    std::string out;
+    for (const auto& p : r.problems) {
+        out += format_problem(p) + "\n";
+    }
+    return out;
+}
+
+const problem* find_problem(const load_result& r, std::string_view key_path) {
+    const auto it = std::ranges::find(r.problems, key_path, &problem::key_path);
+    return it == r.problems.end() ? nullptr : &*it;
+}
+
+} // namespace
+
+TEST(demo_config, loads_with_no_problems) {
+    const auto r = load_config(demo_path());
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_TRUE(r.problems.empty()) << errors_of(r);
+}
+
+TEST(demo_config, listens_on_loopback_and_sends_through_the_log_channel) {
+    const auto r = load_config(demo_path());
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    const auto& c = *r.config;
+    EXPECT_EQ(c.server.listen.host, "127.0.0.1");
+    EXPECT_EQ(c.server.listen.port, 8080);
+    EXPECT_EQ(c.store.path, "var/kharuul.db");
+    ASSERT_NE(c.find_channel(c.alerts.outbound_channel), nullptr);
+    EXPECT_EQ(c.find_channel(c.alerts.outbound_channel)->type, channel_type::log);
+    ASSERT_NE(c.find_channel("generic"), nullptr);
+    EXPECT_EQ(c.find_channel("generic")->secret, "demo-secret");
+    ASSERT_NE(c.find_channel("kannel"), nullptr);
+    EXPECT_EQ(c.find_channel("kannel")->send_url, "http://127.0.0.1:13013/cgi-bin/sendsms");
+}
+
+TEST(demo_config, every_site_has_a_team_with_a_leader_and_one_team_takes_sensitive_cases) {
+    const auto r = load_config(demo_path());
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    const auto& c = *r.config;
+    EXPECT_EQ(c.site_codes(), (std::vector<std::string>{"ALT", "ULT", "TSD", "DKH", "NRT", "NLK"}));
+    for (const auto& site : c.sites) {
+        const auto teams = c.teams_covering(site);
+        EXPECT_FALSE(teams.empty()) << site.code;
+        for (const auto* team : teams) {
+            EXPECT_TRUE(std::ranges::any_of(team->members, [](const team_member& m) {
+                return m.role == member_role::leader;
+            })) << team->name;
+        }
+    }
+    EXPECT_EQ(std::ranges::count_if(c.teams, [](const team_config& t) { return t.sensitive_cases; }), 1);
+    EXPECT_EQ(c.coordinators.size(), 2u);
+}
+
+TEST(demo_config, reporter_of_altan_us_is_registered_with_made_up_numbers_only) {
+    const auto r = load_config(demo_path());
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    const auto& c = *r.config;
+    const auto it = std::ranges::find(c.reporters, "+97699000001", &reporter_config::phone);
+    ASSERT_NE(it, c.reporters.end());
+    EXPECT_EQ(it->sites, std::vector<std::string>{"ALT"});
+    std::vector<std::string> phones;
+    for (const auto& rep : c.reporters) {
+        phones.push_back(rep.phone);
+    }
+    for (const auto& coordinator : c.coordinators) {
+        phones.push_back(coordinator.phone);
+    }
+    for (const auto& team : c.teams) {
+        for (const auto& m : team.members) {
+            phones.push_back(m.phone);
+        }
+    }
+    for (const auto& phone : phones) {
+        EXPECT_TRUE(phone.starts_with("+97699000") && phone.size() == 12) << phone;
+    }
+}
+
+// ---- broken configurations ----------------------------------------------------------------------
+
+struct broken_case {
+    std::string name;        // the test's name: reads as a sentence
+    std::string text;        // the file
+    bool add_channel = true; // append channel_and_alerts
+    int line = 0;            // where the problem must be reported
+    std::string key_path;    // and under which key
+    std::string message;     // a part of its message
+    std::string fix;         // a part of its fix
+};
+
+class broken_config : public testing::TestWithParam<broken_case> {};
+
+TEST_P(broken_config, is_reported_at_its_line_and_key_path) {
+    const auto& c = GetParam();
+    const std::string text = c.add_channel ? c.text + std::string(channel_and_alerts) : c.text;
+    const auto r = parse_config(text, "broken.toml");
+    EXPECT_FALSE(r.ok());
+    const problem* p = find_problem(r, c.key_path);
+    ASSERT_NE(p, nullptr) << "no problem at " << c.key_path << "; got:\n" << errors_of(r);
+    EXPECT_EQ(p->level, severity::error);
+    EXPECT_EQ(p->file, "broken.toml");
+    EXPECT_EQ(p->line, c.line) << format_problem(*p);
+    EXPECT_NE(p->message.find(c.message), std::string::npos) << format_problem(*p);
+    EXPECT_NE(p->fix.find(c.fix), std::string::npos) << format_problem(*p);
+    EXPECT_EQ(r.problems.size(), 1u) << "one mistake, one problem; got:\n" << errors_of(r);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    config, broken_config,
+    testing::Values(
+        broken_case{"misspelt_key_suggests_the_key_it_is_near", "[server]\nlisen = \"127.0.0.1:8080\"\n",
+                    true, 2, "server.lisen", "unknown key \"lisen\"", "did you mean listen?"},
+        broken_case{"misspelt_section_suggests_the_section_it_is_near",
+                    "[[reporter]]\nphone = \"+97699000001\"\n", true, 1, "reporter", "unknown key",
+                    "did you mean reporters?"},
+        broken_case{"listen_given_as_a_number_names_the_type_wanted", "[server]\nlisten = 8080\n", true, 2,
+                    "server.listen", "is an integer, not a string", "write a string"},
+        broken_case{"listen_without_a_port_is_refused", "[server]\nlisten = \"127.0.0.1\"\n", true, 2,
+                    "server.listen", "is not host:port", "127.0.0.1:8080"},
+        broken_case{
+            "short_team_member_phone_is_not_a_phone_number",
+            "[[sites]]\ncode = \"ALT\"\narea = \"A/B\"\n[[teams]]\nname = \"T\"\nareas = [\"A/B\"]\n"
+            "members = [\n  { phone = \"+97699000101\", role = \"leader\" },\n  { phone = \"9911\" },\n]\n",
+            true, 9, "teams[0].members[1].phone", "\"9911\" is not a phone number",
+            "write it in E.164, e.g. +97699000101"},
+        broken_case{"phone_with_spaces_is_shown_without_them",
+                    "[[coordinators]]\nphone = \"+976 9900 0201\"\n", true, 2, "coordinators[0].phone",
+                    "is not a phone number", "without spaces or dashes: +97699000201"},
+        broken_case{"second_site_with_the_same_code_is_a_duplicate",
+                    std::string(site_and_team) +
+                        "[[sites]]\ncode = \"ALT\"\narea = \"Bayankhongor/Bayan-Ovoo\"\n",
+                    true, 9, "sites[1].code", "\"ALT\" is also sites[0].code", "its own code"},
+        broken_case{"lower_case_site_code_is_shown_in_capitals",
+                    "[[sites]]\ncode = \"alt\"\narea = \"A/B\"\n", true, 2, "sites[0].code",
+                    "is not a site code", "write it in capitals: ALT"},
+        broken_case{"site_without_area_names_the_missing_key", "[[sites]]\ncode = \"ALT\"\n", true, 1,
+                    "sites[0].area", "required key is missing", "add area ="},
+        broken_case{"site_no_team_covers_is_a_routing_problem",
+                    "[[sites]]\ncode = \"ALT\"\narea = \"Bayankhongor/Bayan-Ovoo\"\n", true, 3,
+                    "sites[0].area", "no team covers \"Bayankhongor/Bayan-Ovoo\"", "to a team's areas"},
+        broken_case{"reporter_at_an_unknown_site_suggests_the_nearest_site",
+                    std::string(site_and_team) +
+                        "[[reporters]]\nphone = \"+97699000001\"\nsites = [\"ALX\"]\n",
+                    true, 10, "reporters[0].sites[0]", "\"ALX\" is not a site", "did you mean ALT?"},
+        broken_case{"same_reporter_phone_twice_is_a_duplicate",
+                    std::string(site_and_team) +
+                        "[[reporters]]\nphone = \"+97699000001\"\n[[reporters]]\nphone = \"+97699000001\"\n",
+                    true, 11, "reporters[1].phone", "is also reporters[0].phone", "list each reporter once"},
+        broken_case{"team_without_a_leader_is_refused",
+                    "[[sites]]\ncode = \"ALT\"\narea = \"A/B\"\n[[teams]]\nname = \"T\"\nareas = [\"A/B\"]\n"
+                    "members = [{ phone = \"+97699000101\" }]\n",
+                    true, 7, "teams[0].members", "no leader", "role = \"leader\""},
+        broken_case{"team_without_members_is_refused",
+                    "[[sites]]\ncode = \"ALT\"\narea = \"A/B\"\n[[teams]]\nname = \"T\"\nareas = [\"A/B\"]\n",
+                    true, 4, "teams[0].members", "no members", "add members"},
+        broken_case{"member_role_typo_suggests_leader",
+                    "[[sites]]\ncode = \"ALT\"\narea = \"A/B\"\n[[teams]]\nname = \"T\"\nareas = [\"A/B\"]\n"
+                    "[[teams.members]]\nphone = \"+97699000101\"\nrole = \"leeder\"\n",
+                    true, 9, "teams[0].members[0].role", "is not a team role", "did you mean leader?"},
+        broken_case{"coordinator_language_other_than_en_or_mn_is_refused",
+                    "[[coordinators]]\nphone = \"+97699000201\"\nlang = \"ru\"\n", true, 3,
+                    "coordinators[0].lang", "\"ru\" is not a reply language", "\"en\""},
+        broken_case{"generic_channel_without_secret_is_refused",
+                    "[[channels]]\nname = \"generic\"\ntype = \"generic\"\n", true, 1, "channels[0].secret",
+                    "needs secret", "add secret ="},
+        broken_case{"channel_type_typo_suggests_the_type", "[[channels]]\nname = \"k\"\ntype = \"kanel\"\n",
+                    true, 3, "channels[0].type", "is not a channel type", "did you mean kannel?"},
+        broken_case{"channel_name_that_cannot_be_a_url_segment_is_refused",
+                    "[[channels]]\nname = \"my channel\"\ntype = \"log\"\n", true, 2, "channels[0].name",
+                    "cannot be a URL path segment", "lower-case letters"},
+        broken_case{"outbound_channel_naming_no_channel_suggests_one",
+                    "[[channels]]\nname = \"log\"\ntype = \"log\"\n[alerts]\noutbound_channel = \"lgo\"\n",
+                    false, 5, "alerts.outbound_channel", "\"lgo\" names no channel", "did you mean log?"},
+        broken_case{"outbound_kannel_channel_without_send_url_cannot_send",
+                    "[[channels]]\nname = \"kannel\"\ntype = \"kannel\"\nsecret = \"s\"\n[alerts]\n"
+                    "outbound_channel = \"kannel\"\n",
+                    false, 1, "channels[0].send_url", "needs send_url",
+                    "http://127.0.0.1:13013/cgi-bin/sendsms"},
+        broken_case{"missing_outbound_channel_lists_the_channels",
+                    "[[channels]]\nname = \"log\"\ntype = \"log\"\n[alerts]\nurgent_ack_minutes = 20\n",
+                    false, 4, "alerts.outbound_channel", "required key is missing", "log"},
+        broken_case{
+            "zero_minutes_to_acknowledge_is_out_of_range",
+            "[alerts]\noutbound_channel = \"log\"\nurgent_ack_minutes = 0\n[[channels]]\nname = \"log\"\n"
+            "type = \"log\"\n",
+            false, 3, "alerts.urgent_ack_minutes", "0 is out of range", "use 1 to"},
+        broken_case{
+            "daytime_not_written_as_hours_and_minutes_is_refused",
+            "[alerts]\noutbound_channel = \"log\"\ndaytime_start = \"9am\"\n[[channels]]\nname = \"log\"\n"
+            "type = \"log\"\n",
+            false, 3, "alerts.daytime_start", "is not a time of day", "HH:MM"},
+        broken_case{
+            "utc_offset_not_written_as_plus_hours_is_refused",
+            "[alerts]\noutbound_channel = \"log\"\nutc_offset = \"UTC+8\"\n[[channels]]\nname = \"log\"\n"
+            "type = \"log\"\n",
+            false, 3, "alerts.utc_offset", "is not a UTC offset", "+08:00"},
+        broken_case{"ussd_service_code_without_hash_is_refused", "[ussd]\nservice_code = \"*500\"\n", true, 2,
+                    "ussd.service_code", "is not a USSD service code", "*500#"},
+        broken_case{"keyword_alias_already_selecting_another_form_is_refused",
+                    "[language.keywords]\nID = [\"HELP\"]\n", true, 2, "language.keywords.ID[0]",
+                    "\"HELP\" already selects HELP", "no other form uses"},
+        broken_case{"unknown_form_suggests_the_nearest_keyword", "[language.keywords]\nIDD = [\"X\"]\n", true,
+                    2, "language.keywords.IDD", "unknown key", "did you mean ID?"},
+        broken_case{"work_alias_used_by_another_work_code_is_refused",
+                    "[[language.work]]\ncode = \"MINE\"\naliases = [\"pan\"]\n", true, 3,
+                    "language.work[0].aliases[0]", "\"pan\" is already used by PAN",
+                    "one word can name only one code"},
+        broken_case{"alias_with_a_space_could_never_be_typed",
+                    "[[language.hazards]]\ncode = \"SHAFT\"\naliases = [\"in shaft\"]\n", true, 3,
+                    "language.hazards[0].aliases[0]", "contains a space", "one word"},
+        broken_case{"new_work_code_in_lower_case_is_shown_in_capitals",
+                    "[[language.work]]\ncode = \"gravel\"\nen = \"gravel\"\n", true, 2,
+                    "language.work[0].code", "is not a code", "write it in capitals: GRAVEL"},
+        broken_case{"new_work_code_without_english_label_is_refused",
+                    "[[language.work]]\ncode = \"GRAVEL\"\n", true, 1, "language.work[0].en",
+                    "needs its English reply label", "add en ="},
+        broken_case{"new_outcome_code_is_refused",
+                    "[[language.outcomes]]\ncode = \"MAYBE\"\nen = \"maybe\"\n", true, 2,
+                    "language.outcomes[0].code", "is not one of OK and NO", "aliases"},
+        broken_case{"sex_letter_already_meaning_a_boy_is_refused_for_girls",
+                    "[language.sexes]\ngirl = [\"B\"]\n", true, 2, "language.sexes.girl[0]",
+                    "already a letter for boy", "choose"},
+        broken_case{"age_unit_that_is_a_sex_letter_is_refused", "[language]\nage_units = [\"G\"]\n", true, 2,
+                    "language.age_units[0]", "already a letter for girl", "choose"},
+        broken_case{"urgent_on_a_status_code_is_an_unknown_key",
+                    "[[language.statuses]]\ncode = \"SCH\"\nurgent = true\n", true, 3,
+                    "language.statuses[0].urgent", "unknown key", "code, aliases, en, mn"}),
+    [](const testing::TestParamInfo<broken_case>& p) { return p.param.name; });
+
+// ---- whole-file behaviour -----------------------------------------------------------------------
+
+TEST(parse_config, reports_every_problem_in_line_order_not_only_the_first) {
+    const std::string text = std::string(site_and_team) + R"([[reporters]]
+phone = "99000001"
+lang = "ru"
+[[coordinators]]
+phone = "+97699000201"
+nmae = "Coordinator"
+)" + std::string(channel_and_alerts);
+    const auto r = parse_config(text, "many.toml");
+    EXPECT_FALSE(r.ok());
+    ASSERT_EQ(r.problems.size(), 3u) << errors_of(r);
+    EXPECT_EQ(r.problems[0].key_path, "reporters[0].phone");
+    EXPECT_EQ(r.problems[0].line, 9);
+    EXPECT_EQ(r.problems[1].key_path, "reporters[0].lang");
+    EXPECT_EQ(r.problems[1].line, 10);
+    EXPECT_EQ(r.problems[2].key_path, "coordinators[0].nmae");
+    EXPECT_EQ(r.problems[2].line, 13);
+    EXPECT_EQ(r.problems[2].fix, "did you mean name?");
+}
+
+TEST(parse_config, toml_syntax_error_is_one_problem_at_its_line) {
+    const auto r =
+        parse_config("[server]\nlisten = \"127.0.0.1:8080\nread_timeout_seconds = 5\n", "syntax.toml");
+    EXPECT_FALSE(r.ok());
+    ASSERT_EQ(r.problems.size(), 1u) << errors_of(r);
+    EXPECT_EQ(r.problems[0].file, "syntax.toml");
+    EXPECT_EQ(r.problems[0].line, 2);
+    EXPECT_TRUE(r.problems[0].key_path.empty());
+    EXPECT_FALSE(r.problems[0].fix.empty());
+}
+
+TEST(parse_config, formats_a_bad_phone_as_file_line_column_key_message_and_fix) {
+    const std::string text = R"([[sites]]
+code = "ALT"
+area = "A/B"
+[[teams]]
+name = "T"
+areas = ["A/B"]
+[[teams.members]]
+phone = "+97699000101"
+role = "leader"
+[[teams.members]]
+phone = "9911"
+)" + std::string(channel_and_alerts);
+    const auto r = parse_config(text, "config/demo.toml");
+    ASSERT_EQ(r.problems.size(), 1u) << errors_of(r);
+    EXPECT_EQ(format_problem(r.problems[0]),
+              "config/demo.toml:11:1: teams[0].members[1].phone: \"9911\" is not a "
+              "phone number; fix: write it in E.164, e.g. +97699000101");
+}
+
+TEST(parse_config, team_area_with_no_site_is_only_a_warning) {
+    const std::string text = std::string(site_and_team) + R"([[teams]]
+name = "Nalaikh team"
+areas = ["Ulaanbaatar/Nalaikh"]
+members = [{ phone = "+97699000141", role = "leader" }]
+)" + std::string(channel_and_alerts);
+    const auto r = parse_config(text, "warn.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    ASSERT_EQ(r.problems.size(), 1u) << errors_of(r);
+    EXPECT_EQ(r.problems[0].level, severity::warning);
+    EXPECT_EQ(r.problems[0].key_path, "teams[1].areas[0]");
+    EXPECT_EQ(r.problems[0].line, 10);
+    EXPECT_NE(format_problem(r.problems[0]).find("warn.toml:10:"), std::string::npos);
+    EXPECT_NE(format_problem(r.problems[0]).find(": warning: "), std::string::npos);
+}
+
+TEST(parse_config, wider_team_area_covers_the_sites_inside_it) {
+    const std::string text = R"([[sites]]
+code = "NLK"
+area = "Ulaanbaatar/Nalaikh"
+[[teams]]
+name = "Ulaanbaatar team"
+areas = ["Ulaanbaatar"]
+members = [{ phone = "+97699000151", role = "leader" }]
+)" + std::string(channel_and_alerts);
+    const auto r = parse_config(text, "wide.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_TRUE(r.problems.empty()) << errors_of(r);
+    ASSERT_EQ(r.config->teams_covering(r.config->sites[0]).size(), 1u);
+}
+
+TEST(parse_config, same_phone_with_two_languages_is_refused) {
+    const std::string text = std::string(site_and_team) + R"([[coordinators]]
+phone = "+97699000101"
+lang = "en"
+)" + std::string(channel_and_alerts);
+    const auto r = parse_config(text, "lang.toml");
+    EXPECT_FALSE(r.ok());
+    const problem* p = find_problem(r, "coordinators[0].lang");
+    ASSERT_NE(p, nullptr) << errors_of(r);
+    EXPECT_EQ(p->line, 10);
+}
+
+TEST(load_config, unreadable_file_is_one_problem_without_a_line) {
+    const auto r = load_config("/nonexistent/kharuul.toml");
+    EXPECT_FALSE(r.ok());
+    ASSERT_EQ(r.problems.size(), 1u);
+    EXPECT_EQ(r.problems[0].file, "/nonexistent/kharuul.toml");
+    EXPECT_EQ(r.problems[0].line, 0);
+    EXPECT_EQ(format_problem(r.problems[0]).rfind("/nonexistent/kharuul.toml: cannot read the file", 0), 0u)
+        << format_problem(r.problems[0]);
+}
+
+// ---- defaults -----------------------------------------------------------------------------------
+
+TEST(parse_config, empty_file_takes_every_default_and_warns_that_nothing_can_be_sent) {
+    const auto r = parse_config("", "empty.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    ASSERT_EQ(r.problems.size(), 1u) << errors_of(r);
+    EXPECT_EQ(r.problems[0].level, severity::warning);
+    const auto& c = *r.config;
+    EXPECT_EQ(to_string(c.server.listen), "127.0.0.1:8080");
+    EXPECT_EQ(c.server.public_url, "http://127.0.0.1:8080");
+    EXPECT_EQ(c.server.read_timeout, 10s);
+    EXPECT_EQ(c.server.shutdown_grace, 10s);
+    EXPECT_EQ(c.store.path, "var/kharuul.db");
+    EXPECT_EQ(c.store.busy_timeout, 5000ms);
+    EXPECT_EQ(c.alerts.urgent_ack, 30min);
+    EXPECT_EQ(c.alerts.normal_ack, 720min);
+    EXPECT_EQ(c.alerts.fold_window, 15min);
+    EXPECT_EQ(c.alerts.reminder_after, std::chrono::days{30});
+    EXPECT_EQ(c.alerts.daytime_start, 9h);
+    EXPECT_EQ(c.alerts.daytime_end, 20h);
+    EXPECT_EQ(c.alerts.utc_offset, 8h);
+    EXPECT_EQ(c.ussd.service_code, "*500#");
+    EXPECT_EQ(c.messages.duplicate_window, 10min);
+    const auto shipped = kharuul::parser::default_language();
+    EXPECT_EQ(c.language.keywords.size(), shipped.keywords.size());
+    EXPECT_EQ(c.language.work.size(), shipped.work.size());
+    EXPECT_EQ(c.language.hazards.size(), shipped.hazards.size());
+}
+
+TEST(parse_config, section_given_in_part_keeps_the_defaults_of_the_rest) {
+    const std::string text = R"([alerts]
+outbound_channel = "log"
+urgent_ack_minutes = 20
+utc_offset = "-03:30"
+[server]
+listen = "0.0.0.0:9090"
+[[channels]]
+name = "log"
+type = "log"
+)";
+    const auto r = parse_config(text, "part.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_EQ(r.config->alerts.urgent_ack, 20min);
+    EXPECT_EQ(r.config->alerts.normal_ack, 720min);
+    EXPECT_EQ(r.config->alerts.utc_offset, -210min);
+    EXPECT_EQ(r.config->server.listen.port, 9090);
+    EXPECT_EQ(r.config->server.public_url, "http://127.0.0.1:9090");
+    EXPECT_EQ(r.config->server.idle_timeout, 60s);
+}
+
+TEST(parse_config, member_and_reporter_language_default_to_mongolian) {
+    const std::string text = std::string(site_and_team) + R"([[reporters]]
+phone = "+97699000001"
+sites = ["ALT"]
+)" + std::string(channel_and_alerts);
+    const auto r = parse_config(text, "lang.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_EQ(r.config->reporters[0].lang, kharuul::parser::reply_language::mn);
+    EXPECT_EQ(r.config->reporters[0].kind, reporter_kind::volunteer);
+    EXPECT_EQ(r.config->teams[0].members[0].lang, kharuul::parser::reply_language::mn);
+    EXPECT_FALSE(r.config->teams[0].sensitive_cases);
+}
