@@ -1,6 +1,7 @@
 #include "gateway/cli.hpp"
 
 #include "config/load.hpp"
+#include "gateway/daemon.hpp"
 #include "gateway/parse_json.hpp"
 #include "parser/lexicon.hpp"
 
@@ -124,11 +125,30 @@ int cmd_check_config(const invocation& inv) {
     return exit_ok;
 }
 
+int cmd_serve(const invocation& inv) {
+    std::string config_path;
+    bool debug = false;
+    po::options_description opts("options");
+    opts.add_options()("config,c", po::value(&config_path)->required(), "configuration file (TOML)")(
+        "debug", po::bool_switch(&debug), "log at debug level (shows whole phone numbers and texts)");
+    po::variables_map vm;
+    int code = exit_ok;
+    if (!parse_options(inv, "serve --config FILE [--debug]", opts, {}, vm, code))
+        return code;
+    return serve_main(config_path, debug);
+}
+
 const std::vector<command>& registry() {
-    static const std::vector<command> list = {
-        {"parse", "show how a message would be understood and the reply it would get (JSON)", cmd_parse},
-        {"check-config", "validate a configuration file; every problem with its line and a fix", cmd_check_config},
-    };
+    static const std::vector<command> list = [] {
+        std::vector<command> l = {
+            {"serve", "run the gateway daemon (SIGTERM stops gracefully, SIGHUP reloads)", cmd_serve},
+            {"check-config", "validate a configuration file; every problem with its line and a fix", cmd_check_config},
+            {"parse", "show how a message would be understood and the reply it would get (JSON)", cmd_parse},
+        };
+        for (auto& c : coordinator_commands())
+            l.push_back(std::move(c));
+        return l;
+    }();
     return list;
 }
 

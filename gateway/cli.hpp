@@ -27,6 +27,10 @@ struct command {
     std::function<int(const invocation&)> run;
 };
 
+// The coordinators' commands over the store (log, export, backup, reporter, rerun), defined in
+// gateway/coordinator_commands.cpp.
+std::vector<command> coordinator_commands();
+
 // The registered commands, in the order `kharuul --help` lists them.
 std::span<const command> commands();
 

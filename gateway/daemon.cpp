@@ -1,0 +1,403 @@
+#include "gateway/daemon.hpp"
+
+#include "adapters/dialect.hpp"
+#include "config/load.hpp"
+#include "gateway/http_server.hpp"
+#include "gateway/intake.hpp"
+#include "gateway/metrics.hpp"
+#include "gateway/store_client.hpp"
+#include "parser/lexicon.hpp"
+#include "store/registry.hpp"
+#include "store/writer.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <future>
+#include <map>
+
+namespace kharuul::gateway {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+store::registry_snapshot registry_of(const config::gateway_config& c) {
+    store::registry_snapshot r;
+    for (const auto& s : c.sites)
+        r.sites.push_back({s.code, s.name, std::string(config::site_kind_name(s.kind)), s.area});
+    for (const auto& t : c.teams) {
+        store::team team{t.name, t.areas, t.sensitive_cases, {}};
+        for (const auto& m : t.members)
+            team.members.push_back({m.phone, m.name, std::string(config::member_role_name(m.role)),
+                                    std::string(parser::reply_language_code(m.lang))});
+        r.teams.push_back(std::move(team));
+    }
+    for (const auto& co : c.coordinators)
+        r.coordinators.push_back({co.phone, co.name, std::string(parser::reply_language_code(co.lang))});
+    for (const auto& rep : c.reporters)
+        r.reporters.push_back({rep.phone, rep.name, std::string(parser::reply_language_code(rep.lang)),
+                               std::string(config::reporter_kind_name(rep.kind)), rep.sites});
+    return r;
+}
+
+struct channel_binding {
+    config::channel_config cfg;
+    const adapters::dialect* dialect = nullptr; // nullptr: no inbound HTTP (log, smpp)
+    adapters::channel_settings settings;
+};
+
+// What a reload replaces, swapped whole so that a request in flight keeps the one it started with.
+struct routing {
+    std::shared_ptr<const parser::lexicon> lex;
+    std::map<std::string, channel_binding, std::less<>> channels;
+    intake_settings intake;
+};
+
+std::string public_url_of(const config::gateway_config& c) {
+    if (!c.server.public_url.empty())
+        return c.server.public_url;
+    const std::string host = c.server.listen.host == "0.0.0.0" || c.server.listen.host == "::" ? "127.0.0.1"
+                                                                                                 : c.server.listen.host;
+    return "http://" + config::to_string(config::endpoint{host, c.server.listen.port});
+}
+
+std::shared_ptr<const routing> routing_of(const config::gateway_config& c) {
+    auto r = std::make_shared<routing>();
+    r->lex = std::make_shared<const parser::lexicon>(c.language, c.site_codes());
+    for (const auto& ch : c.channels) {
+        channel_binding b;
+        b.cfg = ch;
+        b.dialect = adapters::find_dialect(config::channel_type_name(ch.type));
+        b.settings = {ch.name, std::string(config::channel_type_name(ch.type)), ch.secret, ch.password,
+                      public_url_of(c)};
+        r->channels.emplace(ch.name, std::move(b));
+    }
+    r->intake.duplicate_window = c.messages.duplicate_window;
+    return r;
+}
+
+http_response plain(const http_request& req, http::status status, std::string body,
+                    std::string_view type = "text/plain; charset=utf-8") {
+    http_response res{status, req.version()};
+    res.set(http::field::content_type, type);
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+}
+
+store::timestamp system_now() {
+    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+} // namespace
+
+struct daemon::impl {
+    config::gateway_config cfg;
+    daemon_options opts;
+    asio::io_context io{1};
+    std::unique_ptr<store::writer> writer;
+    std::shared_ptr<const routing> routes;
+    std::unique_ptr<http_server> server;
+    metrics counters;
+    asio::signal_set signals{io};
+    asio::steady_timer grace{io};
+    bool stopping = false;
+
+    impl(config::gateway_config c, daemon_options o) : cfg(std::move(c)), opts(std::move(o)) {
+        if (!opts.clock)
+            opts.clock = system_now;
+        const std::filesystem::path db_path = cfg.store.path;
+        if (db_path.has_parent_path())
+            std::filesystem::create_directories(db_path.parent_path());
+        store::writer_options wo;
+        wo.path = db_path;
+        wo.database.busy_timeout = cfg.store.busy_timeout;
+        wo.max_batch = cfg.store.max_batch_size;
+        writer = std::make_unique<store::writer>(wo);
+        sync_registry_now(cfg);
+        routes = routing_of(cfg);
+
+        const auto address = asio::ip::make_address(cfg.server.listen.host);
+        http_limits limits;
+        limits.read_timeout = cfg.server.read_timeout;
+        limits.write_timeout = cfg.server.write_timeout;
+        limits.idle_timeout = cfg.server.idle_timeout;
+        limits.max_body_bytes = cfg.server.max_body_bytes;
+        server = std::make_unique<http_server>(io.get_executor(), tcp::endpoint(address, cfg.server.listen.port),
+                                               limits, [this](http_request req) { return handle(std::move(req)); });
+    }
+
+    // At start, before serving: the registry must be in the store before the first message.
+    void sync_registry_now(const config::gateway_config& c) {
+        std::promise<void> done;
+        auto snapshot = registry_of(c);
+        const auto now = opts.clock();
+        writer->submit(
+            [snapshot, now](store::connection& db) {
+                auto r = store::sync_registry(db, snapshot, now);
+                if (!r)
+                    throw std::system_error(r.error());
+            },
+            [&done](std::exception_ptr e) {
+                if (e)
+                    done.set_exception(e);
+                else
+                    done.set_value();
+            });
+        done.get_future().get();
+    }
+
+    asio::awaitable<http_response> handle(http_request req) {
+        auto url = boost::urls::parse_origin_form(req.target());
+        if (!url)
+            co_return plain(req, http::status::bad_request, "bad request target\n");
+        std::vector<std::string> segs;
+        for (auto s : url->segments())
+            segs.push_back(s);
+        if (segs.size() == 1 && segs[0] == "healthz")
+            co_return plain(req, http::status::ok, stopping ? "stopping\n" : "ok\n");
+        if (segs.size() == 1 && segs[0] == "metrics") {
+            counters.open_connections = server->connections();
+            co_return plain(req, http::status::ok, render_metrics(counters, writer->stats()),
+                            "text/plain; version=0.0.4; charset=utf-8");
+        }
+        if (segs.size() == 3 && segs[0] == "channels") {
+            auto rt = routes; // this request keeps the routing it started with
+            auto it = rt->channels.find(segs[1]);
+            if (it == rt->channels.end() || it->second.dialect == nullptr)
+                co_return plain(req, http::status::not_found, "no such channel\n");
+            if (segs[2] == "receive")
+                co_return co_await receive(std::move(req), rt, it->second);
+            if (segs[2] == "status")
+                co_return status(req, it->second);
+        }
+        co_return plain(req, http::status::not_found, "not found\n");
+    }
+
+    bool authorised(const http_request& req, const channel_binding& ch) {
+        if (ch.dialect->authenticate(req, ch.settings))
+            return true;
+        ++counters.unauthorized[ch.cfg.name];
+        spdlog::warn("channel {}: request without the channel's secret refused (401)", ch.cfg.name);
+        return false;
+    }
+
+    asio::awaitable<http_response> receive(http_request req, std::shared_ptr<const routing> rt,
+                                           const channel_binding& ch) {
+        if (!authorised(req, ch))
+            co_return ch.dialect->failed(req, http::status::unauthorized, "missing or wrong secret");
+        auto sms = ch.dialect->parse_inbound(req, ch.settings);
+        if (!sms) {
+            ++counters.bad_requests[ch.cfg.name];
+            spdlog::warn("channel {}: malformed request refused: {}", ch.cfg.name, sms.error().reason);
+            co_return ch.dialect->failed(req, sms.error());
+        }
+        inbound in;
+        in.channel = ch.cfg.name;
+        if (!sms->provider_id.empty())
+            in.provider_id = sms->provider_id;
+        in.from = sms->from;
+        in.to = sms->to;
+        in.text = sms->text;
+        if (sms->observed_at)
+            in.observed_at = std::chrono::time_point_cast<std::chrono::milliseconds>(*sms->observed_at);
+        const auto now = opts.clock();
+        intake_outcome out;
+        try {
+            out = co_await run_in_store(*writer, [in, rt, now](store::connection& db) {
+                return take_in(db, in, *rt->lex, rt->intake, now);
+            });
+        } catch (const std::exception& e) {
+            ++counters.store_failures;
+            spdlog::error("channel {}: message from {} NOT stored, provider told to retry (503): {}", ch.cfg.name,
+                          mask_phone(in.from), e.what());
+            co_return ch.dialect->failed(req, http::status::service_unavailable, "message not stored; retry later");
+        }
+        const std::string_view status = store::to_string(out.status);
+        ++counters.messages[{ch.cfg.name, std::string(status)}];
+        spdlog::info("channel {}: message #{} from {} {} {}{}", ch.cfg.name, out.message_id, mask_phone(in.from),
+                     status, out.form ? parser::canonical_keyword(*out.form) : "-",
+                     out.repeat ? " (provider retry, answered as before)" : "");
+        spdlog::debug("channel {}: message #{} text: {} | reply: {}", ch.cfg.name, out.message_id, in.text, out.reply);
+        co_return ch.dialect->stored(req, out.message_id, status, out.reply);
+    }
+
+    http_response status(const http_request& req, const channel_binding& ch) {
+        if (!authorised(req, ch))
+            return ch.dialect->failed(req, http::status::unauthorized, "missing or wrong secret");
+        auto report = ch.dialect->parse_status(req, ch.settings);
+        if (!report)
+            return ch.dialect->failed(req, report.error());
+        // Delivery reports update the outbox, which arrives with the alerting work; until then
+        // they are acknowledged and logged.
+        spdlog::info("channel {}: delivery report: {}", ch.cfg.name, adapters::delivery_state_name(report->state));
+        return plain(req, http::status::ok, "ok\n");
+    }
+
+    void begin_stop() {
+        if (stopping)
+            return;
+        stopping = true;
+        spdlog::info("stopping: no new connections; finishing {} open", server->connections());
+        server->cancel();
+        boost::system::error_code ignored;
+        signals.cancel(ignored);
+        grace.expires_after(cfg.server.shutdown_grace);
+        grace.async_wait([this](boost::system::error_code ec) {
+            if (!ec) {
+                spdlog::warn("stopping: grace period over, closing the remaining connections");
+                io.stop();
+            }
+        });
+    }
+
+    void wait_for_signal() {
+        signals.async_wait([this](boost::system::error_code ec, int sig) {
+            if (ec)
+                return;
+            if (sig == SIGHUP) {
+                reload();
+                wait_for_signal();
+                return;
+            }
+            spdlog::info("signal {}: stopping gracefully", sig);
+            begin_stop();
+        });
+    }
+
+    // I/O thread.
+    void reload() {
+        if (opts.config_path.empty()) {
+            spdlog::warn("reload: no configuration file to read");
+            return;
+        }
+        config::load_result r = config::load_config(opts.config_path);
+        if (!r.config) {
+            ++counters.reload_failures;
+            for (const auto& p : r.problems)
+                spdlog::error("reload refused: {}", config::format_problem(p));
+            return;
+        }
+        auto next = std::make_shared<config::gateway_config>(std::move(*r.config));
+        asio::co_spawn(
+            io,
+            [this, next]() -> asio::awaitable<void> {
+                auto snapshot = registry_of(*next);
+                const auto now = opts.clock();
+                co_await run_in_store(*writer, [snapshot, now](store::connection& db) {
+                    auto res = store::sync_registry(db, snapshot, now);
+                    if (!res)
+                        throw std::system_error(res.error());
+                    return true;
+                });
+                routes = routing_of(*next);
+                // The listener, the store and the timeouts stay as started; the rest is new.
+                cfg.sites = next->sites;
+                cfg.teams = next->teams;
+                cfg.coordinators = next->coordinators;
+                cfg.reporters = next->reporters;
+                cfg.alerts = next->alerts;
+                cfg.language = next->language;
+                cfg.channels = next->channels;
+                ++counters.reloads;
+                spdlog::info("reloaded {}: {} sites, {} teams, {} reporters", opts.config_path.string(),
+                             cfg.sites.size(), cfg.teams.size(), cfg.reporters.size());
+            },
+            [this](std::exception_ptr e) {
+                if (!e)
+                    return;
+                ++counters.reload_failures;
+                try {
+                    std::rethrow_exception(e);
+                } catch (const std::exception& ex) {
+                    spdlog::error("reload failed, the previous configuration stays: {}", ex.what());
+                }
+            });
+    }
+};
+
+daemon::daemon(config::gateway_config cfg, daemon_options options)
+    : p_(std::make_unique<impl>(std::move(cfg), std::move(options))) {}
+
+daemon::~daemon() {
+    if (p_ && p_->writer)
+        p_->writer->stop();
+}
+
+tcp::endpoint daemon::local_endpoint() const { return p_->server->local_endpoint(); }
+
+void daemon::run() {
+    impl& p = *p_;
+    if (p.opts.handle_signals) {
+        p.signals.add(SIGINT);
+        p.signals.add(SIGTERM);
+        p.signals.add(SIGHUP);
+        p.wait_for_signal();
+    }
+    asio::co_spawn(p.io, p.server->run(), [&p](std::exception_ptr e) {
+        if (e) {
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                spdlog::error("listener failed: {}", ex.what());
+            }
+        }
+        p.grace.cancel();
+        boost::system::error_code ignored;
+        p.signals.cancel(ignored);
+    });
+    p.io.run();
+    p.writer->stop(); // flushes what is queued; nothing acknowledged is lost either way
+    spdlog::info("stopped");
+}
+
+void daemon::stop() {
+    asio::post(p_->io, [p = p_.get()] { p->begin_stop(); });
+}
+
+void daemon::reload() {
+    asio::post(p_->io, [p = p_.get()] { p->reload(); });
+}
+
+int serve_main(const std::filesystem::path& config_path, bool debug) {
+    auto logger = spdlog::stderr_color_mt("kharuul");
+    spdlog::set_default_logger(logger);
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
+    spdlog::set_level(debug ? spdlog::level::debug : spdlog::level::info);
+
+    config::load_result r = config::load_config(config_path);
+    for (const auto& p : r.problems)
+        (p.level == config::severity::error ? spdlog::error("{}", config::format_problem(p))
+                                            : spdlog::warn("{}", config::format_problem(p)));
+    if (!r.config) {
+        spdlog::error("refusing to start: {} is not a valid configuration (kharuul check-config --config {})",
+                      config_path.string(), config_path.string());
+        return 1;
+    }
+    try {
+        daemon_options o;
+        o.config_path = config_path;
+        const std::string store_path = r.config->store.path;
+        daemon d(std::move(*r.config), std::move(o));
+        const auto ep = d.local_endpoint();
+        spdlog::info("kharuul serving on http://{}:{} (store {}); SIGTERM stops, SIGHUP reloads",
+                     ep.address().to_string(), ep.port(), store_path);
+        d.run();
+        return 0;
+    } catch (const std::exception& e) {
+        spdlog::error("cannot start: {}", e.what());
+        return 2;
+    }
+}
+
+} // namespace kharuul::gateway

@@ -1,0 +1,32 @@
+// What the daemon counts for /metrics (Prometheus text format 0.0.4) and how it masks personal
+// data in its logs: phone numbers show country code and last four digits, message text only its
+// length at info level (style.md 11). Counters are touched on the I/O thread only.
+#pragma once
+
+#include "store/writer.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace kharuul::gateway {
+
+// "+97699000001" -> "+976****0001"; short numbers keep only their last two digits.
+std::string mask_phone(std::string_view phone);
+
+struct metrics {
+    std::map<std::pair<std::string, std::string>, std::uint64_t> messages; // (channel, status)
+    std::map<std::string, std::uint64_t> unauthorized;                     // by channel
+    std::map<std::string, std::uint64_t> bad_requests;                     // by channel
+    std::uint64_t store_failures = 0; // inbound requests answered 503
+    std::uint64_t open_connections = 0;
+    std::uint64_t reloads = 0;
+    std::uint64_t reload_failures = 0;
+};
+
+// The text of /metrics: the counters above and the store writer's figures.
+std::string render_metrics(const metrics& m, const store::writer_stats& w);
+
+} // namespace kharuul::gateway

@@ -1,0 +1,47 @@
+// The async facade over the store thread (style.md 4): a coroutine on the I/O thread hands a
+// function to store::writer, is suspended while the writer runs it in a group commit, and resumes
+// on its own executor once the commit is durable, with the function's result, or with the
+// exception that stopped it (its own, or the commit's: disk full, read-only file).
+#pragma once
+
+#include "store/writer.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <exception>
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace kharuul::gateway {
+
+// Runs `fn(connection&)` on the store thread and co_returns its result after the commit. The
+// function runs inside the batch's transaction (its own savepoint) and must not keep references
+// to the coroutine's locals beyond its call: it is called before the coroutine resumes.
+template <class Fn>
+auto run_in_store(store::writer& w, Fn fn)
+    -> boost::asio::awaitable<std::invoke_result_t<Fn&, store::connection&>> {
+    using T = std::invoke_result_t<Fn&, store::connection&>;
+    namespace asio = boost::asio;
+    auto result = std::make_shared<std::optional<T>>();
+    auto ex = co_await asio::this_coro::executor;
+    // use_awaitable rethrows a non-null exception_ptr completion in the coroutine.
+    co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
+        [&w, &fn, result, ex](auto handler) {
+            // The completion runs on the writer thread; the coroutine resumes on its executor.
+            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+            w.submit([fn = std::move(fn), result](store::connection& db) mutable { result->emplace(fn(db)); },
+                     [shared, ex](std::exception_ptr e) {
+                         asio::post(ex, [shared, e]() mutable { (*shared)(e); });
+                     });
+        },
+        asio::use_awaitable);
+    co_return std::move(**result);
+}
+
+} // namespace kharuul::gateway
