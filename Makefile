@@ -1,0 +1,95 @@
+# kharuul: the README's two commands and the developer targets.
+#
+#   make run     installs what is missing, builds, serves config/demo.toml
+#   make test    installs what is missing, builds, runs every test tier (ctest)
+#   make fuzz    libFuzzer + ASan + UBSan on the parser for FUZZ_SECONDS (clang, build-fuzz/)
+#   make bench   Release build in build-release/ and bench/run
+#   make clean   removes the build directories
+#
+# On a fresh Debian 12 machine, as root or with sudo. Two cores: builds and tests use -j$(JOBS).
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= 2
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 1024
+# 1: check replies for valid UTF-8 only when the input was valid UTF-8, to keep fuzzing for other
+# problems while the echo of invalid input (tests/fuzz/findings/) is open.
+FUZZ_VALID_INPUT_ONLY ?= 0
+RELEASE_DIR ?= build-release
+DEMO_CONFIG ?= config/demo.toml
+DEMO_TEXT ?= ID ALT 2B 12 MINE SHAFT
+
+# Debian 12 packages the build, the tests (Kannel, wrk and curl for the integration tier),
+# the fuzzer (clang with its runtime) and the benchmark need.
+DEB_PACKAGES := build-essential cmake pkg-config \
+	libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev \
+	libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libtomlplusplus-dev \
+	libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev \
+	kannel wrk curl ca-certificates procps
+
+SHELL := /bin/bash
+MAKEFLAGS += --no-print-directory
+KHARUUL := ./$(BUILD_DIR)/kharuul
+
+.PHONY: deps build test run fuzz bench clean
+
+# Fast path: nothing to do when dpkg knows every package as installed. Otherwise apt-get, as
+# root, or through sudo when we are not root and sudo exists.
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  [[ "$$(dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null)" == "install ok installed" ]] || missing="$$missing $$p"; \
+	done; \
+	if [[ -z "$$missing" ]]; then echo "deps: all $(words $(DEB_PACKAGES)) Debian packages are installed"; exit 0; fi; \
+	echo "deps: installing:$$missing"; \
+	if [[ $$(id -u) -eq 0 ]]; then sudo=""; \
+	elif command -v sudo >/dev/null; then sudo="sudo"; \
+	else echo "deps: missing packages and neither root nor sudo; install them:$$missing" >&2; exit 1; fi; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
+
+build: deps
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+
+# ctest's exit status is make's.
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+# Serves the demo configuration once the daemon exists; until then shows the command line and
+# how the demo configuration reads a sample message.
+run: build
+	@if out=$$($(KHARUUL) serve --help 2>&1) && grep -q serve <<<"$$out"; then \
+	  echo "+ $(KHARUUL) serve --config $(DEMO_CONFIG)"; \
+	  exec $(KHARUUL) serve --config $(DEMO_CONFIG); \
+	else \
+	  echo "run: 'kharuul serve' is not there yet; showing the command line and a parsed sample instead"; \
+	  echo "+ $(KHARUUL) --help"; \
+	  $(KHARUUL) --help; \
+	  echo "+ $(KHARUUL) parse --config $(DEMO_CONFIG) \"$(DEMO_TEXT)\""; \
+	  $(KHARUUL) parse --config $(DEMO_CONFIG) "$(DEMO_TEXT)"; \
+	fi
+
+# The parser under libFuzzer with ASan and UBSan, seeded by tests/fuzz/corpus; new inputs go to
+# $(FUZZ_DIR)/corpus, crashes to $(FUZZ_DIR)/artifacts/. A crash stops the run with libFuzzer's
+# exit status; copy its input to tests/fuzz/findings/ to make it a test.
+fuzz: deps
+	cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+	  -DKHARUUL_FUZZ=ON -DKHARUUL_TESTS=ON -DKHARUUL_BENCH=OFF
+	cmake --build $(FUZZ_DIR) --target fuzz_parser -j$(JOBS)
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	  KHARUUL_FUZZ_VALID_INPUT_ONLY=$(FUZZ_VALID_INPUT_ONLY) \
+	  ./$(FUZZ_DIR)/fuzz_parser -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=$(FUZZ_MAX_LEN) \
+	  -dict=tests/fuzz/sms.dict -artifact_prefix=$(FUZZ_DIR)/artifacts/ -print_final_stats=1 \
+	  $(FUZZ_DIR)/corpus tests/fuzz/corpus
+
+bench: deps
+	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DKHARUUL_TESTS=OFF -DKHARUUL_BENCH=ON
+	cmake --build $(RELEASE_DIR) --target bench_parser -j$(JOBS)
+	BENCH_BIN=./$(RELEASE_DIR)/bench_parser bench/run
+
+clean:
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(RELEASE_DIR)
