@@ -123,8 +123,10 @@ struct daemon::impl {
         wo.path = db_path;
         wo.database.busy_timeout = cfg.store.busy_timeout;
         wo.max_batch = cfg.store.max_batch_size;
+        wo.database.read_only = opts.read_only_store;
         writer = std::make_unique<store::writer>(wo);
-        sync_registry_now(cfg);
+        if (!opts.read_only_store)
+            sync_registry_now(cfg);
         routes = routing_of(cfg);
 
         const auto address = asio::ip::make_address(cfg.server.listen.host);
@@ -214,9 +216,9 @@ struct daemon::impl {
         const auto now = opts.clock();
         intake_outcome out;
         try {
-            out = co_await run_in_store(*writer, [in, rt, now](store::connection& db) {
-                return take_in(db, in, *rt->lex, rt->intake, now);
-            });
+            // A named job, not a temporary in the co_await expression (see store_client.hpp).
+            auto job = [in, rt, now](store::connection& db) { return take_in(db, in, *rt->lex, rt->intake, now); };
+            out = co_await run_in_store(*writer, std::move(job));
         } catch (const std::exception& e) {
             ++counters.store_failures;
             spdlog::error("channel {}: message from {} NOT stored, provider told to retry (503): {}", ch.cfg.name,
@@ -294,12 +296,13 @@ struct daemon::impl {
             [this, next]() -> asio::awaitable<void> {
                 auto snapshot = registry_of(*next);
                 const auto now = opts.clock();
-                co_await run_in_store(*writer, [snapshot, now](store::connection& db) {
+                auto job = [snapshot, now](store::connection& db) {
                     auto res = store::sync_registry(db, snapshot, now);
                     if (!res)
                         throw std::system_error(res.error());
                     return true;
-                });
+                };
+                co_await run_in_store(*writer, std::move(job));
                 routes = routing_of(*next);
                 // The listener, the store and the timeouts stay as started; the rest is new.
                 cfg.sites = next->sites;

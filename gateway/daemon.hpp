@@ -21,6 +21,9 @@ struct daemon_options {
     bool handle_signals = true;        // false in in-process tests
     // The daemon's clock: every "now" comes from here, so tests can run time on their own.
     std::function<store::timestamp()> clock;
+    // Opens the store read-only, so that every write fails: for tests of the 503 path (a full or
+    // read-only disk behaves the same way to the daemon).
+    bool read_only_store = false;
 };
 
 class daemon {

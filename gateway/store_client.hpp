@@ -30,17 +30,17 @@ auto run_in_store(store::writer& w, Fn fn)
     namespace asio = boost::asio;
     auto result = std::make_shared<std::optional<T>>();
     auto ex = co_await asio::this_coro::executor;
+    // The initiation is a named local, not a temporary inside the co_await expression: g++ 12
+    // destroys such temporaries twice (PR 100611 and relatives), which corrupts their captures.
+    auto initiation = [&w, &fn, result, ex](auto handler) {
+        // The completion runs on the writer thread; the coroutine resumes on its executor.
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        w.submit([fn = std::move(fn), result](store::connection& db) mutable { result->emplace(fn(db)); },
+                 [shared, ex](std::exception_ptr e) { asio::post(ex, [shared, e]() mutable { (*shared)(e); }); });
+    };
     // use_awaitable rethrows a non-null exception_ptr completion in the coroutine.
-    co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
-        [&w, &fn, result, ex](auto handler) {
-            // The completion runs on the writer thread; the coroutine resumes on its executor.
-            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-            w.submit([fn = std::move(fn), result](store::connection& db) mutable { result->emplace(fn(db)); },
-                     [shared, ex](std::exception_ptr e) {
-                         asio::post(ex, [shared, e]() mutable { (*shared)(e); });
-                     });
-        },
-        asio::use_awaitable);
+    co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(initiation,
+                                                                                           asio::use_awaitable);
     co_return std::move(**result);
 }
 

@@ -1,0 +1,299 @@
+// The daemon end to end over real loopback sockets and a real SQLite file: a provider posts
+// messages to the generic channel and the test reads the answers and the store.
+#include "gateway/daemon.hpp"
+
+#include "config/load.hpp"
+#include "parser/case_code.hpp"
+#include "store/cases.hpp"
+#include "store/database.hpp"
+#include "store/records.hpp"
+#include "tests/support/http_client.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value_to.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+namespace kharuul::gateway {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using testing::form_encode;
+
+fs::path source_dir() {
+    const char* s = std::getenv("KHARUUL_SOURCE_DIR");
+    return s ? fs::path(s) : fs::current_path();
+}
+
+fs::path fresh_dir(const std::string& name) {
+    const fs::path d = fs::temp_directory_path() / ("kharuul-" + name + "-" + std::to_string(::getpid()));
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+config::gateway_config demo_config(const fs::path& dir) {
+    auto r = config::load_config(source_dir() / "config" / "demo.toml");
+    if (!r.config)
+        throw std::runtime_error("demo.toml does not load");
+    config::gateway_config c = std::move(*r.config);
+    c.store.path = (dir / "kharuul.db").string();
+    c.server.listen.port = 0;
+    return c;
+}
+
+// A daemon on its own thread, with a clock the test moves.
+class running_gateway {
+public:
+    explicit running_gateway(const std::string& name, bool read_only = false) : dir_(fresh_dir(name)) {
+        start(read_only);
+    }
+    ~running_gateway() { stop(); }
+
+    void start(bool read_only = false) {
+        daemon_options o;
+        o.handle_signals = false;
+        o.read_only_store = read_only;
+        o.clock = [this] { return store::timestamp{std::chrono::milliseconds{now_ms_.load()}}; };
+        d_ = std::make_unique<daemon>(demo_config(dir_), o);
+        port_ = d_->local_endpoint().port();
+        thread_ = std::thread([this] { d_->run(); });
+    }
+
+    void stop() {
+        if (!d_)
+            return;
+        d_->stop();
+        thread_.join();
+        d_.reset();
+    }
+
+    void advance(std::chrono::milliseconds by) { now_ms_ += by.count(); }
+
+    testing::http_reply post(const std::string& from, const std::string& text, const std::string& id = {},
+                             const std::string& secret = "demo-secret") {
+        std::string body = "from=" + form_encode(from) + "&to=500&text=" + form_encode(text);
+        if (!id.empty())
+            body += "&id=" + form_encode(id);
+        return testing::http_post(port_, "/channels/generic/receive?secret=" + secret, body);
+    }
+
+    // The reply text of an accepted POST (fails the test when the answer is not 200 JSON).
+    json::object send(const std::string& from, const std::string& text, const std::string& id = {}) {
+        auto r = post(from, text, id);
+        EXPECT_EQ(r.status, 200) << r.body;
+        if (r.status != 200)
+            return {};
+        return json::parse(r.body).as_object();
+    }
+
+    // A connection of the test's own (reads see every commit of the daemon: WAL).
+    store::connection& db() {
+        if (!db_)
+            db_ = std::make_unique<store::connection>(store::open_database(dir_ / "kharuul.db"));
+        return *db_;
+    }
+    unsigned short port() const { return port_; }
+    const fs::path& dir() const { return dir_; }
+
+private:
+    fs::path dir_;
+    std::atomic<std::int64_t> now_ms_{1'764'000'000'000};
+    std::unique_ptr<daemon> d_;
+    std::unique_ptr<store::connection> db_;
+    std::thread thread_;
+    unsigned short port_ = 0;
+};
+
+const std::string volunteer = "+97699000001"; // reports at ALT (demo.toml)
+const std::string stranger = "+97699000999";
+
+std::string reply_of(const json::object& o) { return json::value_to<std::string>(o.at("reply")); }
+
+std::string team_leader(running_gateway& g) {
+    auto& db = g.db();
+    SQLite::Statement q(db, "SELECT phone FROM team_members WHERE role = 'leader' ORDER BY phone LIMIT 1");
+    EXPECT_TRUE(q.executeStep());
+    return q.getColumn(0).getString();
+}
+
+TEST(daemon, an_id_report_is_stored_opens_one_case_per_child_and_is_answered_with_their_codes) {
+    running_gateway g("id");
+    auto o = g.send(volunteer, "ID ALT 2B1G 12 MINE SHAFT", "prov-1");
+    EXPECT_EQ(o.at("status"), "accepted");
+    const std::string reply = reply_of(o);
+    // The volunteer is registered with Mongolian replies (70 characters: the hazard wording goes).
+    EXPECT_TRUE(reply.starts_with("ID OK: 2 хүү 1 охин ~12 уурхай, ALT. Дугаар ")) << reply;
+    auto& db = g.db();
+    auto msg = store::find_message(db, o.at("message_id").as_int64());
+    ASSERT_TRUE(msg);
+    EXPECT_EQ(msg->text, "ID ALT 2B1G 12 MINE SHAFT");
+    EXPECT_EQ(msg->sender, volunteer);
+    EXPECT_EQ(msg->reply.value_or(""), reply);
+    const auto codes = store::cases_reported_by(db, volunteer);
+    ASSERT_EQ(codes.size(), 3u);
+    for (const auto& c : codes) {
+        EXPECT_EQ(parser::check_case_code(c), parser::case_code_check::valid);
+        EXPECT_NE(reply.find(c), std::string::npos) << c << " not in " << reply;
+        EXPECT_EQ(store::find_case(db, c)->state, store::case_state::reported);
+    }
+}
+
+TEST(daemon, tracking_referral_verification_and_closure_follow_a_case_with_team_permissions) {
+    running_gateway g("lifecycle");
+    g.send(volunteer, "ID ALT B 12 MINE");
+    const std::string code = store::cases_reported_by(g.db(), volunteer).at(0);
+    const std::string leader = team_leader(g);
+
+    EXPECT_EQ(reply_of(g.send(volunteer, "TR " + code + " NFE")), "TR OK: " + code + " одоо албан бус боловсролд.");
+    auto refused = g.send(volunteer, "VER " + code + " OK");
+    EXPECT_EQ(refused.at("status"), "rejected");
+    EXPECT_EQ(store::find_case(g.db(), code)->state, store::case_state::reported);
+
+    EXPECT_EQ(g.send(leader, "REF " + code + " HEALTH").at("status"), "accepted");
+    EXPECT_EQ(g.send(leader, "VER " + code + " OK").at("status"), "accepted");
+    auto c = store::find_case(g.db(), code);
+    EXPECT_EQ(c->state, store::case_state::confirmed);
+    EXPECT_EQ(c->school_state, store::school_status::nfe);
+    EXPECT_EQ(c->last_service.value_or(""), "HEALTH");
+
+    EXPECT_EQ(g.send(leader, "CLOSE " + code + " DONE").at("status"), "accepted");
+    EXPECT_EQ(store::find_case(g.db(), code)->state, store::case_state::closed);
+    auto after = g.send(volunteer, "TR " + code + " WORK");
+    EXPECT_EQ(after.at("status"), "rejected");
+    EXPECT_NE(reply_of(after).find(code), std::string::npos);
+
+    const auto history = store::case_history_of(g.db(), code);
+    ASSERT_EQ(history.size(), 5u); // opened, tracked, referred, verified, closed
+    EXPECT_EQ(history.front().action, "opened");
+    EXPECT_EQ(history.back().action, "closed");
+}
+
+TEST(daemon, a_mistyped_case_code_gets_the_senders_own_code_suggested) {
+    running_gateway g("mistyped-case");
+    g.send(volunteer, "ID ALT B 12 MINE");
+    const std::string code = store::cases_reported_by(g.db(), volunteer).at(0);
+    std::string typo = code;
+    typo[2] = typo[2] == '9' ? '0' : static_cast<char>(typo[2] + 1); // any single wrong digit fails Damm
+    auto o = g.send(volunteer, "TR " + typo + " SCH");
+    EXPECT_EQ(o.at("status"), "rejected");
+    // In Mongolian the format is dropped to fit 70 characters; the suggestion stays.
+    EXPECT_EQ(reply_of(o), "TR: " + typo + " дугаар буруу, шалгана уу. " + code + " гэж үү?");
+}
+
+TEST(daemon, a_valid_case_code_that_no_case_has_is_named_in_the_reply) {
+    running_gateway g("unknown-case");
+    const std::string nobody = parser::make_case_code(99999);
+    auto o = g.send(volunteer, "TR " + nobody + " SCH");
+    EXPECT_EQ(o.at("status"), "rejected");
+    EXPECT_NE(reply_of(o).find(nobody), std::string::npos) << reply_of(o);
+}
+
+TEST(daemon, a_provider_retry_of_the_same_id_is_stored_once_and_answered_as_before) {
+    running_gateway g("retry");
+    auto first = g.send(volunteer, "ID ALT 2B 12 MINE", "kannel-77");
+    auto again = g.send(volunteer, "ID ALT 2B 12 MINE", "kannel-77");
+    EXPECT_EQ(first.at("message_id"), again.at("message_id"));
+    EXPECT_EQ(first.at("reply"), again.at("reply"));
+    EXPECT_EQ(store::cases_reported_by(g.db(), volunteer).size(), 2u);
+    SQLite::Statement n(g.db(), "SELECT count(*) FROM messages");
+    n.executeStep();
+    EXPECT_EQ(n.getColumn(0).getInt(), 1);
+}
+
+TEST(daemon, the_same_text_within_ten_minutes_is_a_duplicate_and_after_that_a_new_report) {
+    running_gateway g("dupe");
+    g.send(volunteer, "ID ALT 2B 12 MINE");
+    g.advance(std::chrono::minutes(9));
+    auto dup = g.send(volunteer, "ID ALT 2B 12 MINE");
+    EXPECT_EQ(dup.at("status"), "duplicate");
+    EXPECT_EQ(dup.at("reply"), ""); // the first was answered
+    EXPECT_EQ(store::cases_reported_by(g.db(), volunteer).size(), 2u);
+    g.advance(std::chrono::minutes(2));
+    EXPECT_EQ(g.send(volunteer, "ID ALT 2B 12 MINE").at("status"), "accepted");
+    EXPECT_EQ(store::cases_reported_by(g.db(), volunteer).size(), 4u);
+}
+
+TEST(daemon, a_stranger_is_kept_not_processed_and_told_how_to_register) {
+    running_gateway g("stranger");
+    auto o = g.send(stranger, "ID ALT 2B 12 MINE");
+    EXPECT_EQ(o.at("status"), "unregistered");
+    EXPECT_NE(reply_of(o).find("not registered"), std::string::npos) << reply_of(o);
+    EXPECT_TRUE(store::cases_reported_by(g.db(), stranger).empty());
+    auto msg = store::find_message(g.db(), o.at("message_id").as_int64());
+    EXPECT_EQ(msg->text, "ID ALT 2B 12 MINE");
+    // HELP is for anyone.
+    EXPECT_EQ(g.send(stranger, "HELP").at("status"), "accepted");
+}
+
+TEST(daemon, a_request_without_the_secret_gets_401_and_stores_nothing) {
+    running_gateway g("secret");
+    EXPECT_EQ(g.post(volunteer, "ID ALT 2B 12 MINE", "", "wrong").status, 401);
+    auto r = testing::http_post(g.port(), "/channels/generic/receive",
+                                "from=%2B97699000001&text=NIL%20ALT");
+    EXPECT_EQ(r.status, 401);
+    SQLite::Statement n(g.db(), "SELECT count(*) FROM messages");
+    n.executeStep();
+    EXPECT_EQ(n.getColumn(0).getInt(), 0);
+    auto metrics = testing::http_get(g.port(), "/metrics");
+    EXPECT_NE(metrics.body.find("kharuul_unauthorized_total{channel=\"generic\"} 2"), std::string::npos) << metrics.body;
+}
+
+TEST(daemon, a_store_that_cannot_write_answers_503_so_the_provider_retries) {
+    const fs::path dir = fresh_dir("readonly");
+    {
+        // Create the schema first, as a daemon that ran before would have.
+        store::open_database(dir / "kharuul.db");
+    }
+    daemon_options o;
+    o.handle_signals = false;
+    o.read_only_store = true;
+    auto cfg = demo_config(dir);
+    daemon d(cfg, o);
+    std::thread t([&] { d.run(); });
+    const auto port = d.local_endpoint().port();
+    auto r = testing::http_post(port, "/channels/generic/receive?secret=demo-secret",
+                                "from=%2B97699000001&text=NIL%20ALT&id=x1");
+    EXPECT_EQ(r.status, 503) << r.body;
+    auto metrics = testing::http_get(port, "/metrics");
+    EXPECT_NE(metrics.body.find("kharuul_store_failures_total 1"), std::string::npos);
+    d.stop();
+    t.join();
+}
+
+TEST(daemon, every_form_gets_exactly_one_reply) {
+    running_gateway g("forms");
+    const std::string leader = team_leader(g);
+    for (const std::string& text : {"ID ALT 2B 12 MINE", "NIL ALT", "HELP", "HELP ID", "ACK 17", "ID ALX 2B 12 MINE",
+                                    "", "BLAH", "TR 204813 NFE"}) {
+        auto o = g.send(leader, text);
+        EXPECT_FALSE(reply_of(o).empty()) << text;
+        g.advance(std::chrono::seconds(1));
+    }
+}
+
+TEST(daemon, healthz_answers_ok) {
+    running_gateway g("health");
+    auto r = testing::http_get(g.port(), "/healthz");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "ok\n");
+    EXPECT_EQ(testing::http_get(g.port(), "/nowhere").status, 404);
+}
+
+TEST(daemon, a_graceful_stop_keeps_every_answered_message) {
+    running_gateway g("stop");
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 20; ++i)
+        ids.push_back(g.send(volunteer, "NIL ALT # visit " + std::to_string(i)).at("message_id").as_int64());
+    g.stop();
+    auto db = store::open_database(g.dir() / "kharuul.db");
+    for (auto id : ids)
+        EXPECT_TRUE(store::find_message(db, id)) << id;
+}
+
+} // namespace
+} // namespace kharuul::gateway
