@@ -7,6 +7,7 @@
 #include "store/cases.hpp"
 #include "store/database.hpp"
 #include "store/records.hpp"
+#include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 
 #include <boost/json/parse.hpp>
@@ -24,90 +25,7 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 using testing::form_encode;
 
-fs::path source_dir() {
-    const char* s = std::getenv("KHARUUL_SOURCE_DIR");
-    return s ? fs::path(s) : fs::current_path();
-}
-
-fs::path fresh_dir(const std::string& name) {
-    const fs::path d = fs::temp_directory_path() / ("kharuul-" + name + "-" + std::to_string(::getpid()));
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
-
-config::gateway_config demo_config(const fs::path& dir) {
-    auto r = config::load_config(source_dir() / "config" / "demo.toml");
-    if (!r.config)
-        throw std::runtime_error("demo.toml does not load");
-    config::gateway_config c = std::move(*r.config);
-    c.store.path = (dir / "kharuul.db").string();
-    c.server.listen.port = 0;
-    return c;
-}
-
-// A daemon on its own thread, with a clock the test moves.
-class running_gateway {
-public:
-    explicit running_gateway(const std::string& name, bool read_only = false) : dir_(fresh_dir(name)) {
-        start(read_only);
-    }
-    ~running_gateway() { stop(); }
-
-    void start(bool read_only = false) {
-        daemon_options o;
-        o.handle_signals = false;
-        o.read_only_store = read_only;
-        o.clock = [this] { return store::timestamp{std::chrono::milliseconds{now_ms_.load()}}; };
-        d_ = std::make_unique<daemon>(demo_config(dir_), o);
-        port_ = d_->local_endpoint().port();
-        thread_ = std::thread([this] { d_->run(); });
-    }
-
-    void stop() {
-        if (!d_)
-            return;
-        d_->stop();
-        thread_.join();
-        d_.reset();
-    }
-
-    void advance(std::chrono::milliseconds by) { now_ms_ += by.count(); }
-
-    testing::http_reply post(const std::string& from, const std::string& text, const std::string& id = {},
-                             const std::string& secret = "demo-secret") {
-        std::string body = "from=" + form_encode(from) + "&to=500&text=" + form_encode(text);
-        if (!id.empty())
-            body += "&id=" + form_encode(id);
-        return testing::http_post(port_, "/channels/generic/receive?secret=" + secret, body);
-    }
-
-    // The reply text of an accepted POST (fails the test when the answer is not 200 JSON).
-    json::object send(const std::string& from, const std::string& text, const std::string& id = {}) {
-        auto r = post(from, text, id);
-        EXPECT_EQ(r.status, 200) << r.body;
-        if (r.status != 200)
-            return {};
-        return json::parse(r.body).as_object();
-    }
-
-    // A connection of the test's own (reads see every commit of the daemon: WAL).
-    store::connection& db() {
-        if (!db_)
-            db_ = std::make_unique<store::connection>(store::open_database(dir_ / "kharuul.db"));
-        return *db_;
-    }
-    unsigned short port() const { return port_; }
-    const fs::path& dir() const { return dir_; }
-
-private:
-    fs::path dir_;
-    std::atomic<std::int64_t> now_ms_{1'764'000'000'000};
-    std::unique_ptr<daemon> d_;
-    std::unique_ptr<store::connection> db_;
-    std::thread thread_;
-    unsigned short port_ = 0;
-};
+using testing::running_gateway;
 
 const std::string volunteer = "+97699000001"; // reports at ALT (demo.toml)
 const std::string stranger = "+97699000999";
@@ -244,7 +162,7 @@ TEST(daemon, a_request_without_the_secret_gets_401_and_stores_nothing) {
 }
 
 TEST(daemon, a_store_that_cannot_write_answers_503_so_the_provider_retries) {
-    const fs::path dir = fresh_dir("readonly");
+    const fs::path dir = testing::fresh_dir("readonly");
     {
         // Create the schema first, as a daemon that ran before would have.
         store::open_database(dir / "kharuul.db");
@@ -252,7 +170,7 @@ TEST(daemon, a_store_that_cannot_write_answers_503_so_the_provider_retries) {
     daemon_options o;
     o.handle_signals = false;
     o.read_only_store = true;
-    auto cfg = demo_config(dir);
+    auto cfg = testing::demo_config(dir);
     daemon d(cfg, o);
     std::thread t([&] { d.run(); });
     const auto port = d.local_endpoint().port();
