@@ -1,0 +1,182 @@
+// The generic dialect: any HTTP client POSTs `from`, `to`, `text` and optionally `id` (the
+// provider's message id) and `time` (ISO 8601 or unix seconds), form-encoded or as a JSON object,
+// and gets JSON back: {"message_id", "reply", "status"} or {"error"}.
+
+#include "adapters/dialect.hpp"
+
+#include "adapters/charset.hpp"
+#include "adapters/http_input.hpp"
+#include "adapters/phone.hpp"
+
+#include <boost/beast/http/field.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <cmath>
+
+namespace kharuul::adapters {
+
+namespace {
+
+// The fields as they arrived, before checks; nullopt = absent.
+struct raw_fields {
+    std::optional<std::string> from, to, text, id, time;
+};
+
+request_error bad_request(std::string reason) {
+    return {errc::bad_request, std::move(reason)};
+}
+
+result<raw_fields> read_form(std::string_view body) {
+    const auto form = form_fields::parse(body);
+    if (!form) {
+        return bad_request("the form body is not valid application/x-www-form-urlencoded");
+    }
+    return raw_fields{form->get("from"), form->get("to"), form->get("text"), form->get("id"),
+                      form->get("time")};
+}
+
+// A JSON member that must be a string when present.
+result<std::optional<std::string>> json_string(const boost::json::object& obj, std::string_view key) {
+    const auto* v = obj.if_contains(key);
+    if (v == nullptr) {
+        return std::optional<std::string>();
+    }
+    if (!v->is_string()) {
+        return bad_request("field '" + std::string(key) + "' must be a string");
+    }
+    return std::optional<std::string>(std::string(v->get_string()));
+}
+
+// Numbers are taken as their decimal text: providers send numeric ids, unix times, and phone
+// numbers without '+' as numbers.
+result<std::optional<std::string>> json_string_or_number(const boost::json::object& obj,
+                                                         std::string_view key) {
+    const auto* v = obj.if_contains(key);
+    if (v == nullptr || !v->is_number()) {
+        return json_string(obj, key);
+    }
+    if (v->is_int64()) {
+        return std::optional<std::string>(std::to_string(v->get_int64()));
+    }
+    if (v->is_uint64()) {
+        return std::optional<std::string>(std::to_string(v->get_uint64()));
+    }
+    const double d = v->get_double(); // fractional unix seconds: the fraction is dropped
+    if (!std::isfinite(d) || d < 0 || d > 1e15) {
+        return bad_request("field '" + std::string(key) + "' is out of range");
+    }
+    return std::optional<std::string>(std::to_string(static_cast<std::int64_t>(d)));
+}
+
+result<raw_fields> read_json(std::string_view body) {
+    boost::system::error_code ec;
+    const boost::json::value doc = boost::json::parse(body, ec);
+    if (ec) {
+        return bad_request("the body is not valid JSON: " + ec.message());
+    }
+    if (!doc.is_object()) {
+        return bad_request("the JSON body must be an object");
+    }
+    const auto& obj = doc.get_object();
+    raw_fields f;
+    if (auto text = json_string(obj, "text")) {
+        f.text = std::move(*text);
+    } else {
+        return text.error();
+    }
+    for (auto [key, out] : {std::pair{"from", &f.from}, {"to", &f.to}, {"id", &f.id}, {"time", &f.time}}) {
+        auto s = json_string_or_number(obj, key);
+        if (!s) {
+            return s.error();
+        }
+        *out = std::move(*s);
+    }
+    return f;
+}
+
+class generic_dialect_impl final : public dialect {
+public:
+    using dialect::failed;
+
+    std::string_view type() const noexcept override { return "generic"; }
+
+    result<inbound_sms> parse_inbound(const request& req, const channel_settings& channel) const override {
+        if (req.method() != http::verb::post) {
+            return request_error{errc::method_not_allowed, "use POST"};
+        }
+        const std::string content_type(req[http::field::content_type]);
+        const std::string media = media_type(content_type);
+        result<raw_fields> fields = raw_fields{};
+        if (media == "application/x-www-form-urlencoded") {
+            fields = read_form(req.body());
+        } else if (media == "application/json") {
+            fields = read_json(req.body());
+        } else {
+            return request_error{errc::unsupported_media_type,
+                                 "send application/x-www-form-urlencoded or application/json, not '" +
+                                     (media.empty() ? std::string("(none)") : media) + "'"};
+        }
+        if (!fields) {
+            return fields.error();
+        }
+        raw_fields& f = *fields;
+        for (auto [name, value] : {std::pair{"from", &f.from}, {"text", &f.text}}) {
+            if (!value->has_value()) {
+                return bad_request(std::string("missing field '") + name + "'");
+            }
+        }
+        for (auto [name, value] :
+             {std::pair{"from", &f.from}, {"to", &f.to}, {"text", &f.text}, {"id", &f.id}}) {
+            if (value->has_value() && !is_valid_utf8(**value)) {
+                return bad_request(std::string("field '") + name + "' is not valid UTF-8");
+            }
+        }
+        inbound_sms sms;
+        sms.channel = channel.name;
+        sms.from = normalise_phone(*f.from);
+        if (sms.from.empty()) {
+            return bad_request("field 'from' is empty");
+        }
+        sms.to = normalise_phone(f.to.value_or(""));
+        sms.text = std::move(*f.text);
+        sms.provider_id = f.id.value_or("");
+        if (f.time && !f.time->empty()) {
+            sms.observed_at = parse_timestamp(*f.time);
+            if (!sms.observed_at) {
+                return bad_request("field 'time' is neither ISO 8601 nor unix seconds");
+            }
+        }
+        return sms;
+    }
+
+    response stored(const request& req, std::int64_t message_id, std::string_view status,
+                    std::string_view reply) const override {
+        response res(http::status::ok, req.version());
+        res.keep_alive(req.keep_alive());
+        res.set(http::field::content_type, "application/json");
+        res.set(http::field::cache_control, "no-store");
+        res.body() = boost::json::serialize(boost::json::object{
+            {"message_id", message_id},
+            {"reply", reply},
+            {"status", status},
+        });
+        res.prepare_payload();
+        return res;
+    }
+
+    response failed(const request& req, http::status status, std::string_view reason) const override {
+        return make_failure(req, status, boost::json::serialize(boost::json::object{{"error", reason}}),
+                            "application/json");
+    }
+};
+
+} // namespace
+
+const dialect& generic_dialect() noexcept {
+    static const generic_dialect_impl instance;
+    return instance;
+}
+
+} // namespace kharuul::adapters
