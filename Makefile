@@ -31,7 +31,7 @@ DEB_PACKAGES := build-essential cmake pkg-config \
 
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
-KHARUUL := ./$(BUILD_DIR)/kharuul
+KHARUUL := $(BUILD_DIR)/kharuul
 
 .PHONY: deps build test run fuzz bench clean
 
@@ -82,14 +82,14 @@ fuzz: deps
 	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	  KHARUUL_FUZZ_VALID_INPUT_ONLY=$(FUZZ_VALID_INPUT_ONLY) \
-	  ./$(FUZZ_DIR)/fuzz_parser -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=$(FUZZ_MAX_LEN) \
+	  $(FUZZ_DIR)/fuzz_parser -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=$(FUZZ_MAX_LEN) \
 	  -dict=tests/fuzz/sms.dict -artifact_prefix=$(FUZZ_DIR)/artifacts/ -print_final_stats=1 \
 	  $(FUZZ_DIR)/corpus tests/fuzz/corpus
 
 bench: deps
 	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DKHARUUL_TESTS=OFF -DKHARUUL_BENCH=ON
 	cmake --build $(RELEASE_DIR) --target bench_parser -j$(JOBS)
-	BENCH_BIN=./$(RELEASE_DIR)/bench_parser bench/run
+	BENCH_BIN=$(RELEASE_DIR)/bench_parser bench/run
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(RELEASE_DIR)
