@@ -18,10 +18,11 @@ result<void> backup_to(const std::filesystem::path& db_path, const std::filesyst
     partial += ".partial";
     std::filesystem::remove(partial); // left by an earlier crash
     {
+        // Any schema version is copied as it is: a backup before an upgrade is the point.
         database_options source_options;
         source_options.read_only = true;
         source_options.busy_timeout = busy_timeout;
-        connection source = open_database(db_path, source_options); // refuses a too-new schema
+        connection source(db_path, source_options);
         SQLite::Database target(partial.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         SQLite::Backup backup(target, source);
         // -1: every page in one step, so the whole copy is read under one snapshot. BUSY or LOCKED

@@ -15,8 +15,8 @@ namespace kharuul::store {
 // when the copy began). The copy is written to "<out_path>.partial" and renamed into place only
 // when complete, so a crash never leaves a half copy under `out_path`.
 // errc::backup_target_exists when `out_path` exists (never overwritten: it might be the live
-// store). Throws SQLite::Exception or std::filesystem::filesystem_error on I/O failure, and
-// std::system_error(errc::schema_too_new) if the source is newer than this build.
+// store). The schema is copied at whatever version it is (a backup before an upgrade must work).
+// Throws SQLite::Exception or std::filesystem::filesystem_error on I/O failure.
 result<void> backup_to(const std::filesystem::path& db_path, const std::filesystem::path& out_path,
                        std::chrono::milliseconds busy_timeout = std::chrono::seconds(30));
 

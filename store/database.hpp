@@ -52,6 +52,8 @@ public:
     // `sql` must have static storage duration (a literal): the cache keys on its text. The caller
     // binds every parameter; the statement comes back reset with its bindings cleared. Use it
     // through a statement_use so that it is reset (and its read snapshot released) afterwards.
+    // Not re-entrant per statement: finish with one use of `sql` before the next use of the same
+    // `sql` begins (different statements may be open together).
     SQLite::Statement& prepared(std::string_view sql);
 
     bool read_only() const noexcept { return read_only_; }

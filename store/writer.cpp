@@ -121,8 +121,9 @@ void writer::run_batch(std::deque<item>& batch)
         try {
             db_.exec("SAVEPOINT kharuul_job");
         } catch (...) {
-            batch_error = std::current_exception();
-            break; // this job did not run: it is requeued below
+            // Counted as run and failed (the loop's ++ran), so that a batch always makes progress.
+            outcomes[ran] = batch_error = std::current_exception();
+            continue;
         }
         try {
             batch[ran].work(db_);

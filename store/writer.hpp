@@ -66,7 +66,9 @@ public:
     explicit writer(writer_options options);
     writer(const writer&) = delete;
     writer& operator=(const writer&) = delete;
-    ~writer(); // stop()
+    // stop(). Destroying the writer from its own thread (a job or completion) is a broken
+    // invariant: stop() throws there and the program terminates.
+    ~writer();
 
     // Any thread. Queues the job. After stop() has begun, calls `done` at once, on the calling
     // thread, with std::system_error(errc::writer_stopped).
