@@ -1,6 +1,7 @@
 #include "gateway/cli.hpp"
 
 #include "config/load.hpp"
+#include "gateway/cli_support.hpp"
 #include "gateway/daemon.hpp"
 #include "gateway/parse_json.hpp"
 #include "parser/lexicon.hpp"
@@ -16,38 +17,6 @@ namespace kharuul::gateway {
 namespace po = boost::program_options;
 
 namespace {
-
-// Parses a command's options. Returns false after printing help (exit 0) or an error (exit 1);
-// `code` says which.
-bool parse_options(const invocation& inv, std::string_view usage, const po::options_description& opts,
-                   const po::positional_options_description& pos, po::variables_map& vm, int& code) {
-    po::options_description all = opts;
-    all.add_options()("help,h", "show this help");
-    try {
-        po::store(po::command_line_parser(inv.args).options(all).positional(pos).run(), vm);
-        if (vm.count("help")) {
-            inv.out << "usage: kharuul " << usage << "\n\n" << all;
-            code = exit_ok;
-            return false;
-        }
-        po::notify(vm);
-    } catch (const po::error& e) {
-        inv.err << "kharuul: " << e.what() << " (see kharuul " << usage.substr(0, usage.find(' '))
-                << " --help)\n";
-        code = exit_user_error;
-        return false;
-    }
-    return true;
-}
-
-// Loads and validates the configuration, printing every problem. nullopt when it has errors.
-std::optional<config::gateway_config> load(const std::string& path, std::ostream& err, bool warnings = true) {
-    config::load_result r = config::load_config(path);
-    for (const auto& p : r.problems)
-        if (warnings || p.level == config::severity::error)
-            err << config::format_problem(p) << '\n';
-    return std::move(r.config);
-}
 
 int cmd_parse(const invocation& inv) {
     std::string config_path, from, lang_name;
@@ -73,7 +42,7 @@ int cmd_parse(const invocation& inv) {
         }
         lang = *l;
     }
-    auto cfg = load(config_path, inv.err, false);
+    auto cfg = load_config_or_report(config_path, inv.err, false);
     if (!cfg)
         return exit_user_error;
     if (!from.empty() && lang_name.empty()) {

@@ -1,0 +1,28 @@
+#include "gateway/registry_seed.hpp"
+
+#include "parser/reply.hpp"
+
+#include <string>
+
+namespace kharuul::gateway {
+
+store::registry_snapshot registry_snapshot_of(const config::gateway_config& c) {
+    store::registry_snapshot r;
+    for (const auto& s : c.sites)
+        r.sites.push_back({s.code, s.name, std::string(config::site_kind_name(s.kind)), s.area});
+    for (const auto& t : c.teams) {
+        store::team team{t.name, t.areas, t.sensitive_cases, {}};
+        for (const auto& m : t.members)
+            team.members.push_back({m.phone, m.name, std::string(config::member_role_name(m.role)),
+                                    std::string(parser::reply_language_code(m.lang))});
+        r.teams.push_back(std::move(team));
+    }
+    for (const auto& co : c.coordinators)
+        r.coordinators.push_back({co.phone, co.name, std::string(parser::reply_language_code(co.lang))});
+    for (const auto& rep : c.reporters)
+        r.reporters.push_back({rep.phone, rep.name, std::string(parser::reply_language_code(rep.lang)),
+                               std::string(config::reporter_kind_name(rep.kind)), rep.sites});
+    return r;
+}
+
+} // namespace kharuul::gateway
