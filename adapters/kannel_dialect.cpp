@@ -12,6 +12,7 @@
 
 #include "adapters/dialect.hpp"
 
+#include "parser/segment.hpp"
 #include "adapters/charset.hpp"
 #include "adapters/http_input.hpp"
 #include "adapters/phone.hpp"
@@ -222,6 +223,11 @@ public:
         res.keep_alive(req.keep_alive());
         res.set(http::field::content_type, "text/plain; charset=utf-8");
         res.set(http::field::cache_control, "no-store");
+        // A reply outside the GSM alphabet (Cyrillic) must say so, or Kannel sends it as GSM
+        // and the phone shows '?' for every letter. Needs `accept-x-kannel-headers = true` in the
+        // sms-service (README). Kannel then re-encodes the UTF-8 body as UCS-2.
+        if (parser::measure_sms(reply).encoding == parser::sms_encoding::ucs2)
+            res.set("X-Kannel-Coding", "2");
         res.body() = std::string(reply);
         res.prepare_payload();
         return res;
