@@ -5,6 +5,7 @@
 #include "gateway/http_server.hpp"
 #include "gateway/intake.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/registry_seed.hpp"
 #include "gateway/store_client.hpp"
 #include "parser/lexicon.hpp"
 #include "store/registry.hpp"
@@ -30,25 +31,6 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 namespace {
-
-store::registry_snapshot registry_of(const config::gateway_config& c) {
-    store::registry_snapshot r;
-    for (const auto& s : c.sites)
-        r.sites.push_back({s.code, s.name, std::string(config::site_kind_name(s.kind)), s.area});
-    for (const auto& t : c.teams) {
-        store::team team{t.name, t.areas, t.sensitive_cases, {}};
-        for (const auto& m : t.members)
-            team.members.push_back({m.phone, m.name, std::string(config::member_role_name(m.role)),
-                                    std::string(parser::reply_language_code(m.lang))});
-        r.teams.push_back(std::move(team));
-    }
-    for (const auto& co : c.coordinators)
-        r.coordinators.push_back({co.phone, co.name, std::string(parser::reply_language_code(co.lang))});
-    for (const auto& rep : c.reporters)
-        r.reporters.push_back({rep.phone, rep.name, std::string(parser::reply_language_code(rep.lang)),
-                               std::string(config::reporter_kind_name(rep.kind)), rep.sites});
-    return r;
-}
 
 struct channel_binding {
     config::channel_config cfg;
@@ -142,7 +124,7 @@ struct daemon::impl {
     // At start, before serving: the registry must be in the store before the first message.
     void sync_registry_now(const config::gateway_config& c) {
         std::promise<void> done;
-        auto snapshot = registry_of(c);
+        auto snapshot = registry_snapshot_of(c);
         const auto now = opts.clock();
         writer->submit(
             [snapshot, now](store::connection& db) {
@@ -160,7 +142,10 @@ struct daemon::impl {
     }
 
     asio::awaitable<http_response> handle(http_request req) {
-        auto url = boost::urls::parse_origin_form(req.target());
+        // A NUL-terminated copy: Boost.URL 1.81 may read past the end of a string_view that is
+        // not (boostorg/url#757), and Beast's target is a view into the read buffer.
+        const std::string target(req.target());
+        auto url = boost::urls::parse_origin_form(target.c_str());
         if (!url)
             co_return plain(req, http::status::bad_request, "bad request target\n");
         std::vector<std::string> segs;
@@ -294,7 +279,7 @@ struct daemon::impl {
         asio::co_spawn(
             io,
             [this, next]() -> asio::awaitable<void> {
-                auto snapshot = registry_of(*next);
+                auto snapshot = registry_snapshot_of(*next);
                 const auto now = opts.clock();
                 auto job = [snapshot, now](store::connection& db) {
                     auto res = store::sync_registry(db, snapshot, now);
