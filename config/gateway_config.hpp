@@ -132,6 +132,23 @@ struct reporter_config {
     reporter_kind kind = reporter_kind::volunteer;
 };
 
+// One routing rule (`[[alerts.rules]]`): when an event matches every list that is given (an empty
+// list matches anything), the effects that are given override what earlier rules and the default
+// routing (spec/alerts.md) decided. E.g. make MERC urgent in one soum, or stop NIL-like reports.
+struct routing_rule_config {
+    std::vector<parser::form> forms;   // ID, TR
+    std::vector<std::string> sites;    // site codes
+    std::vector<std::string> areas;    // an area covers the areas inside it (area_covers)
+    std::vector<std::string> work;     // work codes: any of
+    std::vector<std::string> hazards;  // hazard codes: any of
+    std::vector<std::string> statuses; // TR status codes: any of
+    std::optional<bool> alert;                 // raise an alert at all
+    std::optional<bool> urgent;                // the short acknowledgement window
+    std::optional<bool> tell_leader_now;       // the leader at once, not on escalation
+    std::optional<bool> tell_coordinators_now; // the coordinators at once
+    std::optional<bool> sensitive;             // only teams for sensitive cases, minimal text
+};
+
 struct alerts_config {
     std::string outbound_channel;               // a channel name; empty only when there are none
     std::chrono::minutes urgent_ack{30};        // unacknowledged urgent alert: escalate
@@ -143,6 +160,7 @@ struct alerts_config {
     std::chrono::minutes utc_offset{8 * 60};    // Mongolia: UTC+08:00 all year, no DST
     std::chrono::seconds retry_base{30};        // first retry of a failed send; doubles each time
     std::chrono::seconds retry_cap{3600};       // longest wait between retries
+    std::vector<routing_rule_config> rules;     // after the default routing, in file order
 };
 
 struct ussd_config {

@@ -185,6 +185,7 @@ public:
         if (const auto* t = root.get_table("language")) {
             detail::merge_language(*t, config_.language, sink_);
         }
+        check_rules(); // after the language: rules may name codes a deployment added
         root.report_unknown_keys();
         return std::move(config_);
     }
@@ -719,6 +720,7 @@ private:
                             "write it as +HH:MM; Mongolia is \"+08:00\"");
             }
         }
+        read_rules(r);
         read_duration(r, "retry_base_seconds", a.retry_base, 1, 86400, "seconds");
         read_duration(r, "retry_cap_seconds", a.retry_cap, 1, 7 * 86400, "seconds");
         if (a.retry_cap < a.retry_base) {
@@ -727,6 +729,87 @@ private:
                         "make retry_cap_seconds at least retry_base_seconds");
         }
         r.report_unknown_keys();
+    }
+
+    void read_rules(table_reader& alerts) {
+        const auto tables = alerts.get_tables("rules");
+        for (std::size_t i = 0; i < tables.size(); ++i) {
+            if (tables[i] == nullptr) {
+                continue;
+            }
+            table_reader r(*tables[i], index_path("alerts.rules", i), sink_);
+            routing_rule_config rule;
+            auto strings = [&](std::string_view key) {
+                std::vector<std::string> out;
+                if (const auto list = r.get_strings(key)) {
+                    for (const auto& v : *list) {
+                        out.push_back(v.value);
+                    }
+                }
+                return out;
+            };
+            for (const auto& f : strings("forms")) {
+                if (const auto form = parser::form_from_canonical(f); form && (*form == parser::form::id ||
+                                                                               *form == parser::form::tr)) {
+                    rule.forms.push_back(*form);
+                } else {
+                    sink_.error(r.where("forms"), r.path_of("forms"), in_quotes(f) + " is not a form that alerts",
+                                "use \"ID\" or \"TR\"");
+                }
+            }
+            rule.sites = strings("sites");
+            rule.areas = strings("areas");
+            rule.work = strings("work");
+            rule.hazards = strings("hazards");
+            rule.statuses = strings("statuses");
+            rule.alert = r.get_bool("alert");
+            rule.urgent = r.get_bool("urgent");
+            rule.tell_leader_now = r.get_bool("tell_leader_now");
+            rule.tell_coordinators_now = r.get_bool("tell_coordinators_now");
+            rule.sensitive = r.get_bool("sensitive");
+            r.report_unknown_keys();
+            rule_at_.push_back({r.path_of("sites"), r.where()});
+            config_.alerts.rules.push_back(std::move(rule));
+        }
+    }
+
+    // Rules name codes of the language and the registry: checked once both are read.
+    void check_rules() {
+        auto known = [](const std::vector<parser::code_def>& defs, const std::string& code) {
+            for (const auto& d : defs) {
+                if (d.code == code) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        for (std::size_t i = 0; i < config_.alerts.rules.size() && i < rule_at_.size(); ++i) {
+            const auto& rule = config_.alerts.rules[i];
+            const std::string path = index_path("alerts.rules", i);
+            const auto& at = rule_at_[i].second;
+            for (const auto& s : rule.sites) {
+                if (config_.find_site(s) == nullptr) {
+                    sink_.error(at, path + ".sites", in_quotes(s) + " is not a site", "use a code from [[sites]]");
+                }
+            }
+            for (const auto& w : rule.work) {
+                if (!known(config_.language.work, w)) {
+                    sink_.error(at, path + ".work", in_quotes(w) + " is not a work code", "use a code of the work table");
+                }
+            }
+            for (const auto& h : rule.hazards) {
+                if (!known(config_.language.hazards, h)) {
+                    sink_.error(at, path + ".hazards", in_quotes(h) + " is not a hazard code",
+                                "use a code of the hazard table");
+                }
+            }
+            for (const auto& st : rule.statuses) {
+                if (!known(config_.language.statuses, st)) {
+                    sink_.error(at, path + ".statuses", in_quotes(st) + " is not a tracking status",
+                                "use a status code such as WORK or MISS");
+                }
+            }
+        }
     }
 
     std::optional<std::chrono::minutes> read_time(table_reader& r, std::string_view key, bool allow_24) {
@@ -831,6 +914,7 @@ private:
     std::vector<std::pair<std::string, toml::source_position>> site_area_at_; // per config_.sites entry
     std::vector<team_config> broken_team_areas_;
     std::pair<std::string, toml::source_position> outbound_at_;
+    std::vector<std::pair<std::string, toml::source_position>> rule_at_; // per config_.alerts.rules entry
     std::map<std::string, first_use> phones_;
 };
 
