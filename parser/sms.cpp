@@ -160,9 +160,26 @@ int small_number(std::string_view digits) {
     return v;
 }
 
+// The token as typed, for the error and the reply that echoes it: bytes that are not UTF-8 become
+// '?' (a reply must be valid text; '?' keeps it in the GSM alphabet).
+std::string echo_token(std::string_view tok) {
+    std::string out;
+    out.reserve(tok.size());
+    std::size_t pos = 0;
+    while (pos < tok.size()) {
+        const std::size_t start = pos;
+        const char32_t cp = next_code_point(tok, pos);
+        if (cp == replacement_char && !(pos - start == 3 && tok.substr(start, 3) == "\xEF\xBF\xBD"))
+            out += '?';
+        else
+            out.append(tok.substr(start, pos - start));
+    }
+    return out;
+}
+
 parse_error fail(errc code, std::optional<form> f, std::string_view tok = {}, std::string suggestion = {},
                  field missing = field::none) {
-    return parse_error{code, f, std::string(tok), std::move(suggestion), missing};
+    return parse_error{code, f, echo_token(tok), std::move(suggestion), missing};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -525,7 +542,7 @@ parse_result parse_sms(std::string_view text, const lexicon& lex) {
     if (hash != std::string_view::npos) {
         const std::string_view n = trim(text.substr(hash + 1));
         if (!n.empty())
-            note.emplace(n);
+            note.emplace(echo_token(n)); // valid UTF-8 for replies and JSON; the raw text is kept whole
     }
     const token_list toks = tokenize(body);
     if (toks.empty())
