@@ -29,12 +29,31 @@ namespace {
 
 bool mn(reply_language l) { return l == reply_language::mn; }
 
-// The first candidate that fits one segment; the last one shortened when none does.
-std::string first_fit(std::vector<std::string> candidates) {
-    for (auto& c : candidates)
-        if (fits_one_segment(c))
-            return std::move(c);
-    return shorten_to_segment(candidates.back());
+// Tries replies from richest to leanest, each built only when the one before did not fit (the
+// arguments of `f.offer(a) || f.offer(b)` are evaluated in order and stop at the first fit).
+class fitter {
+public:
+    bool offer(std::string candidate) {
+        last_ = std::move(candidate);
+        done_ = fits_one_segment(last_);
+        return done_;
+    }
+    // The candidate that fitted, or the last one shortened.
+    std::string result() && { return done_ ? std::move(last_) : shorten_to_segment(last_); }
+
+private:
+    std::string last_;
+    bool done_ = false;
+};
+
+// The first candidate that fits one segment; the last one shortened when none does. For
+// candidates that are cheap to build all at once.
+std::string first_fit(std::initializer_list<std::string_view> candidates) {
+    fitter f;
+    for (std::string_view c : candidates)
+        if (f.offer(std::string(c)))
+            break;
+    return std::move(f).result();
 }
 
 const std::string& label(const code_def& d, reply_language l) {
@@ -42,12 +61,12 @@ const std::string& label(const code_def& d, reply_language l) {
     return s.empty() ? d.code : s;
 }
 
-std::string label_of(const lexicon& lex, table t, const std::string& code, reply_language l) {
+const std::string& label_of(const lexicon& lex, table t, const std::string& code, reply_language l) {
     const code_def* d = lex.code_by_name(t, code);
     return d != nullptr ? label(*d, l) : code;
 }
 
-std::string kw(const lexicon& lex, form f) { return lex.keyword(f).keyword; }
+const std::string& kw(const lexicon& lex, form f) { return lex.keyword(f).keyword; }
 
 std::string code_list(const lexicon& lex, table t, std::string_view sep = " ") {
     std::string out;
@@ -114,13 +133,18 @@ std::string id_confirmation(const sighting& s, const receipt& r, const lexicon& 
     const std::string short_alert = r.alert ? " #" + std::to_string(*r.alert) : std::string{};
     // Richest first. Case codes matter most to the sender (they need them for TR), then the
     // alert number; hazard wording goes first, then the alert wording, then the later codes.
-    std::vector<std::string> candidates;
-    for (auto d : {hazard_detail::labels, hazard_detail::codes, hazard_detail::none})
-        candidates.push_back(head + what(d) + cases(r.case_codes.size()) + alert);
-    candidates.push_back(head + what(hazard_detail::none) + cases(r.case_codes.size()) + short_alert);
+    fitter f;
+    const std::string all_cases = cases(r.case_codes.size());
+    if (f.offer(head + what(hazard_detail::labels) + all_cases + alert) ||
+        (!s.hazards.empty() && f.offer(head + what(hazard_detail::codes) + all_cases + alert)))
+        return std::move(f).result();
+    const std::string bare = head + what(hazard_detail::none);
+    if (f.offer(bare + all_cases + alert) || f.offer(bare + all_cases + short_alert))
+        return std::move(f).result();
     for (std::size_t shown = r.case_codes.size(); shown-- > 1;)
-        candidates.push_back(head + what(hazard_detail::none) + cases(shown) + short_alert);
-    return first_fit(std::move(candidates));
+        if (f.offer(bare + cases(shown) + short_alert))
+            break;
+    return std::move(f).result();
 }
 
 std::string field_label(field f, reply_language l) {
@@ -296,18 +320,20 @@ std::string error_reply(const parse_error& e, const lexicon& lex, reply_language
         }
         return first_fit({problem + did_you_mean + start, problem + did_you_mean});
     }
-    const std::string prefix = kw(lex, *e.kind) + ": ";
-    const std::string hint = code_hint(e.code, lex, l);
-    const std::string send = (m ? " Илгээх: " : " Send: ") + form_format(*e.kind, lex, l);
-    std::vector<std::string> candidates;
-    if (!did_you_mean.empty())
-        candidates = {prefix + problem + did_you_mean + send, prefix + problem + did_you_mean};
-    else if (!hint.empty())
-        candidates = {prefix + problem + " " + hint, prefix + problem + send};
-    else
-        candidates = {prefix + problem + send};
-    candidates.push_back(prefix + problem);
-    return first_fit(std::move(candidates));
+    const std::string head = kw(lex, *e.kind) + ": " + problem;
+    auto send = [&] { return (m ? " Илгээх: " : " Send: ") + form_format(*e.kind, lex, l); };
+    fitter f;
+    if (!did_you_mean.empty()) {
+        if (f.offer(head + did_you_mean + send()) || f.offer(head + did_you_mean))
+            return std::move(f).result();
+    } else if (const std::string hint = code_hint(e.code, lex, l); !hint.empty()) {
+        if (f.offer(head + " " + hint) || f.offer(head + send()))
+            return std::move(f).result();
+    } else if (f.offer(head + send())) {
+        return std::move(f).result();
+    }
+    f.offer(head);
+    return std::move(f).result();
 }
 
 std::string confirmation_reply(const sms_message& msg, const receipt& r, const lexicon& lex, reply_language l) {
