@@ -22,6 +22,10 @@ public:
         case errc::schema_too_old: return "store schema needs migrations (open it read-write once)";
         case errc::backup_target_exists: return "backup target already exists";
         case errc::writer_stopped: return "store writer is stopped";
+        case errc::unknown_alert: return "unknown alert";
+        case errc::alert_already_acknowledged: return "alert already acknowledged";
+        case errc::alert_closed: return "alert is closed";
+        case errc::unknown_outbox: return "unknown outbox message";
         }
         return "unknown store error";
     }

@@ -24,6 +24,10 @@ enum class errc {
     schema_too_old,         // a read-only open found migrations still to apply
     backup_target_exists,   // backup_to never overwrites
     writer_stopped,         // submit() after stop()
+    unknown_alert,          // no alert with that number
+    alert_already_acknowledged, // someone acknowledged it before: nothing written
+    alert_closed,           // escalation gave up on it: no further escalation step
+    unknown_outbox,         // no outbox row with that id
 };
 
 const std::error_category& store_category() noexcept;

@@ -167,9 +167,139 @@ CREATE TABLE reporter_sites (
 
 void apply_schema_1(SQLite::Database& db) { db.exec(schema_1); }
 
-// Migration 2 (alerts, outbox) goes here: write apply_schema_2 and append {2, "...", &apply_schema_2}.
-constexpr std::array<migration, 1> all{{
+// Version 2: alerts with their recipients and append-only history, the durable outbox with every
+// send attempt, and the time of a case's last tracking reminder. Tables are created in the order
+// of their references (alerts, outbox, then the tables that point at both).
+constexpr const char* schema_2 = R"sql(
+-- One row per alert (spec/alerts.md): the id is the number people type in `ACK n`. The columns
+-- from `state` on are its acknowledgement and the gateway's escalation machine's state.
+CREATE TABLE alerts (
+    id                 INTEGER PRIMARY KEY,
+    kind               TEXT    NOT NULL CHECK (kind IN ('report', 'tracking')), -- ID; TR WORK/MISS
+    site               TEXT    NOT NULL,
+    team_id            INTEGER REFERENCES teams (id),
+    urgent             INTEGER NOT NULL DEFAULT 0 CHECK (urgent IN (0, 1)),
+    sensitive          INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1)),
+    boys               INTEGER NOT NULL DEFAULT 0,
+    girls              INTEGER NOT NULL DEFAULT 0,
+    unknown            INTEGER NOT NULL DEFAULT 0,
+    age_min            INTEGER,
+    age_max            INTEGER,
+    work               TEXT,
+    hazards            TEXT    NOT NULL DEFAULT '',   -- space-separated codes
+    case_codes         TEXT    NOT NULL DEFAULT '',   -- space-separated, folded reports' appended
+    tracking_status    TEXT,                          -- tracking alerts: the TR status
+    reporter           TEXT    NOT NULL,              -- phone
+    message_id         INTEGER NOT NULL REFERENCES messages (id),
+    event_id           INTEGER NOT NULL REFERENCES events (id),
+    created_at         INTEGER NOT NULL,
+    state              TEXT    NOT NULL DEFAULT 'open'
+                       CHECK (state IN ('open', 'acknowledged', 'closed')), -- closed: gave up, unacknowledged
+    acked_at           INTEGER,
+    acked_by           TEXT,                          -- phone
+    acked_message_id   INTEGER REFERENCES messages (id),
+    level              INTEGER NOT NULL DEFAULT 0 CHECK (level BETWEEN 0 AND 4),
+    repeats            INTEGER NOT NULL DEFAULT 0,
+    leaders_told       INTEGER NOT NULL DEFAULT 0 CHECK (leaders_told IN (0, 1)),
+    coordinators_told  INTEGER NOT NULL DEFAULT 0 CHECK (coordinators_told IN (0, 1)),
+    next_escalation_at INTEGER,                       -- NULL: nothing scheduled
+    folded_children    INTEGER NOT NULL DEFAULT 0,    -- children of later reports folded in
+    last_report_at     INTEGER NOT NULL               -- created_at, then the last folded report
+) STRICT;
+CREATE INDEX alerts_by_due ON alerts (state, next_escalation_at);
+CREATE INDEX alerts_by_site ON alerts (site, state, last_report_at);
+CREATE INDEX alerts_by_created ON alerts (created_at);
+
+-- Every outbound SMS, written in the transaction of the event that causes it and sent by the
+-- outbound channel afterwards (claim, commit, send, record the outcome).
+CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY,
+    channel         TEXT    NOT NULL,
+    recipient       TEXT    NOT NULL,             -- phone
+    text            TEXT    NOT NULL,
+    kind            TEXT    NOT NULL CHECK (kind IN ('alert', 'reply', 'reminder', 'notice')),
+    alert_id        INTEGER REFERENCES alerts (id),
+    message_id      INTEGER REFERENCES messages (id), -- the inbound message a reply answers
+    created_at      INTEGER NOT NULL,
+    not_before      INTEGER,                      -- send no earlier (daytime reminders)
+    state           TEXT    NOT NULL DEFAULT 'queued'
+                    CHECK (state IN ('queued', 'sending', 'sent', 'delivered', 'failed', 'cancelled')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error      TEXT,
+    provider_id     TEXT,
+    sent_at         INTEGER,
+    delivered_at    INTEGER,
+    updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX outbox_by_due ON outbox (state, next_attempt_at);
+CREATE INDEX outbox_by_alert ON outbox (alert_id) WHERE alert_id IS NOT NULL;
+CREATE INDEX outbox_by_provider_id ON outbox (channel, provider_id) WHERE provider_id IS NOT NULL;
+CREATE INDEX outbox_by_created ON outbox (created_at);
+
+-- What happened to each outbox row and what the provider said: rows are only ever added.
+CREATE TABLE outbox_attempts (
+    id        INTEGER PRIMARY KEY,
+    outbox_id INTEGER NOT NULL REFERENCES outbox (id),
+    at        INTEGER NOT NULL,
+    outcome   TEXT    NOT NULL
+              CHECK (outcome IN ('sent', 'error', 'delivered', 'failed', 'queued', 'interrupted', 'cancelled')),
+    detail    TEXT    NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX outbox_attempts_by_outbox ON outbox_attempts (outbox_id, id);
+CREATE TRIGGER outbox_attempts_is_append_only_update BEFORE UPDATE ON outbox_attempts
+BEGIN
+    SELECT RAISE(ABORT, 'outbox_attempts is append-only');
+END;
+CREATE TRIGGER outbox_attempts_is_append_only_delete BEFORE DELETE ON outbox_attempts
+BEGIN
+    SELECT RAISE(ABORT, 'outbox_attempts is append-only');
+END;
+
+-- Who was told of an alert: one row per person, the latest telling (the history has each one).
+CREATE TABLE alert_recipients (
+    alert_id  INTEGER NOT NULL REFERENCES alerts (id),
+    phone     TEXT    NOT NULL,
+    name      TEXT    NOT NULL DEFAULT '',
+    role      TEXT    NOT NULL CHECK (role IN ('member', 'leader', 'coordinator')),
+    lang      TEXT    NOT NULL DEFAULT 'mn',
+    level     INTEGER NOT NULL DEFAULT 0,     -- the escalation level at which they were told
+    told_at   INTEGER NOT NULL,
+    outbox_id INTEGER REFERENCES outbox (id),
+    UNIQUE (alert_id, phone)
+) STRICT;
+CREATE INDEX alert_recipients_by_phone ON alert_recipients (phone);
+
+-- The audit trail of every alert: rows are only ever added.
+CREATE TABLE alert_history (
+    id        INTEGER PRIMARY KEY,
+    alert_id  INTEGER NOT NULL REFERENCES alerts (id),
+    at        INTEGER NOT NULL,
+    what      TEXT    NOT NULL,   -- created, folded, told, escalated, repeated, acknowledged, closed,
+                                  -- delivered, failed (the gateway may add others)
+    phone     TEXT,
+    detail    TEXT    NOT NULL DEFAULT '',
+    outbox_id INTEGER REFERENCES outbox (id)
+) STRICT;
+CREATE INDEX alert_history_by_alert ON alert_history (alert_id, id);
+CREATE TRIGGER alert_history_is_append_only_update BEFORE UPDATE ON alert_history
+BEGIN
+    SELECT RAISE(ABORT, 'alert_history is append-only');
+END;
+CREATE TRIGGER alert_history_is_append_only_delete BEFORE DELETE ON alert_history
+BEGIN
+    SELECT RAISE(ABORT, 'alert_history is append-only');
+END;
+
+-- Tracking reminders (spec/alerts.md): when the case was last in a reminder; NULL: never.
+ALTER TABLE cases ADD COLUMN last_reminder_at INTEGER;
+)sql";
+
+void apply_schema_2(SQLite::Database& db) { db.exec(schema_2); }
+
+constexpr std::array<migration, 2> all{{
     {1, "messages, events, cases, case history, registry", &apply_schema_1},
+    {2, "alerts, recipients, alert history, outbox, outbox attempts, case reminders", &apply_schema_2},
 }};
 
 } // namespace
