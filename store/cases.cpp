@@ -40,7 +40,7 @@ parser::sex sex_from_letter(std::string_view s) noexcept
 #define KHARUUL_CASE_COLUMNS                                                                              \
     "serial, code, site, sex, age_min, age_max, work, hazards, sensitive, state, work_status, "           \
     "school_status, last_status, last_service, verified_status, verified_at, close_reason, "              \
-    "opened_event_id, opened_by, opened_at, last_tracked_at, last_followed_by"
+    "opened_event_id, opened_by, opened_at, last_tracked_at, last_followed_by, last_reminder_at"
 
 case_record read_case(const SQLite::Statement& s)
 {
@@ -67,6 +67,7 @@ case_record read_case(const SQLite::Statement& s)
     c.opened_at = time(s, 19);
     c.last_tracked_at = time(s, 20);
     c.last_followed_by = text(s, 21);
+    c.last_reminder_at = opt_time(s, 22);
     return c;
 }
 
@@ -356,6 +357,29 @@ std::vector<case_record> cases_without_news_since(connection& db, timestamp befo
     while (s->executeStep())
         out.push_back(read_case(*s));
     return out;
+}
+
+std::vector<case_record> cases_needing_reminder(connection& db, timestamp news_before, timestamp reminded_before)
+{
+    statement_use s(db.prepared("SELECT " KHARUUL_CASE_COLUMNS " FROM cases WHERE state <> 'closed'"
+                                " AND last_tracked_at < ?1 AND (last_reminder_at IS NULL OR last_reminder_at < ?2)"
+                                " ORDER BY last_tracked_at, serial"));
+    bind_value(*s, 1, news_before);
+    bind_value(*s, 2, reminded_before);
+    std::vector<case_record> out;
+    while (s->executeStep())
+        out.push_back(read_case(*s));
+    return out;
+}
+
+result<void> mark_reminded(connection& db, std::string_view code, timestamp at)
+{
+    statement_use s(db.prepared("UPDATE cases SET last_reminder_at = ?1 WHERE code = ?2"));
+    bind_value(*s, 1, at);
+    bind_text(*s, 2, code);
+    if (s->exec() == 0)
+        return make_error_code(errc::unknown_case);
+    return {};
 }
 
 std::vector<case_record> export_cases(connection& db, const time_range& range)

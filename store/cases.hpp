@@ -55,6 +55,7 @@ struct case_record {
     timestamp opened_at{};
     timestamp last_tracked_at{};
     std::string last_followed_by;
+    std::optional<timestamp> last_reminder_at; // the last tracking reminder about it; nullopt: none yet
 };
 
 // One ID report's children. Cases are opened boys first, then girls, then unknown, with
@@ -142,6 +143,15 @@ std::vector<case_history_entry> case_history_of(connection& db, std::string_view
 
 // Open (not closed) cases with no tracking news since `before`, oldest news first: for reminders.
 std::vector<case_record> cases_without_news_since(connection& db, timestamp before);
+
+// Tracking reminders (spec/alerts.md): open (not closed) cases with no tracking news since
+// `news_before` (last_tracked_at < news_before) that have not been in a reminder since
+// `reminded_before` (never, or last_reminder_at < reminded_before); oldest news first.
+std::vector<case_record> cases_needing_reminder(connection& db, timestamp news_before, timestamp reminded_before);
+
+// Records that the case was in a reminder at `at` (its history is not touched: a reminder changes
+// nothing about the child; the outbox keeps the SMS). errc::unknown_case.
+result<void> mark_reminded(connection& db, std::string_view code, timestamp at);
 
 // Export (`kharuul export --what cases`): by opened_at in [since, until), in serial order.
 std::vector<case_record> export_cases(connection& db, const time_range& range);

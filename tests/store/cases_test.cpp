@@ -243,5 +243,45 @@ TEST_F(cases, cases_without_recent_news_are_listed_for_reminders_until_closed)
     EXPECT_EQ(export_cases(db, {at_ms(1), std::nullopt}).size(), 0u);
 }
 
+TEST_F(cases, reminders_select_overdue_open_cases_not_reminded_recently)
+{
+    const auto day = std::chrono::milliseconds(24h);
+    const timestamp t0 = at_ms(0);
+    const auto codes = report(5, 0, 0, t0);
+    // 0: no news since t0, never reminded: due.
+    // 1: tracked on day 20: not overdue on day 31.
+    ASSERT_TRUE(apply_tracking(db, by(volunteer, codes[1], t0 + 20 * day), "SCH"));
+    // 2: closed: never reminded.
+    ASSERT_TRUE(apply_closure(db, by(team_leader, codes[2], t0 + 1 * day), "ADULT"));
+    // 3: reminded on day 30: not again on day 31.
+    ASSERT_TRUE(mark_reminded(db, codes[3], t0 + 30 * day));
+    // 4: reminded on day 2 (a week's interval ago and more): due again.
+    ASSERT_TRUE(mark_reminded(db, codes[4], t0 + 2 * day));
+
+    const timestamp now = t0 + 31 * day;
+    const auto due = cases_needing_reminder(db, now - 30 * day, now - 7 * day);
+    std::vector<std::string> got;
+    for (const auto& c : due)
+        got.push_back(c.code);
+    EXPECT_EQ(got, (std::vector<std::string>{codes[0], codes[4]}));
+    EXPECT_FALSE(due[0].last_reminder_at);
+    EXPECT_EQ(due[1].last_reminder_at, t0 + 2 * day);
+
+    ASSERT_TRUE(mark_reminded(db, codes[0], now));
+    ASSERT_TRUE(mark_reminded(db, codes[4], now));
+    EXPECT_TRUE(cases_needing_reminder(db, now - 30 * day, now - 7 * day).empty());
+    // A reminder is not news: the cases are still without tracking, and due again after a week
+    // (with case 3, reminded a day earlier).
+    const timestamp week_later = now + 7 * day + 1ms;
+    got.clear();
+    for (const auto& c : cases_needing_reminder(db, week_later - 30 * day, week_later - 7 * day))
+        got.push_back(c.code);
+    EXPECT_EQ(got, (std::vector<std::string>{codes[0], codes[3], codes[4]}));
+    EXPECT_EQ(find_case(db, codes[0])->last_tracked_at, t0);
+    EXPECT_EQ(case_history_of(db, codes[0]).size(), 1u);
+
+    EXPECT_EQ(mark_reminded(db, parser::make_case_code(55555), now).error(), make_error_code(errc::unknown_case));
+}
+
 } // namespace
 } // namespace kharuul::store

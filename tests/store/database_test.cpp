@@ -1,5 +1,7 @@
 // Opening the store: pragmas, migrations from empty, idempotent reopen, and refusing a store
 // written by a newer build.
+#include "store/alerts.hpp"
+#include "store/cases.hpp"
 #include "store/database.hpp"
 #include "store/error.hpp"
 #include "store/migrations.hpp"
@@ -52,7 +54,8 @@ TEST(database, opening_an_empty_file_migrates_to_the_latest_version)
     EXPECT_EQ(schema_version(db), latest_schema_version());
     const auto tables = table_names(db);
     for (const char* t : {"messages", "events", "cases", "case_history", "sites", "teams", "team_areas",
-                          "team_members", "coordinators", "reporters", "reporter_sites"})
+                          "team_members", "coordinators", "reporters", "reporter_sites", "alerts",
+                          "alert_recipients", "alert_history", "outbox", "outbox_attempts"})
         EXPECT_TRUE(tables.contains(t)) << t;
 }
 
@@ -69,6 +72,69 @@ TEST(database, reopening_a_migrated_store_changes_nothing_and_keeps_data)
     EXPECT_EQ(schema_version(db), latest_schema_version());
     EXPECT_EQ(schema_text(db), before);
     EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM messages").getInt(), 1);
+}
+
+// A store written by a build that knew only version 1, with a message, an event, a case and its
+// history, and a registry: the upgrade adds the alert and outbox tables and keeps every row.
+TEST(database, migrating_a_version_1_store_with_data_keeps_the_data)
+{
+    temp_dir dir;
+    const auto path = dir.file("v1.db");
+    {
+        SQLite::Database v1(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+        v1.exec("PRAGMA journal_mode=WAL");
+        SQLite::Transaction tx(v1);
+        migrations()[0].apply(v1);
+        v1.exec("PRAGMA user_version = 1");
+        v1.exec(R"sql(
+            INSERT INTO messages (id, kind, channel, provider_id, sender, recipient, text, received_at, status, form)
+            VALUES (1, 'sms', 'kannel', 'p-1', '+97699000001', '+97699000999', 'ID ALT B 12 MINE', 1000,
+                    'accepted', 'ID');
+            INSERT INTO events (id, message_id, form, reporter, site, boys, age_min, age_max, work, occurred_at)
+            VALUES (1, 1, 'ID', '+97699000001', 'ALT', 1, 12, 12, 'MINE', 1000);
+            INSERT INTO cases (serial, code, site, sex, age_min, age_max, work, opened_event_id, opened_by,
+                               opened_at, last_tracked_at, last_followed_by)
+            VALUES (10000, '100007', 'ALT', 'B', 12, 12, 'MINE', 1, '+97699000001', 1000, 1000, '+97699000001');
+            INSERT INTO case_history (case_serial, message_id, event_id, actor, action, detail, at)
+            VALUES (10000, 1, 1, '+97699000001', 'opened', 'ALT', 1000);
+            INSERT INTO sites (code, name, kind, area) VALUES ('ALT', 'Site A', 'mine', 'Area/One');
+            INSERT INTO teams (id, name) VALUES (1, 'Team one');
+            INSERT INTO team_members (team, phone, role) VALUES (1, '+97699000101', 'leader');
+        )sql");
+        tx.commit();
+    }
+
+    connection db = open_database(dir.file("v1.db"));
+    EXPECT_EQ(schema_version(db), latest_schema_version());
+    EXPECT_GE(latest_schema_version(), 2);
+    const auto m = find_message(db, 1);
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->provider_id, "p-1");
+    EXPECT_EQ(m->status, message_status::accepted);
+    EXPECT_EQ(events_of_message(db, 1).size(), 1u);
+    const auto c = find_case(db, "100007");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(c->last_tracked_at, from_unix_ms(1000));
+    EXPECT_FALSE(c->last_reminder_at); // the new column starts empty
+    EXPECT_EQ(case_history_of(db, "100007").size(), 1u);
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM team_members").getInt(), 1);
+    EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM pragma_foreign_key_check").getInt(), 0);
+
+    // The new tables work with the old rows.
+    new_alert a;
+    a.site = "ALT";
+    a.team_id = 1;
+    a.boys = 1;
+    a.case_codes = {"100007"};
+    a.reporter = "+97699000001";
+    a.message_id = 1;
+    a.event_id = 1;
+    a.created_at = from_unix_ms(2000);
+    const auto alert = create_alert(db, a);
+    EXPECT_EQ(find_alert(db, alert)->case_codes, std::vector<std::string>{"100007"});
+    ASSERT_TRUE(mark_reminded(db, "100007", from_unix_ms(3000)));
+    EXPECT_EQ(find_case(db, "100007")->last_reminder_at, from_unix_ms(3000));
 }
 
 TEST(database, connection_uses_wal_full_sync_foreign_keys_and_a_busy_timeout)
