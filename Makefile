@@ -4,6 +4,7 @@
 #   make test    installs what is missing, builds, runs every test tier (ctest)
 #   make fuzz    libFuzzer + ASan + UBSan on the parser for FUZZ_SECONDS (clang, build-fuzz/)
 #   make bench   Release build in build-release/ and bench/run
+#   make bench-http  Release build in build-release/ and bench/http.sh (gateway vs bare HTTP and Kannel)
 #   make clean   removes the build directories
 #
 # On a fresh Debian 12 machine, as root or with sudo. Two cores: builds and tests use -j$(JOBS).
@@ -33,7 +34,7 @@ SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 KHARUUL := $(BUILD_DIR)/kharuul
 
-.PHONY: deps build test run fuzz bench clean
+.PHONY: deps build test run fuzz bench bench-http clean
 
 # Fast path: nothing to do when dpkg knows every package as installed. Otherwise apt-get, as
 # root, or through sudo when we are not root and sudo exists.
@@ -90,6 +91,11 @@ bench: deps
 	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DKHARUUL_TESTS=OFF -DKHARUUL_BENCH=ON
 	cmake --build $(RELEASE_DIR) --target bench_parser -j$(JOBS)
 	BENCH_BIN=$(RELEASE_DIR)/bench_parser bench/run
+
+bench-http: deps
+	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DKHARUUL_TESTS=OFF -DKHARUUL_BENCH=ON
+	cmake --build $(RELEASE_DIR) --target kharuul bare_server loadgen -j$(JOBS)
+	BENCH_DIR=$(RELEASE_DIR) bench/http.sh
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(RELEASE_DIR)
