@@ -936,7 +936,9 @@ int cmd_rerun(const invocation& inv) {
     const parser::lexicon lex(cfg->language, cfg->site_codes());
     intake_settings settings;
     settings.duplicate_window = cfg->messages.duplicate_window;
-    auto outcome = rerun(*db, id, lex, settings);
+    settings.alerts = std::make_shared<const alert_settings>(alert_settings_of(*cfg));
+    const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    auto outcome = rerun(*db, id, lex, settings, now);
     if (!outcome) {
         if (outcome.error() == store::errc::unknown_message)
             return user_error(inv, name, "no message has the id " + std::to_string(id));
@@ -968,8 +970,13 @@ int cmd_rerun(const invocation& inv) {
         inv.out << "reply";
         if (after && after->reply_lang)
             inv.out << " (" << *after->reply_lang << ")";
-        inv.out << ": " << printable(outcome->reply) << '\n'
-                << "not sent: sending replies through the outbound channel comes with the outbox\n";
+        inv.out << ": " << printable(outcome->reply) << '\n';
+        if (!settings.alerts->outbound_channel.empty())
+            inv.out << "queued for " << settings.alerts->outbound_channel
+                    << ": the running daemon sends it (see kharuul log --outbox)\n";
+    }
+    if (outcome->alert) {
+        inv.out << "alert #" << *outcome->alert << " raised for the team\n";
     }
     return exit_ok;
 }

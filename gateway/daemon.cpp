@@ -1,6 +1,8 @@
 #include "gateway/daemon.hpp"
 
 #include "adapters/dialect.hpp"
+#include "adapters/outbound.hpp"
+#include "gateway/alert_desk.hpp"
 #include "config/load.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/intake.hpp"
@@ -8,9 +10,11 @@
 #include "gateway/registry_seed.hpp"
 #include "gateway/store_client.hpp"
 #include "parser/lexicon.hpp"
+#include "store/outbox.hpp"
 #include "store/registry.hpp"
 #include "store/writer.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -65,7 +69,33 @@ std::shared_ptr<const routing> routing_of(const config::gateway_config& c) {
         r->channels.emplace(ch.name, std::move(b));
     }
     r->intake.duplicate_window = c.messages.duplicate_window;
+    r->intake.alerts = std::make_shared<const alert_settings>(alert_settings_of(c));
     return r;
+}
+
+// Every channel that can send, by name. Built on the I/O thread's executor.
+std::map<std::string, std::unique_ptr<adapters::outbound_channel>, std::less<>>
+outbound_channels_of(const config::gateway_config& c, asio::any_io_executor ex) {
+    std::map<std::string, std::unique_ptr<adapters::outbound_channel>, std::less<>> out;
+    for (const auto& ch : c.channels) {
+        adapters::outbound_settings o;
+        o.name = ch.name;
+        o.type = std::string(config::channel_type_name(ch.type));
+        o.send_url = ch.send_url;
+        o.username = ch.username;
+        o.password = ch.password;
+        o.sender = ch.sender;
+        o.secret = ch.secret;
+        o.public_url = public_url_of(c);
+        o.timeout = ch.timeout;
+        if (ch.type != config::channel_type::log && ch.send_url.empty())
+            continue; // inbound only
+        for (const auto& problem : adapters::outbound_problems(o))
+            spdlog::warn("channel {}: {}", ch.name, problem);
+        if (auto sender = adapters::make_outbound(o, ex))
+            out.emplace(ch.name, std::move(sender));
+    }
+    return out;
 }
 
 http_response plain(const http_request& req, http::status status, std::string body,
@@ -93,7 +123,11 @@ struct daemon::impl {
     metrics counters;
     asio::signal_set signals{io};
     asio::steady_timer grace{io};
+    asio::steady_timer outbox_wake{io}; // cancelled to make the sender look at the outbox now
+    asio::steady_timer ticker{io};      // escalations and reminders
+    std::map<std::string, std::unique_ptr<adapters::outbound_channel>, std::less<>> senders;
     bool stopping = false;
+    std::size_t runners = 0; // sender and ticker coroutines still running
 
     impl(config::gateway_config c, daemon_options o) : cfg(std::move(c)), opts(std::move(o)) {
         if (!opts.clock)
@@ -107,9 +141,12 @@ struct daemon::impl {
         wo.max_batch = cfg.store.max_batch_size;
         wo.database.read_only = opts.read_only_store;
         writer = std::make_unique<store::writer>(wo);
-        if (!opts.read_only_store)
+        if (!opts.read_only_store) {
             sync_registry_now(cfg);
+            requeue_now();
+        }
         routes = routing_of(cfg);
+        senders = outbound_channels_of(cfg, io.get_executor());
 
         const auto address = asio::ip::make_address(cfg.server.listen.host);
         http_limits limits;
@@ -141,6 +178,123 @@ struct daemon::impl {
         done.get_future().get();
     }
 
+    // At start: messages a crash left "sending" go back to the queue. This is the one message per
+    // crash that may reach its recipient twice; its outbox id travels with it so that a provider
+    // that can drop repeats does.
+    void requeue_now() {
+        std::promise<int> done;
+        const auto now = opts.clock();
+        writer->submit([&done, now](store::connection& db) { done.set_value(store::requeue_in_flight(db, now)); },
+                       [&done](std::exception_ptr e) {
+                           if (e)
+                               done.set_exception(e);
+                       });
+        if (const int n = done.get_future().get(); n > 0)
+            spdlog::warn("outbox: {} message(s) were being sent when the gateway stopped; sending again", n);
+    }
+
+    // Wakes the outbox sender (I/O thread).
+    void wake_sender() { outbox_wake.cancel(); }
+
+    std::chrono::milliseconds backoff(int attempts) const {
+        auto d = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.alerts.retry_base);
+        for (int i = 1; i < attempts && d < cfg.alerts.retry_cap; ++i)
+            d *= 2;
+        return std::min(d, std::chrono::duration_cast<std::chrono::milliseconds>(cfg.alerts.retry_cap));
+    }
+
+    // The outbox sender (a runner, style.md 7): claims one due message at a time in its own
+    // commit, sends it, records the outcome. One at a time, so that a crash can leave at most one
+    // message "sending". Sleeps until the next one is due or someone queues a message.
+    asio::awaitable<void> send_outbox() {
+        ++runners;
+        while (!stopping) {
+            const auto now = opts.clock();
+            auto claim_job = [now](store::connection& db) {
+                auto rows = store::claim_due(db, now, 1);
+                std::optional<store::timestamp> next = store::next_outbox_due(db);
+                return std::make_pair(std::move(rows), next);
+            };
+            std::pair<std::vector<store::outbox_record>, std::optional<store::timestamp>> claimed;
+            bool failed = false;
+            try {
+                claimed = co_await run_in_store(*writer, std::move(claim_job));
+            } catch (const std::exception& e) {
+                spdlog::error("outbox: cannot read the queue: {}", e.what());
+                failed = true;
+            }
+            if (failed) { // (no co_await inside a handler)
+                co_await sleep_on(outbox_wake, std::chrono::seconds(5));
+                continue;
+            }
+            if (claimed.first.empty()) {
+                // Nothing due: wait until the next is due (at most a second: the clock may be a
+                // test's), or until a message is queued.
+                co_await sleep_on(outbox_wake, std::chrono::milliseconds(1000));
+                continue;
+            }
+            const store::outbox_record row = std::move(claimed.first.front());
+            auto it = senders.find(row.channel);
+            adapters::send_outcome out;
+            if (it == senders.end()) {
+                out = {adapters::send_outcome::kind::retry, {}, "no outbound channel named " + row.channel};
+            } else {
+                const adapters::outbound_sms sms{row.id, row.recipient, row.text}; // named: see store_client.hpp
+                out = co_await it->second->send(sms);
+            }
+            const auto at = opts.clock();
+            const auto next = at + backoff(row.attempts);
+            auto record = [row, out, at, next](store::connection& db) {
+                using k = adapters::send_outcome::kind;
+                if (out.what == k::sent)
+                    return static_cast<bool>(store::mark_sent(
+                        db, row.id, out.provider_id.empty() ? std::nullopt : std::optional<std::string_view>(out.provider_id),
+                        at, out.detail));
+                if (out.what == k::failed)
+                    return static_cast<bool>(store::give_up(db, row.id, at, out.detail));
+                return static_cast<bool>(store::mark_attempt_failed(db, row.id, at, out.detail, next));
+            };
+            try {
+                co_await run_in_store(*writer, std::move(record));
+            } catch (const std::exception& e) {
+                spdlog::error("outbox: message {} sent but its outcome not recorded: {}", row.id, e.what());
+            }
+            spdlog::info("outbox: {} #{} to {}: {} ({})", store::to_string(row.kind), row.id, mask_phone(row.recipient),
+                         adapters::send_outcome_name(out.what), out.detail);
+        }
+        --runners;
+    }
+
+    // Waits `d` on the given timer (cancelling it wakes the waiter early); never throws.
+    static asio::awaitable<void> sleep_on(asio::steady_timer& t, std::chrono::milliseconds d) {
+        t.expires_after(d);
+        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+
+    // Escalations and reminders as the clock moves: every second, everything due at "now".
+    asio::awaitable<void> tick() {
+        ++runners;
+        while (!stopping) {
+            const auto now = opts.clock();
+            auto rt = routes;
+            auto job = [rt, now](store::connection& db) {
+                return run_due(db, *rt->intake.alerts, *rt->lex, now);
+            };
+            try {
+                const due_work w = co_await run_in_store(*writer, std::move(job));
+                if (w.queued > 0) {
+                    spdlog::info("alerts: {} escalation step(s), {} reminder(s), {} SMS queued", w.escalations,
+                                 w.reminders, w.queued);
+                    wake_sender();
+                }
+            } catch (const std::exception& e) {
+                spdlog::error("alerts: escalation and reminders failed, retrying: {}", e.what());
+            }
+            co_await sleep_on(ticker, std::chrono::seconds(1));
+        }
+        --runners;
+    }
+
     asio::awaitable<http_response> handle(http_request req) {
         // A NUL-terminated copy: Boost.URL 1.81 may read past the end of a string_view that is
         // not (boostorg/url#757), and Beast's target is a view into the read buffer.
@@ -166,7 +320,7 @@ struct daemon::impl {
             if (segs[2] == "receive")
                 co_return co_await receive(std::move(req), rt, it->second);
             if (segs[2] == "status")
-                co_return status(req, it->second);
+                co_return co_await status(std::move(req), it->second);
         }
         co_return plain(req, http::status::not_found, "not found\n");
     }
@@ -210,6 +364,8 @@ struct daemon::impl {
                           mask_phone(in.from), e.what());
             co_return ch.dialect->failed(req, http::status::service_unavailable, "message not stored; retry later");
         }
+        if (out.alert)
+            wake_sender();
         const std::string_view status = store::to_string(out.status);
         ++counters.messages[{ch.cfg.name, std::string(status)}];
         spdlog::info("channel {}: message #{} from {} {} {}{}", ch.cfg.name, out.message_id, mask_phone(in.from),
@@ -219,16 +375,42 @@ struct daemon::impl {
         co_return ch.dialect->stored(req, out.message_id, status, out.reply);
     }
 
-    http_response status(const http_request& req, const channel_binding& ch) {
+    asio::awaitable<http_response> status(http_request req, const channel_binding& ch) {
         if (!authorised(req, ch))
-            return ch.dialect->failed(req, http::status::unauthorized, "missing or wrong secret");
+            co_return ch.dialect->failed(req, http::status::unauthorized, "missing or wrong secret");
         auto report = ch.dialect->parse_status(req, ch.settings);
-        if (!report)
-            return ch.dialect->failed(req, report.error());
-        // Delivery reports update the outbox, which arrives with the alerting work; until then
-        // they are acknowledged and logged.
-        spdlog::info("channel {}: delivery report: {}", ch.cfg.name, adapters::delivery_state_name(report->state));
-        return plain(req, http::status::ok, "ok\n");
+        if (!report) {
+            ++counters.bad_requests[ch.cfg.name];
+            co_return ch.dialect->failed(req, report.error());
+        }
+        const auto now = opts.clock();
+        const adapters::delivery_report r = *report;
+        auto job = [r, now](store::connection& db) -> std::string {
+            std::optional<std::int64_t> id = r.outbox_id;
+            if (!id && !r.provider_id.empty())
+                if (auto row = store::find_outbox_by_provider_id(db, r.channel, r.provider_id))
+                    id = row->id;
+            if (!id)
+                return "unknown";
+            const auto state = r.state == adapters::delivery_state::delivered ? store::outbox_state::delivered
+                               : r.state == adapters::delivery_state::failed  ? store::outbox_state::failed
+                               : r.state == adapters::delivery_state::sent    ? store::outbox_state::sent
+                                                                              : store::outbox_state::queued;
+            auto applied = store::apply_delivery_report(db, *id, state, r.detail, now);
+            return applied ? std::string(store::to_string(applied->state)) : std::string("unknown");
+        };
+        std::string state;
+        try {
+            state = co_await run_in_store(*writer, std::move(job));
+        } catch (const std::exception& e) {
+            ++counters.store_failures;
+            spdlog::error("channel {}: delivery report not stored (503): {}", ch.cfg.name, e.what());
+            co_return ch.dialect->failed(req, http::status::service_unavailable, "report not stored; retry later");
+        }
+        spdlog::info("channel {}: delivery report for outbox #{}: {} -> {}", ch.cfg.name,
+                     report->outbox_id.value_or(0), adapters::delivery_state_name(report->state), state);
+        // Unknown ids are acknowledged too: a provider must not retry a report forever.
+        co_return plain(req, http::status::ok, "ok\n");
     }
 
     void begin_stop() {
@@ -237,6 +419,8 @@ struct daemon::impl {
         stopping = true;
         spdlog::info("stopping: no new connections; finishing {} open", server->connections());
         server->cancel();
+        outbox_wake.cancel();
+        ticker.cancel();
         boost::system::error_code ignored;
         signals.cancel(ignored);
         grace.expires_after(cfg.server.shutdown_grace);
@@ -289,6 +473,7 @@ struct daemon::impl {
                 };
                 co_await run_in_store(*writer, std::move(job));
                 routes = routing_of(*next);
+                senders = outbound_channels_of(*next, io.get_executor());
                 // The listener, the store and the timeouts stay as started; the rest is new.
                 cfg.sites = next->sites;
                 cfg.teams = next->teams;
@@ -331,6 +516,21 @@ void daemon::run() {
         p.signals.add(SIGTERM);
         p.signals.add(SIGHUP);
         p.wait_for_signal();
+    }
+    auto log_escape = [](const char* what) {
+        return [what](std::exception_ptr e) {
+            if (!e)
+                return;
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                spdlog::error("{} ended by an exception: {}", what, ex.what());
+            }
+        };
+    };
+    if (!p.opts.read_only_store) {
+        asio::co_spawn(p.io, p.send_outbox(), log_escape("outbox sender"));
+        asio::co_spawn(p.io, p.tick(), log_escape("alert ticker"));
     }
     asio::co_spawn(p.io, p.server->run(), [&p](std::exception_ptr e) {
         if (e) {

@@ -57,8 +57,8 @@ std::string nearest_own_case(store::connection& db, const std::string& phone, st
 class processor {
 public:
     processor(store::connection& db, const store::message_record& rec, const lexicon& lex,
-              const intake_settings& settings)
-        : db_(db), rec_(rec), lex_(lex), settings_(settings) {
+              const intake_settings& settings, store::timestamp now)
+        : db_(db), rec_(rec), lex_(lex), settings_(settings), now_(now) {
         out_.message_id = rec.id;
     }
 
@@ -131,11 +131,17 @@ private:
         case form::help:
             return finish(store::message_status::accepted, m.kind, std::nullopt,
                           confirmation_reply(m, r, lex_, lang_));
-        case form::ack:
-            // Alerts arrive with the alerting issue; until then no alert is ever open.
-            return finish(store::message_status::rejected, m.kind, "unknown_alert",
-                          refusal_reply(refusal::unknown_alert, m.kind,
-                                        std::to_string(std::get<acknowledgement>(m.body).alert), {}, lex_, lang_));
+        case form::ack: {
+            const std::uint64_t number = std::get<acknowledgement>(m.body).alert;
+            if (!settings_.alerts)
+                return finish(store::message_status::rejected, m.kind, "unknown_alert",
+                              refusal_reply(refusal::unknown_alert, m.kind, std::to_string(number), {}, lex_, lang_));
+            ack_outcome ack = acknowledge(db_, *settings_.alerts, lex_, number, rec_.sender, lang_, rec_.id, now_);
+            if (ack.accepted)
+                out_.alert = number;
+            return finish(ack.accepted ? store::message_status::accepted : store::message_status::rejected, m.kind,
+                          ack.error_code, std::move(ack.reply));
+        }
         case form::id: {
             const std::int64_t event = store::insert_event(db_, store::make_event(m, rec_.id, rec_.sender, occurred));
             store::case_opening opening = store::make_case_opening(m, event, rec_.id, rec_.sender, occurred);
@@ -145,6 +151,7 @@ private:
                 throw std::system_error(codes.error());
             r.case_codes = *codes;
             out_.case_codes = std::move(*codes);
+            r.alert = raise(m, r.case_codes, event);
             return finish(store::message_status::accepted, m.kind, std::nullopt,
                           confirmation_reply(m, r, lex_, lang_));
         }
@@ -191,14 +198,29 @@ private:
             m.body);
         if (!applied)
             throw std::system_error(applied.error()); // checked above: a broken invariant
-        return finish(store::message_status::accepted, m.kind, std::nullopt,
-                      confirmation_reply(m, receipt{}, lex_, lang_));
+        receipt r;
+        if (m.kind == form::tr) // TR ... WORK / MISS alert the case's team (routing decides)
+            r.alert = raise(m, {}, event);
+        return finish(store::message_status::accepted, m.kind, std::nullopt, confirmation_reply(m, r, lex_, lang_));
+    }
+
+    // Raises or folds into an alert when routing says the report alerts; its number for the reply.
+    std::optional<std::uint64_t> raise(const sms_message& m, const std::vector<std::string>& codes,
+                                       std::int64_t event) {
+        if (!settings_.alerts)
+            return std::nullopt;
+        auto raised = raise_alert(db_, *settings_.alerts, lex_, m, codes, rec_.sender, rec_.id, event, now_);
+        if (!raised)
+            return std::nullopt;
+        out_.alert = raised->number;
+        return raised->number;
     }
 
     store::connection& db_;
     const store::message_record& rec_;
     const lexicon& lex_;
     const intake_settings& settings_;
+    store::timestamp now_;
     reply_language lang_ = reply_language::en;
     intake_outcome out_;
 };
@@ -233,11 +255,11 @@ intake_outcome take_in(store::connection& db, const inbound& msg, const lexicon&
     auto rec = store::find_message(db, *id);
     if (!rec)
         throw std::system_error(make_error_code(store::errc::unknown_message));
-    return processor(db, *rec, lex, settings).run();
+    return processor(db, *rec, lex, settings, now).run();
 }
 
 store::result<intake_outcome> rerun(store::connection& db, std::int64_t message_id, const lexicon& lex,
-                                    const intake_settings& settings) {
+                                    const intake_settings& settings, store::timestamp now) {
     auto rec = store::find_message(db, message_id);
     if (!rec)
         return store::errc::unknown_message;
@@ -245,7 +267,11 @@ store::result<intake_outcome> rerun(store::connection& db, std::int64_t message_
     // its cases twice.
     if (rec->status != store::message_status::unregistered && rec->status != store::message_status::received)
         return std::make_error_code(std::errc::operation_not_permitted);
-    return processor(db, *rec, lex, settings).run();
+    intake_outcome out = processor(db, *rec, lex, settings, now).run();
+    // The provider's request is long answered: the reply goes out through the outbox.
+    if (settings.alerts && !out.reply.empty())
+        queue_sms(db, *settings.alerts, rec->sender, out.reply, store::outbox_kind::reply, std::nullopt, rec->id, now);
+    return out;
 }
 
 } // namespace kharuul::gateway

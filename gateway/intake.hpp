@@ -5,6 +5,7 @@
 // after that commit (gateway/server.cpp). Throws only for infrastructure failures (SQLite).
 #pragma once
 
+#include "gateway/alert_desk.hpp"
 #include "parser/lexicon.hpp"
 #include "parser/sms.hpp"
 #include "store/database.hpp"
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +33,8 @@ struct inbound {
 struct intake_settings {
     std::chrono::minutes duplicate_window{10};
     std::uint32_t first_case_serial = 10000;
+    // Alerting (routing, outbox); null: reports alert nobody and every ACK is "no open alert".
+    std::shared_ptr<const alert_settings> alerts;
 };
 
 struct intake_outcome {
@@ -41,6 +45,7 @@ struct intake_outcome {
     std::optional<parser::form> form;
     std::optional<std::string> error_code;
     std::vector<std::string> case_codes; // ID: the cases opened
+    std::optional<std::uint64_t> alert;  // the alert raised or folded into (ID, TR), or acknowledged (ACK)
     bool urgent = false;
     bool sensitive = false;
 };
@@ -50,9 +55,10 @@ intake_outcome take_in(store::connection& db, const inbound& msg, const parser::
                        const intake_settings& settings, store::timestamp now);
 
 // Processes a stored message again (`kharuul rerun`): meant for messages kept as unregistered
-// whose sender has since been registered. errc::unknown_message when there is no such message,
+// whose sender has since been registered. The reply is queued in the outbox (the provider's
+// request was answered long ago) when settings.alerts names an outbound channel. errc::unknown_message when there is no such message,
 // std::errc::operation_not_permitted when it was processed already (it is not processed twice).
 store::result<intake_outcome> rerun(store::connection& db, std::int64_t message_id, const parser::lexicon& lex,
-                                    const intake_settings& settings);
+                                    const intake_settings& settings, store::timestamp now);
 
 } // namespace kharuul::gateway

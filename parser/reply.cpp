@@ -401,6 +401,8 @@ std::string refusal_reply(refusal r, std::optional<form> f, std::string_view tok
              prefix + (m ? "зөвхөн баг илгээнэ." : "teams only.")});
     case refusal::unknown_alert:
         return first_fit({prefix + (m ? "#" + t + " нээлттэй дохио алга." : "no open alert #" + t + ".")});
+    case refusal::not_recipient:
+        return first_fit({prefix + (m ? "#" + t + " дохио танд илгээгдээгүй." : "alert #" + t + " was not sent to you.")});
     case refusal::unregistered:
         return first_fit({m ? "Энэ дугаар бүртгэлгүй. Зохицуулагчдаа бүртгүүлнэ үү; мессеж хадгалагдсан."
                             : "This number is not registered. Ask your coordinator to register it; your "

@@ -49,6 +49,7 @@ enum class refusal : std::uint8_t {
     not_allowed,   // a team-only form from a volunteer
     unknown_alert, // ACK of an alert that is not open
     unregistered,  // the sender's number is not registered: kept, not processed
+    not_recipient, // ACK of an alert that was not sent to the sender
 };
 
 // The reply to a refusal, naming the case or alert (`token`) and the form. Fits one segment.

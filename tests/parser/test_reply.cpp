@@ -177,7 +177,7 @@ TEST(refusal_reply, a_volunteer_sending_a_team_form_is_told_who_may) {
 
 TEST(refusal_reply, every_refusal_fits_one_segment_in_both_languages) {
     for (auto r : {refusal::unknown_case, refusal::closed_case, refusal::not_allowed, refusal::unknown_alert,
-                   refusal::unregistered})
+                   refusal::unregistered, refusal::not_recipient})
         for (auto l : {reply_language::en, reply_language::mn})
             for (std::optional<form> f : {std::optional<form>(), std::optional<form>(form::close)}) {
                 const std::string s = refusal_reply(r, f, std::string(200, '9'), "204812", lex(), l);
