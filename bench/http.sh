@@ -18,8 +18,9 @@
 #
 # Environment: BENCH_DIR (the binaries; default build-release), BENCH_DURATION (seconds per run;
 # default 10), BENCH_THREADS/BENCH_CONNECTIONS (wrk's -t/-c; default 2/64), BENCH_LOADGEN_CONNECTIONS
-# (default 32), KANNEL_LOG_LEVEL (default 1, as /work/shared/kannel/loop.conf), BENCH_KEEP=1 keeps
-# the temporary folder (configurations, logs, stores, raw outputs).
+# (default: wrk's -c, the same concurrency as the peak was measured with), KANNEL_LOG_LEVEL (default
+# 1, as /work/shared/kannel/loop.conf), BENCH_KEEP=1 keeps the temporary folder (configurations,
+# logs, stores, raw outputs).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ dir=${BENCH_DIR:-build-release}
 duration=${BENCH_DURATION:-10}
 threads=${BENCH_THREADS:-2}
 connections=${BENCH_CONNECTIONS:-64}
-loadgen_connections=${BENCH_LOADGEN_CONNECTIONS:-32}
+loadgen_connections=${BENCH_LOADGEN_CONNECTIONS:-$connections}
 kannel_log_level=${KANNEL_LOG_LEVEL:-1}
 kharuul=$dir/kharuul
 bare=$dir/bare_server
@@ -139,7 +140,9 @@ parse_wrk() {
     / requests in / { req = $1; d = $4; sub(/,$/, "", d); dur = ms(d) / 1000 }
     /Non-2xx or 3xx responses:/ { bad = $NF }
     /Socket errors:/ { gsub(/,/, ""); errs = $4 + $6 + $8 + $10 }
-    END { printf "%d %.2f %d %d %.1f %.3f %.3f %.3f %.3f\n", req, dur, bad, errs, (req - bad) / dur, p50, p90, p99, max }
+    END {
+        printf "%d %.2f %d %d %.1f %.3f %.3f %.3f %.3f\n", req, dur, bad, errs, (req - bad) / dur, p50, p90, p99, max
+    }
     ' "$1"
 }
 
@@ -159,14 +162,15 @@ gport=$(free_port)
 db=$tmp/gateway/kharuul.db
 sed -e "s|^listen = .*|listen = \"127.0.0.1:$gport\"|" -e "s|^path = .*|path = \"$db\"|" config/demo.toml \
     >"$tmp/gateway.toml"
-if ! grep -q "^listen = \"127.0.0.1:$gport\"" "$tmp/gateway.toml" || ! grep -q "^path = \"$db\"" "$tmp/gateway.toml"; then
+if ! grep -q "^listen = \"127.0.0.1:$gport\"" "$tmp/gateway.toml" ||
+    ! grep -q "^path = \"$db\"" "$tmp/gateway.toml"; then
     echo "bench/http.sh: config/demo.toml no longer has 'listen =' and 'path =' at line starts" >&2
     exit 2
 fi
 "$kharuul" serve --config "$tmp/gateway.toml" 2>"$tmp/gateway.log" &
 gateway_pid=$!
 pids+=("$gateway_pid")
-commands+=("$kharuul serve --config $tmp/gateway.toml 2>$tmp/gateway.log  # config/demo.toml, listen and store.path changed")
+commands+=("$kharuul serve --config $tmp/gateway.toml 2>$tmp/gateway.log  # demo.toml, listen and store.path set")
 wait_for "kharuul serve" "$gateway_pid" curl -sf "http://127.0.0.1:$gport/healthz"
 gateway_url="http://127.0.0.1:$gport/channels/generic/receive?secret=demo-secret"
 run "${wrk_cmd[@]}" -s "$lua" "$gateway_url" >"$tmp/gateway.wrk"
@@ -182,6 +186,8 @@ json_num() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p" "$tmp/loadgen.json"; }
 d_p50=$(json_num p50); d_p90=$(json_num p90); d_p99=$(json_num p99); d_max=$(json_num max)
 d_ok=$(json_num ok); d_sent=$(json_num sent); d_rate=$(json_num achieved_rate)
 d_errors=$(( $(json_num errors) + $(json_num non_2xx) + $(json_num late_unsent) ))
+d_detail="$(json_num errors) connection errors, $(json_num non_2xx) non-2xx,"
+d_detail+=" $(json_num late_unsent) not sent (over 5 s late)"
 
 # ---- (e) memory ----
 hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$gateway_pid/status")
@@ -190,7 +196,8 @@ stop_pid "$gateway_pid"
 stored=$(sqlite3 "$db" "SELECT count(*) FROM messages")
 batch_avg=$(awk '/^kharuul_store_batch_size_sum/ { s = $2 } /^kharuul_store_batch_size_count/ { c = $2 }
                  END { printf "%.1f", c ? s / c : 0 }' <<<"$metrics")
-commit_avg_ms=$(awk '/^kharuul_store_commit_seconds_sum/ { s = $2 } /^kharuul_store_commit_seconds_count/ { c = $2 }
+commit_avg_ms=$(awk '/^kharuul_store_commit_seconds_sum/ { s = $2 }
+                     /^kharuul_store_commit_seconds_count/ { c = $2 }
                      END { printf "%.2f", c ? s / c * 1000 : 0 }' <<<"$metrics")
 commits=$(awk '/^kharuul_store_commit_seconds_count/ { print $2 }' <<<"$metrics")
 
@@ -255,7 +262,8 @@ commands+=("$smsbox -v 4 $tmp/kannel/kannel.conf")
 wait_for smsbox "$smsbox_pid" \
     bash -c "curl -s 'http://127.0.0.1:$admin_port/status.txt?password=adm' | grep -q 'smsbox:' &&
              curl -s -o /dev/null 'http://127.0.0.1:$sendsms_port/'"
-sendsms_url="http://127.0.0.1:$sendsms_port/cgi-bin/sendsms?username=k&password=k&from=500&to=%2B97699000001&text=NIL+ALT+bench"
+sendsms_url="http://127.0.0.1:$sendsms_port/cgi-bin/sendsms?username=k&password=k&from=500"
+sendsms_url+="&to=%2B97699000001&text=NIL+ALT+bench"
 run "${wrk_cmd[@]}" "$sendsms_url" >"$tmp/kannel.wrk"
 read -r c_req c_dur c_bad c_err c_rps c_p50 c_p90 c_p99 c_max < <(parse_wrk "$tmp/kannel.wrk")
 kannel_answer=$(curl -s "$sendsms_url")
@@ -264,7 +272,9 @@ stop_pid "$bearerbox_pid"
 stop_pid "$sink_pid"
 
 # ---- the table ----
-verdict() { awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN { ok = op == ">=" ? v >= g : v < g; print ok ? "PASS" : "FAIL" }'; }
+verdict() { # VALUE OP GOAL, OP ">=" or "<"
+    awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN { ok = op == ">=" ? v >= g : v < g; print ok ? "PASS" : "FAIL" }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 g_bare=$(ratio "$b_rps" "$a_rps")
 g_kannel=$(ratio "$b_rps" "$c_rps")
@@ -275,18 +285,19 @@ v3=$(verdict "$d_p99" "<" 10)
 v4=$(verdict "$rss_mb" "<" 64)
 
 echo
-printf "%-44s %12s %9s %9s %9s %9s %8s\n" "run (wrk -t$threads -c$connections -d${duration}s)" "answers/s" "p50 ms" "p90 ms" "p99 ms" "max ms" "non-2xx"
-printf "%-44s %12s %9s %9s %9s %9s %8s\n" "(a) bare: HTTP stack, no work" "$a_rps" "$a_p50" "$a_p90" "$a_p99" "$a_max" "$((a_bad + a_err))"
-printf "%-44s %12s %9s %9s %9s %9s %8s\n" "(b) gateway: durable inbound messages" "$b_rps" "$b_p50" "$b_p90" "$b_p99" "$b_max" "$((b_bad + b_err))"
-printf "%-44s %12s %9s %9s %9s %9s %8s\n" "(c) kannel: sendsms accepted (store file)" "$c_rps" "$c_p50" "$c_p90" "$c_p99" "$c_max" "$((c_bad + c_err))"
-printf "%-44s %12s %9s %9s %9s %9s %8s\n" "(d) gateway at half of (b), constant rate" "$d_rate" "$d_p50" "$d_p90" "$d_p99" "$d_max" "$d_errors"
+row() { printf "%-44s %12s %9s %9s %9s %9s %8s\n" "$@"; }
+row "run (wrk -t$threads -c$connections -d${duration}s)" "answers/s" "p50 ms" "p90 ms" "p99 ms" "max ms" "failed"
+row "(a) bare: HTTP stack, no work" "$a_rps" "$a_p50" "$a_p90" "$a_p99" "$a_max" "$((a_bad + a_err))"
+row "(b) gateway: durable inbound messages" "$b_rps" "$b_p50" "$b_p90" "$b_p99" "$b_max" "$((b_bad + b_err))"
+row "(c) kannel: sendsms accepted (store file)" "$c_rps" "$c_p50" "$c_p90" "$c_p99" "$c_max" "$((c_bad + c_err))"
+row "(d) gateway at half of (b), constant rate" "$d_rate" "$d_p50" "$d_p90" "$d_p99" "$d_max" "$d_errors"
 echo
 echo "(b) store: $stored messages stored for $((b_req - b_bad)) answered by wrk + $d_ok by loadgen" \
      "(wrk does not count the requests in flight when it stops); group commit: $commits commits," \
      "$batch_avg messages per commit, $commit_avg_ms ms per commit on average"
 echo "(c) kannel answered: $kannel_answer"
 echo "(d) loadgen: $d_sent sent at $half/s for ${duration} s over $loadgen_connections connections," \
-     "latency from each request's due time"
+     "latency from each request's due time; $d_detail"
 echo
 printf "%-44s %12s %12s  %s\n" "goal" "measured" "target" "verdict"
 printf "%-44s %12s %12s  %s\n" "gateway / bare" "$g_bare" ">= 0.5" "$v1"

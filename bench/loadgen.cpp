@@ -46,8 +46,8 @@ constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 struct options {
     unsigned short port = 0;
-    double rate = 0;       // requests per second
-    double duration = 10;  // seconds
+    double rate = 0;      // requests per second
+    double duration = 10; // seconds
     int connections = 32;
     std::string target = "/channels/generic/receive?secret=demo-secret";
     std::string body = "from=%2B97699000001&to=500&text=NIL%20ALT%20%23%20lg{n}&id=lg{n}";
@@ -56,8 +56,8 @@ struct options {
 struct run_state {
     options opt;
     clock_type::time_point start;
-    clock_type::time_point end;      // no request is due at or after this
-    clock_type::time_point give_up;  // late requests not sent by then are counted, not sent
+    clock_type::time_point end;     // no request is due at or after this
+    clock_type::time_point give_up; // late requests not sent by then are counted, not sent
     std::uint64_t next = 0;
     std::uint64_t sent = 0, ok = 0, non_2xx = 0, errors = 0, late_unsent = 0;
     std::vector<double> latency_ms;
@@ -86,7 +86,8 @@ asio::awaitable<void> connection(run_state& st) {
     const auto interval = std::chrono::duration<double>(1.0 / st.opt.rate);
     for (;;) {
         const std::uint64_t k = st.next;
-        const auto due = st.start + std::chrono::duration_cast<clock_type::duration>(interval * static_cast<double>(k));
+        const auto due =
+            st.start + std::chrono::duration_cast<clock_type::duration>(interval * static_cast<double>(k));
         if (due >= st.end)
             break;
         ++st.next;
@@ -182,7 +183,8 @@ int main(int argc, char** argv) {
     asio::io_context io{1};
     st.latency_ms.reserve(static_cast<std::size_t>(o.rate * o.duration) + 16);
     st.start = clock_type::now() + std::chrono::milliseconds(50); // connections get going first
-    st.end = st.start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.duration));
+    st.end = st.start +
+             std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.duration));
     st.give_up = st.end + std::chrono::seconds(5);
     for (int c = 0; c < o.connections; ++c)
         asio::co_spawn(io, connection(st), asio::detached);

@@ -422,7 +422,8 @@ void wait_until_serving(daemon_process& d, unsigned short port, const fs::path& 
 }
 
 std::int64_t unix_ms_now() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -433,7 +434,8 @@ TEST(crash, every_answered_message_survives_sigkill_and_provider_retries_store_e
     std::uint64_t seed = std::random_device{}();
     if (const char* s = std::getenv("KHARUUL_CRASH_SEED"))
         seed = std::strtoull(s, nullptr, 10);
-    std::cout << "crash test seed: " << seed << " (replay with KHARUUL_CRASH_SEED=" << seed << ")" << std::endl;
+    std::cout << "crash test seed: " << seed << " (replay with KHARUUL_CRASH_SEED=" << seed << ")"
+              << std::endl;
     SCOPED_TRACE("KHARUUL_CRASH_SEED=" + std::to_string(seed));
     std::mt19937_64 rng(seed);
     const int threads = std::uniform_int_distribution<int>(4, 8)(rng);
@@ -456,9 +458,8 @@ TEST(crash, every_answered_message_survives_sigkill_and_provider_retries_store_e
         const std::size_t retries = p.begin_round();
         d.start();
         ASSERT_NO_THROW(wait_until_serving(d, port, log)) << "round " << round;
-        const auto load_for = std::chrono::milliseconds(
-            std::uniform_int_distribution<int>(static_cast<int>(min_load.count()), static_cast<int>(max_load.count()))(
-                rng));
+        const auto load_for = std::chrono::milliseconds(std::uniform_int_distribution<int>(
+            static_cast<int>(min_load.count()), static_cast<int>(max_load.count()))(rng));
         load l(p, port, round, threads, true);
         std::this_thread::sleep_for(load_for);
         kill_at_ms[round] = unix_ms_now();
@@ -482,7 +483,8 @@ TEST(crash, every_answered_message_survives_sigkill_and_provider_retries_store_e
         std::cout << "final pass " << pass << ": " << retries << " retries" << std::endl;
     }
     EXPECT_EQ(d.terminate(15s), 0) << "graceful stop failed; log:\n" << tail_of(log);
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
 
     const auto& all = p.deliveries();
     std::size_t answered = 0, retried = 0, ids = 0;
@@ -507,9 +509,9 @@ TEST(crash, every_answered_message_survives_sigkill_and_provider_retries_store_e
         EXPECT_EQ(q.getColumn(0).getString(), "ok");
     }
 
-    SQLite::Statement by_provider_id(
-        db, "SELECT count(*), min(id), min(status), min(received_at) FROM messages "
-            "WHERE channel = 'generic' AND provider_id = ?");
+    SQLite::Statement by_provider_id(db,
+                                     "SELECT count(*), min(id), min(status), min(received_at) FROM messages "
+                                     "WHERE channel = 'generic' AND provider_id = ?");
     std::size_t committed_before_kill = 0; // failed at the provider, yet stored before the kill
     std::size_t accepted_ids = 0;
     for (const auto& x : all) {
@@ -525,7 +527,8 @@ TEST(crash, every_answered_message_survives_sigkill_and_provider_retries_store_e
             EXPECT_EQ(x.status, "accepted") << x.provider_id << ": " << x.text;
         }
         if (x.first_failed_round >= 0) {
-            EXPECT_EQ(count, 1) << x.provider_id << " retried after a failure in round " << x.first_failed_round;
+            EXPECT_EQ(count, 1) << x.provider_id << " retried after a failure in round "
+                                << x.first_failed_round;
             if (count == 1 && by_provider_id.getColumn(3).getInt64() <= kill_at_ms[x.first_failed_round])
                 ++committed_before_kill;
         }
@@ -542,7 +545,8 @@ TEST(crash, every_answered_message_survives_sigkill_and_provider_retries_store_e
         return q.getColumn(0).getInt64();
     };
     // Nothing lost, nothing extra: every provider id made was delivered in the end.
-    EXPECT_EQ(scalar("SELECT count(*) FROM messages WHERE channel = 'generic'"), static_cast<std::int64_t>(all.size()));
+    EXPECT_EQ(scalar("SELECT count(*) FROM messages WHERE channel = 'generic'"),
+              static_cast<std::int64_t>(all.size()));
     EXPECT_EQ(scalar("SELECT count(*) FROM messages WHERE status <> 'accepted'"), 0);
     // A message and what it did commit together: one case per accepted ID (one boy each), one
     // event per accepted message.
