@@ -136,9 +136,16 @@ recipient_plan plan_recipients(const routing_decision& d, std::string_view site_
         }
         now.insert(now.end(), coordinators.begin(), coordinators.end());
     } else {
+        // Ordinary alerts go to the ordinary teams covering the site; a team for sensitive cases
+        // (often a city-wide multi-disciplinary team) gets them only where no ordinary team covers
+        // the site, so that it is not flooded with every report of its city.
+        bool ordinary_covers = false;
+        for (const auto& team : teams) {
+            ordinary_covers = ordinary_covers || (!team.sensitive_cases && covers_any(team, site_area));
+        }
         bool covered = false;
         for (const auto& team : teams) {
-            if (!covers_any(team, site_area)) {
+            if (!covers_any(team, site_area) || (ordinary_covers && team.sensitive_cases)) {
                 continue;
             }
             covered = true;

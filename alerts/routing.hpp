@@ -106,7 +106,7 @@ struct recipient_plan {
 };
 
 // Whom to tell. Not alerting: nobody. Otherwise, non-sensitive: the members of every team whose
-// areas cover `site_area` now; its leaders now or at level 1 (tell_leader_now); the coordinators
+// areas cover `site_area` now (teams for sensitive cases only where no other team covers it); its leaders now or at level 1 (tell_leader_now); the coordinators
 // now or at level 2 (tell_coordinators_now); a site no team covers goes to the coordinators at
 // once (uncovered). Sensitive: every member of the teams for sensitive cases that cover the area
 // (all such teams when none does; uncovered then) and the coordinators, all now; other teams get
