@@ -65,7 +65,8 @@ public:
         config::gateway_config cfg = demo_config(dir_);
         if (tweak_)
             tweak_(cfg);
-        cfg.server.listen.port = port_; // a restart keeps the port the first start got
+        if (port_ != 0)
+            cfg.server.listen.port = port_; // a restart keeps the port the first start got
         d_ = std::make_unique<gateway::daemon>(std::move(cfg), o);
         port_ = d_->local_endpoint().port();
         thread_ = std::thread([this] { d_->run(); });
