@@ -10,6 +10,7 @@
 #include "gateway/registry_seed.hpp"
 #include "gateway/store_client.hpp"
 #include "parser/lexicon.hpp"
+#include "store/alerts.hpp"
 #include "store/outbox.hpp"
 #include "store/registry.hpp"
 #include "store/writer.hpp"
@@ -259,6 +260,7 @@ struct daemon::impl {
             } catch (const std::exception& e) {
                 spdlog::error("outbox: message {} sent but its outcome not recorded: {}", row.id, e.what());
             }
+            ++counters.sends[std::string(adapters::send_outcome_name(out.what))];
             spdlog::info("outbox: {} #{} to {}: {} ({})", store::to_string(row.kind), row.id, mask_phone(row.recipient),
                          adapters::send_outcome_name(out.what), out.detail);
         }
@@ -309,6 +311,22 @@ struct daemon::impl {
             co_return plain(req, http::status::ok, stopping ? "stopping\n" : "ok\n");
         if (segs.size() == 1 && segs[0] == "metrics") {
             counters.open_connections = server->connections();
+            if (!opts.read_only_store) {
+                auto job = [](store::connection& db) {
+                    std::map<std::string, std::int64_t> outbox;
+                    for (const auto& [state, n] : store::outbox_counts(db))
+                        outbox[std::string(store::to_string(state))] = n;
+                    return std::make_pair(outbox, static_cast<std::int64_t>(store::open_alerts(db).size()));
+                };
+                std::pair<std::map<std::string, std::int64_t>, std::int64_t> figures;
+                try {
+                    figures = co_await run_in_store(*writer, std::move(job));
+                } catch (const std::exception& e) {
+                    spdlog::warn("metrics: outbox figures unavailable: {}", e.what());
+                }
+                counters.outbox = std::move(figures.first);
+                counters.open_alerts = figures.second;
+            }
             co_return plain(req, http::status::ok, render_metrics(counters, writer->stats()),
                             "text/plain; version=0.0.4; charset=utf-8");
         }

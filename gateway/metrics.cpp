@@ -55,6 +55,17 @@ std::string render_metrics(const metrics& m, const store::writer_stats& w) {
          "# TYPE kharuul_bad_requests_total counter\n";
     for (const auto& [ch, n] : m.bad_requests)
         o << "kharuul_bad_requests_total{channel=\"" << escape_label(ch) << "\"} " << n << '\n';
+    o << "# HELP kharuul_outbound_attempts_total Sends to the outbound channel, by outcome.\n"
+         "# TYPE kharuul_outbound_attempts_total counter\n";
+    for (const auto& [outcome, n] : m.sends)
+        o << "kharuul_outbound_attempts_total{outcome=\"" << escape_label(outcome) << "\"} " << n << '\n';
+    o << "# HELP kharuul_outbox_messages Outbound messages (alerts, replies, reminders) by state.\n"
+         "# TYPE kharuul_outbox_messages gauge\n";
+    for (const auto& [state, n] : m.outbox)
+        o << "kharuul_outbox_messages{state=\"" << escape_label(state) << "\"} " << n << '\n';
+    o << "# HELP kharuul_alerts_open Alerts nobody has acknowledged yet.\n# TYPE kharuul_alerts_open gauge\n"
+         "kharuul_alerts_open "
+      << m.open_alerts << '\n';
     o << "# HELP kharuul_store_failures_total Inbound requests answered 503 because the store could not write.\n"
          "# TYPE kharuul_store_failures_total counter\nkharuul_store_failures_total "
       << m.store_failures << '\n';

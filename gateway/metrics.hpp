@@ -20,6 +20,9 @@ struct metrics {
     std::map<std::pair<std::string, std::string>, std::uint64_t> messages; // (channel, status)
     std::map<std::string, std::uint64_t> unauthorized;                     // by channel
     std::map<std::string, std::uint64_t> bad_requests;                     // by channel
+    std::map<std::string, std::uint64_t> sends; // outbound attempts by outcome: sent, retry, failed
+    std::map<std::string, std::int64_t> outbox; // outbox rows by state (read from the store)
+    std::int64_t open_alerts = 0;               // alerts not acknowledged (read from the store)
     std::uint64_t store_failures = 0; // inbound requests answered 503
     std::uint64_t open_connections = 0;
     std::uint64_t reloads = 0;

@@ -6,6 +6,7 @@
 #include "parser/case_code.hpp"
 #include "store/cases.hpp"
 #include "store/database.hpp"
+#include "store/outbox.hpp"
 #include "store/records.hpp"
 #include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
@@ -211,6 +212,31 @@ TEST(daemon, a_graceful_stop_keeps_every_answered_message) {
     auto db = store::open_database(g.dir() / "kharuul.db");
     for (auto id : ids)
         EXPECT_TRUE(store::find_message(db, id)) << id;
+}
+
+TEST(daemon, an_urgent_report_alerts_through_the_log_channel_and_an_ack_closes_it) {
+    running_gateway g("alerts");
+    auto o = g.send(volunteer, "ID ALT 2B 12 MINE SHAFT");
+    EXPECT_NE(reply_of(o).find("#1"), std::string::npos) << reply_of(o);
+    // The sender takes the outbox: every alert SMS reaches the log channel.
+    std::vector<store::outbox_record> rows;
+    for (int i = 0; i < 100; ++i) {
+        rows = store::export_outbox(g.db(), {});
+        if (rows.size() == 5 && std::all_of(rows.begin(), rows.end(), [](auto& r) {
+                return r.state == store::outbox_state::sent;
+            }))
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_EQ(rows.size(), 5u); // the ALT team's three people and the two coordinators
+    for (const auto& r : rows)
+        EXPECT_EQ(r.state, store::outbox_state::sent) << r.recipient;
+    EXPECT_NE(testing::http_get(g.port(), "/metrics").body.find("kharuul_alerts_open 1"), std::string::npos);
+    auto ack = g.send(team_leader(g), "ACK 1");
+    EXPECT_EQ(ack.at("status"), "accepted");
+    const auto metrics = testing::http_get(g.port(), "/metrics").body;
+    EXPECT_NE(metrics.find("kharuul_alerts_open 0"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("kharuul_outbound_attempts_total{outcome=\"sent\"} 5"), std::string::npos) << metrics;
 }
 
 } // namespace
