@@ -1,8 +1,9 @@
-// The coordinators' commands over the store (spec/interfaces.md, "Command line"): log, export,
-// backup, reporter add/list/remove and rerun. Each opens the store named by the configuration with
-// its own connection (read-only where it only reads), so it works while the daemon runs: the store
-// is in WAL mode, readers never block the daemon's writer, and a write here waits up to
-// store.busy_timeout for the daemon's group commit. Everything runs on the caller's thread.
+// The coordinators' commands over the store (spec/interfaces.md, "Command line"): log (messages,
+// alerts with their history, the outbox), export, backup, reporter add/list/remove and rerun. Each
+// opens the store named by the configuration with its own connection (read-only where it only
+// reads), so it works while the daemon runs: the store is in WAL mode, readers never block the
+// daemon's writer, and a write here waits up to store.busy_timeout for the daemon's group commit.
+// Everything runs on the caller's thread.
 #include "gateway/cli.hpp"
 
 #include "adapters/phone.hpp"
@@ -13,10 +14,12 @@
 #include "gateway/time_text.hpp"
 #include "parser/lexicon.hpp"
 #include "parser/reply.hpp"
+#include "store/alerts.hpp"
 #include "store/backup.hpp"
 #include "store/cases.hpp"
 #include "store/database.hpp"
 #include "store/error.hpp"
+#include "store/outbox.hpp"
 #include "store/records.hpp"
 #include "store/registry.hpp"
 
@@ -255,40 +258,509 @@ struct log_row {
     std::string id, received, channel, sender, status, form, error, text, reply;
 };
 
+// ---- log --alerts, --outbox, --alert N ---------------------------------------------------------
+
+// What `kharuul log` shows: the message log (the default), the alerts, the outbox, or one alert.
+enum class log_view { messages, alerts, outbox, alert };
+
+// The filters of the alert and outbox views, read and checked.
+struct log_request {
+    std::size_t limit = 100;
+    bool full = false;
+    store::time_range range;          // created_at
+    std::optional<std::string> site;  // alerts at this site
+    std::optional<std::string> phone; // alerts: reporter, recipient or who acknowledged; outbox: recipient
+    std::optional<std::string> state; // an alert's or an outbox row's state, as stored
+};
+
+void bind_optional(SQLite::Statement& s, int index, const std::optional<std::string>& v) {
+    if (v)
+        s.bind(index, *v);
+    else
+        s.bind(index);
+}
+
+void bind_optional(SQLite::Statement& s, int index, const std::optional<store::timestamp>& v) {
+    if (v)
+        s.bind(index, store::to_unix_ms(*v));
+    else
+        s.bind(index);
+}
+
+// A phone as the log shows it: masked unless --full.
+std::string shown_phone(std::string_view phone, bool full) {
+    return printable(full ? std::string(phone) : mask_phone(phone));
+}
+
+// What a provider said about a message (an HTTP body, a delivery report) may quote the recipient's
+// number: masked there too unless --full.
+std::string shown_detail(std::string_view detail, std::optional<std::string_view> phone, bool full) {
+    std::string out = printable(detail);
+    if (full || !phone || phone->size() < 6)
+        return out;
+    const std::string masked = mask_phone(*phone);
+    for (const std::string_view p :
+         {*phone, phone->starts_with('+') ? phone->substr(1) : std::string_view{}}) {
+        if (p.size() < 6)
+            continue;
+        for (std::size_t at = out.find(p); at != std::string::npos; at = out.find(p, at + masked.size()))
+            out.replace(at, p.size(), masked);
+    }
+    return out;
+}
+
+std::string local_or_dash(const std::optional<store::timestamp>& t, std::chrono::minutes utc_offset) {
+    return t ? format_local_minute(*t, utc_offset) : "-";
+}
+
+// "urgent,sensitive", "urgent", "sensitive" or "-".
+std::string alert_flags(const store::alert_record& a) {
+    std::string f = a.urgent ? "urgent" : "";
+    if (a.sensitive)
+        f += f.empty() ? "sensitive" : ",sensitive";
+    return f.empty() ? "-" : f;
+}
+
+std::string joined(const std::vector<std::string>& codes) {
+    std::string out;
+    for (const auto& c : codes)
+        out += (out.empty() ? "" : " ") + c;
+    return out;
+}
+
+// Column widths of a table whose rows all have the same number of cells (the last is not padded).
+std::vector<std::size_t> column_widths(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> w;
+    for (const auto& r : rows) {
+        w.resize(std::max(w.size(), r.size()), 0);
+        for (std::size_t i = 0; i < r.size(); ++i)
+            w[i] = std::max(w[i], columns_of(r[i]));
+    }
+    return w;
+}
+
+// The columns before the last: what is left of a log line for the last one.
+std::size_t room_after(const std::vector<std::size_t>& widths, std::size_t indent) {
+    std::size_t used = indent;
+    for (std::size_t i = 0; i + 1 < widths.size(); ++i)
+        used += widths[i] + 1;
+    return std::max<std::size_t>(used < log_columns ? log_columns - used : 0, 30);
+}
+
+// One row of a table: `indent` spaces, cells padded to their column and one space apart, the
+// first right-aligned when `number_first` (ids), the last as it is.
+void print_row(std::ostream& o, const std::vector<std::string>& row, const std::vector<std::size_t>& widths,
+               std::size_t indent, bool number_first) {
+    o << std::string(indent, ' ');
+    for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i + 1 == row.size()) {
+            o << row[i];
+            break;
+        }
+        if (i == 0 && number_first)
+            o << std::string(widths[0] - columns_of(row[0]), ' ') << row[0];
+        else
+            pad(o, row[i], widths[i]);
+        o << ' ';
+    }
+    o << '\n';
+}
+
+// A history line's detail, with the outbox row it concerns.
+std::string history_detail(const store::alert_history_entry& h, bool full) {
+    std::string d = shown_detail(h.detail, h.phone, full);
+    if (h.outbox_id)
+        d += (d.empty() ? "" : " ") + std::string("(outbox ") + std::to_string(*h.outbox_id) + ")";
+    return d.empty() ? "-" : d;
+}
+
+std::vector<std::string> history_cells(const store::alert_history_entry& h, std::chrono::minutes utc_offset,
+                                       bool full) {
+    return {format_local_minute(h.at, utc_offset), printable(h.what),
+            h.phone ? shown_phone(*h.phone, full) : "-", history_detail(h, full)};
+}
+
+std::string acknowledgement_of(const store::alert_record& a, std::chrono::minutes utc_offset, bool full) {
+    if (!a.acked_by)
+        return "-";
+    return shown_phone(*a.acked_by, full) + " at " + local_or_dash(a.acked_at, utc_offset);
+}
+
+// `kharuul log --alerts`: the alerts, newest first, each with its history indented below it.
+int log_alerts(const invocation& inv, store::connection& db, const config::gateway_config& cfg,
+               const log_request& q) {
+    const auto offset = cfg.alerts.utc_offset;
+    SQLite::Transaction snapshot(db, SQLite::TransactionBehavior::DEFERRED); // one consistent view
+    std::vector<std::int64_t> ids;
+    {
+        SQLite::Statement s(
+            db, "SELECT id FROM alerts WHERE (?1 IS NULL OR created_at >= ?1)"
+                " AND (?2 IS NULL OR created_at < ?2) AND (?3 IS NULL OR site = ?3)"
+                " AND (?4 IS NULL OR state = ?4) AND (?5 IS NULL OR reporter = ?5 OR acked_by = ?5"
+                " OR id IN (SELECT alert_id FROM alert_recipients WHERE phone = ?5))"
+                " ORDER BY created_at DESC, id DESC LIMIT ?6");
+        bind_optional(s, 1, q.range.since);
+        bind_optional(s, 2, q.range.until);
+        bind_optional(s, 3, q.site);
+        bind_optional(s, 4, q.state);
+        bind_optional(s, 5, q.phone);
+        s.bind(6, static_cast<std::int64_t>(q.limit));
+        while (s.executeStep())
+            ids.push_back(s.getColumn(0).getInt64());
+    }
+    if (ids.empty()) {
+        inv.err << "kharuul log: no alerts match\n";
+        return exit_ok;
+    }
+    std::vector<std::vector<std::string>> rows{
+        {"alert", "created", "site", "state", "flags", "level", "children", "acknowledged"}};
+    std::vector<std::vector<std::vector<std::string>>> histories;
+    std::vector<std::vector<std::string>> all_history;
+    for (const std::int64_t id : ids) {
+        const auto a = store::find_alert(db, id);
+        if (!a)
+            continue;
+        rows.push_back({std::to_string(a->id), format_local_minute(a->created_at, offset), printable(a->site),
+                        std::string(store::to_string(a->state)), alert_flags(*a),
+                        std::to_string(a->escalation.level),
+                        std::to_string(a->boys + a->girls + a->unknown + a->folded_children),
+                        acknowledgement_of(*a, offset, q.full)});
+        auto& lines = histories.emplace_back();
+        for (const auto& h : store::alert_history(db, id))
+            lines.push_back(history_cells(h, offset, q.full));
+        all_history.insert(all_history.end(), lines.begin(), lines.end());
+    }
+    const auto widths = column_widths(rows);
+    const std::size_t indent = widths[0] + 1; // history lines start under "created"
+    const auto history_widths = column_widths(all_history);
+    const std::size_t room = room_after(history_widths, indent);
+    print_row(inv.out, rows[0], widths, 0, false);
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        print_row(inv.out, rows[i], widths, 0, true);
+        for (auto line : histories[i - 1]) {
+            if (!q.full)
+                line.back() = cut(line.back(), room);
+            print_row(inv.out, line, history_widths, indent, false);
+        }
+    }
+    if (ids.size() == q.limit)
+        inv.err << "kharuul log: the newest " << q.limit << " alerts shown; --limit N shows more\n";
+    return exit_ok;
+}
+
+// What the log says about an outbox row after its state: the error it is retried for, what the
+// provider said last, or when it is due.
+std::string outbox_detail(const store::outbox_record& o, const std::vector<store::outbox_attempt>& attempts,
+                          std::chrono::minutes utc_offset, bool full) {
+    using st = store::outbox_state;
+    if (o.last_error && (o.state == st::queued || o.state == st::sending || o.state == st::failed)) {
+        std::string d = shown_detail(*o.last_error, o.recipient, full);
+        if (o.state == st::queued)
+            d += "; next try " + format_local_minute(o.next_attempt_at, utc_offset);
+        return d;
+    }
+    for (auto it = attempts.rbegin(); it != attempts.rend(); ++it)
+        if (!it->detail.empty())
+            return shown_detail(it->detail, o.recipient, full);
+    if (o.state == st::queued)
+        return "due " + format_local_minute(o.next_attempt_at, utc_offset);
+    if (o.provider_id)
+        return "provider id " + printable(*o.provider_id);
+    return "-";
+}
+
+// `kharuul log --outbox`: the outbound messages, newest first.
+int log_outbox(const invocation& inv, store::connection& db, const config::gateway_config& cfg,
+               const log_request& q) {
+    const auto offset = cfg.alerts.utc_offset;
+    SQLite::Transaction snapshot(db, SQLite::TransactionBehavior::DEFERRED);
+    std::vector<std::int64_t> ids;
+    {
+        SQLite::Statement s(db, "SELECT id FROM outbox WHERE (?1 IS NULL OR created_at >= ?1)"
+                                " AND (?2 IS NULL OR created_at < ?2) AND (?3 IS NULL OR recipient = ?3)"
+                                " AND (?4 IS NULL OR state = ?4) ORDER BY created_at DESC, id DESC LIMIT ?5");
+        bind_optional(s, 1, q.range.since);
+        bind_optional(s, 2, q.range.until);
+        bind_optional(s, 3, q.phone);
+        bind_optional(s, 4, q.state);
+        s.bind(5, static_cast<std::int64_t>(q.limit));
+        while (s.executeStep())
+            ids.push_back(s.getColumn(0).getInt64());
+    }
+    if (ids.empty()) {
+        inv.err << "kharuul log: no outbound messages match\n";
+        return exit_ok;
+    }
+    std::vector<std::vector<std::string>> rows{
+        {"id", "created", "kind", "recipient", "state", "tries", "alert", "detail", "text"}};
+    for (const std::int64_t id : ids) {
+        const auto o = store::find_outbox(db, id);
+        if (!o)
+            continue;
+        std::string detail = outbox_detail(*o, store::outbox_attempts(db, id), offset, q.full);
+        rows.push_back({std::to_string(o->id), format_local_minute(o->created_at, offset),
+                        std::string(store::to_string(o->kind)), shown_phone(o->recipient, q.full),
+                        std::string(store::to_string(o->state)), std::to_string(o->attempts),
+                        o->alert_id ? "#" + std::to_string(*o->alert_id) : "-",
+                        q.full ? detail : cut(detail, 30), printable(o->text)});
+    }
+    const auto widths = column_widths(rows);
+    const std::size_t room = room_after(widths, 0) - 2; // the quotes
+    print_row(inv.out, rows[0], widths, 0, false);
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        auto row = rows[i];
+        row.back() = '"' + (q.full ? row.back() : cut(row.back(), room)) + '"';
+        print_row(inv.out, row, widths, 0, true);
+    }
+    if (ids.size() == q.limit)
+        inv.err << "kharuul log: the newest " << q.limit
+                << " outbound messages shown; --limit N shows more\n";
+    return exit_ok;
+}
+
+// "2 boys, 1 girl; ages 12-14; work MINE; hazards SHAFT; 3 more folded in"
+std::string children_of(const store::alert_record& a) {
+    std::string out;
+    auto count = [&](int n, std::string_view one, std::string_view many) {
+        if (n > 0)
+            out += (out.empty() ? "" : ", ") + std::to_string(n) + ' ' + std::string(n == 1 ? one : many);
+    };
+    count(a.boys, "boy", "boys");
+    count(a.girls, "girl", "girls");
+    count(a.unknown, "child of unknown sex", "children of unknown sex");
+    if (out.empty())
+        out = "none counted";
+    if (a.age_min || a.age_max) {
+        const int lo = a.age_min.value_or(*a.age_max), hi = a.age_max.value_or(lo);
+        out += lo == hi ? "; age " + std::to_string(lo)
+                        : "; ages " + std::to_string(lo) + "-" + std::to_string(hi);
+    }
+    if (a.work)
+        out += "; work " + printable(*a.work);
+    if (!a.hazards.empty())
+        out += "; hazards " + printable(joined(a.hazards));
+    if (a.tracking_status)
+        out += "; tracking status " + printable(*a.tracking_status);
+    if (a.folded_children > 0)
+        out += "; " + std::to_string(a.folded_children) + " more folded in";
+    return out;
+}
+
+// `kharuul log --alert N`: one alert with everything: who was told and what became of each
+// message, every history line, every attempt of each of its messages.
+int log_one_alert(const invocation& inv, store::connection& db, const config::gateway_config& cfg,
+                  std::int64_t number, bool full) {
+    const auto offset = cfg.alerts.utc_offset;
+    SQLite::Transaction snapshot(db, SQLite::TransactionBehavior::DEFERRED);
+    const auto a = store::find_alert(db, number);
+    if (!a)
+        return user_error(inv, "log", "no alert has the number " + std::to_string(number));
+    std::ostream& o = inv.out;
+    auto field = [&](std::string_view label, const std::string& value) {
+        pad(o, label, 11);
+        o << value << '\n';
+    };
+    std::string title = "alert #" + std::to_string(a->id) + ": " + std::string(store::to_string(a->kind)) +
+                        " at " + printable(a->site);
+    if (const auto site = store::find_site(db, a->site); site && !site->name.empty())
+        title += " (" + printable(site->name) + ")";
+    if (a->urgent)
+        title += ", urgent";
+    if (a->sensitive)
+        title += ", sensitive";
+    o << title << '\n';
+    std::string state(store::to_string(a->state));
+    if (a->acked_by) {
+        state += " by " + acknowledgement_of(*a, offset, full);
+        if (a->acked_message_id)
+            state += " (message " + std::to_string(*a->acked_message_id) + ")";
+    } else if (a->state == store::alert_state::closed)
+        state += ": escalation gave up, nobody acknowledged";
+    field("state", state);
+    field("created", format_local_minute(a->created_at, offset) + " from " + shown_phone(a->reporter, full) +
+                         " (message " + std::to_string(a->message_id) + ")");
+    field("children", children_of(*a));
+    field("cases", a->case_codes.empty() ? "-" : printable(joined(a->case_codes)));
+    field("escalation",
+          "level " + std::to_string(a->escalation.level) + ", repeats " +
+              std::to_string(a->escalation.repeats) +
+              (a->escalation.next_escalation_at
+                   ? ", next at " + format_local_minute(*a->escalation.next_escalation_at, offset)
+                   : std::string(", nothing scheduled")));
+
+    // Who was told, with what became of the message that told them.
+    const auto recipients = store::alert_recipients(db, number);
+    o << "\nrecipients (" << recipients.size() << "):\n";
+    if (!recipients.empty()) {
+        std::vector<std::vector<std::string>> rows{{"phone", "name", "role", "lang", "level", "told",
+                                                    "outbox", "state", "tries", "sent", "delivered"}};
+        for (const auto& r : recipients) {
+            std::optional<store::outbox_record> sms;
+            if (r.outbox_id)
+                if (auto found = store::find_outbox(db, *r.outbox_id))
+                    sms = *found;
+            rows.push_back(
+                {shown_phone(r.phone, full), printable(r.name.empty() ? "-" : r.name),
+                 std::string(store::to_string(r.role)), printable(r.lang), std::to_string(r.level),
+                 format_local_minute(r.told_at, offset), r.outbox_id ? std::to_string(*r.outbox_id) : "-",
+                 sms ? std::string(store::to_string(sms->state)) : "-",
+                 sms ? std::to_string(sms->attempts) : "-", sms ? local_or_dash(sms->sent_at, offset) : "-",
+                 sms ? local_or_dash(sms->delivered_at, offset) : "-"});
+        }
+        const auto widths = column_widths(rows);
+        for (const auto& r : rows)
+            print_row(o, r, widths, 2, false);
+    }
+
+    const auto history = store::alert_history(db, number);
+    o << "\nhistory (" << history.size() << "):\n";
+    {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& h : history)
+            rows.push_back(history_cells(h, offset, full));
+        const auto widths = column_widths(rows);
+        const std::size_t room = room_after(widths, 2);
+        for (auto& r : rows) {
+            if (!full)
+                r.back() = cut(r.back(), room);
+            print_row(o, r, widths, 2, false);
+        }
+    }
+
+    // Every message of the alert, each with every attempt and delivery report below it.
+    std::vector<store::outbox_record> messages;
+    {
+        SQLite::Statement s(db, "SELECT id FROM outbox WHERE alert_id = ?1 ORDER BY id");
+        s.bind(1, number);
+        std::vector<std::int64_t> ids;
+        while (s.executeStep())
+            ids.push_back(s.getColumn(0).getInt64());
+        for (const std::int64_t id : ids)
+            if (auto found = store::find_outbox(db, id))
+                messages.push_back(*found);
+    }
+    o << "\nmessages (" << messages.size() << "):\n";
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::vector<std::vector<std::string>>> attempts;
+    std::vector<std::vector<std::string>> all_attempts;
+    for (const auto& m : messages) {
+        rows.push_back({std::to_string(m.id), format_local_minute(m.created_at, offset),
+                        shown_phone(m.recipient, full), std::string(store::to_string(m.state)),
+                        std::to_string(m.attempts) + (m.attempts == 1 ? " attempt" : " attempts"),
+                        printable(m.text)});
+        auto& lines = attempts.emplace_back();
+        for (const auto& t : store::outbox_attempts(db, m.id)) {
+            const std::string detail = shown_detail(t.detail, m.recipient, full);
+            lines.push_back(
+                {format_local_minute(t.at, offset), printable(t.outcome), detail.empty() ? "-" : detail});
+        }
+        if (lines.empty())
+            lines.push_back({"-", "no attempt yet",
+                             m.state == store::outbox_state::queued
+                                 ? "due " + format_local_minute(m.next_attempt_at, offset)
+                                 : "-"});
+        all_attempts.insert(all_attempts.end(), lines.begin(), lines.end());
+    }
+    if (rows.empty())
+        return exit_ok;
+    const auto widths = column_widths(rows);
+    const std::size_t text_room = room_after(widths, 2) - 2;
+    const std::size_t indent = 2 + widths.front() + 1; // attempts start under the time
+    const auto attempt_widths = column_widths(all_attempts);
+    const std::size_t detail_room = room_after(attempt_widths, indent);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        auto row = rows[i];
+        row.back() = '"' + (full ? row.back() : cut(row.back(), text_room)) + '"';
+        print_row(o, row, widths, 2, true);
+        for (auto line : attempts[i]) {
+            if (!full)
+                line.back() = cut(line.back(), detail_room);
+            print_row(o, line, attempt_widths, indent, false);
+        }
+    }
+    return exit_ok;
+}
+
 int cmd_log(const invocation& inv) {
     constexpr std::string_view name = "log";
     std::string config_path, phone, site, form_name, status_name, since_text, until_text;
     int limit = 100;
-    bool full = false;
+    bool full = false, alerts = false, outbox = false;
+    std::int64_t alert_number = 0;
     po::options_description opts("options");
     opts.add_options()("config,c", po::value(&config_path)->required(), config_help)(
+        "alerts", po::bool_switch(&alerts),
+        "the alerts instead of the messages, newest first, each with its history")(
+        "outbox", po::bool_switch(&outbox),
+        "the outbound messages instead (alerts, replies, reminders), newest first")(
+        "alert", po::value(&alert_number),
+        "one alert with everything: its recipients, its history, every attempt to send each of its messages")(
         "phone", po::value(&phone),
-        "only messages from or to this number, as typed (+97699000001, 99000001)")(
-        "site", po::value(&site), "only messages that recorded something at this site (code, e.g. ALT)")(
+        "only messages from or to this number, as typed (+97699000001, 99000001); with --alerts, alerts it "
+        "reported, was told of or acknowledged; with --outbox, messages to it")(
+        "site", po::value(&site),
+        "only messages that recorded something at this site (code, e.g. ALT); with --alerts, alerts at it")(
         "form", po::value(&form_name), "only this form: ID, NIL, TR, REF, VER, CLOSE, ACK, HELP")(
         "status", po::value(&status_name),
-        "only this status: accepted, rejected, duplicate, unregistered (or received)")(
+        "only this status: accepted, rejected, duplicate, unregistered (or received); with --alerts open, "
+        "acknowledged, closed; with --outbox queued, sending, sent, delivered, failed, cancelled")(
         "since", po::value(&since_text),
-        "received at or after T: 2026-11-25, 2026-11-25T17:30 (local time), 24h, 7d")(
-        "until", po::value(&until_text), "received before T (a date alone includes that day)")(
-        "limit", po::value(&limit)->default_value(100), "show at most N messages, the newest")(
+        "received (alerts, outbox: created) at or after T: 2026-11-25, 2026-11-25T17:30 (local time), 24h, "
+        "7d")("until", po::value(&until_text),
+              "received (created) before T (a date alone includes that day)")(
+        "limit", po::value(&limit)->default_value(100), "show at most N messages (alerts), the newest")(
         "full", po::bool_switch(&full), "whole phone numbers and whole texts (personal data: mind who sees)");
     po::variables_map vm;
     int code = exit_ok;
     if (!parse_options(
             inv,
-            "log --config FILE [--phone P] [--site S] [--form F] [--status accepted|rejected|duplicate|"
-            "unregistered] [--since T] [--until T] [--limit N] [--full]\n\n"
+            "log --config FILE [--alerts | --outbox | --alert N] [--phone P] [--site S] [--form F] [--status "
+            "S] "
+            "[--since T] [--until T] [--limit N] [--full]\n\n"
             "The message log, newest first, one line per message: id, time received (local time of\n"
             "the deployment, alerts.utc_offset), channel, sender (masked unless --full), status, form,\n"
-            "error code, then the text and the reply, trimmed to about 100 columns unless --full.",
+            "error code, then the text and the reply, trimmed to about 100 columns unless --full.\n\n"
+            "--alerts: the alerts, newest first: number, time, site, state (open, acknowledged, closed),\n"
+            "  urgent/sensitive, escalation level, children, who acknowledged and when; below each, its\n"
+            "  history: time, what (created, told, escalated, acknowledged, delivered ...), whom, detail.\n"
+            "--outbox: the outbound messages, newest first: id, time, kind, recipient, state, attempts,\n"
+            "  alert number, the last error or what the provider said, text.\n"
+            "--alert N: one alert with everything: its recipients with the state of the message that\n"
+            "  told them, every history line, and every attempt to send each of its messages.\n"
+            "Phone numbers are masked unless --full.",
             opts, {}, vm, code))
         return code;
 
+    const bool one_alert = vm.count("alert") != 0;
+    if ((alerts ? 1 : 0) + (outbox ? 1 : 0) + (one_alert ? 1 : 0) > 1)
+        return user_error(inv, name,
+                          "--alerts, --outbox and --alert N are different views: give one of them");
+    const log_view view = alerts      ? log_view::alerts
+                          : outbox    ? log_view::outbox
+                          : one_alert ? log_view::alert
+                                      : log_view::messages;
+    if (view == log_view::alert) {
+        if (alert_number < 1)
+            return user_error(inv, name,
+                              "--alert must be an alert's number (as in ACK 17), not " +
+                                  std::to_string(alert_number));
+        for (const char* option : {"phone", "site", "form", "status", "since", "until", "limit"})
+            if (vm.count(option) && !vm[option].defaulted())
+                return user_error(inv, name,
+                                  std::string("--alert N shows one alert whole: --") + option +
+                                      " does not apply");
+    }
+    if (!form_name.empty() && view != log_view::messages)
+        return user_error(inv, name, "--form filters the message log only");
+    if (!site.empty() && view == log_view::outbox)
+        return user_error(inv, name, "--site does not filter the outbox: use --phone, or --alerts --site S");
+
     store::message_filter filter;
+    log_request request;
     if (limit < 1)
         return user_error(inv, name, "--limit must be at least 1, not " + std::to_string(limit));
-    filter.limit = static_cast<std::size_t>(limit);
+    filter.limit = request.limit = static_cast<std::size_t>(limit);
+    request.full = full;
     if (!form_name.empty()) {
         filter.form = parser::form_from_canonical(upper(trim(form_name)));
         if (!filter.form)
@@ -297,12 +769,29 @@ int cmd_log(const invocation& inv) {
                                   "' is not a form: ID, NIL, TR, REF, VER, CLOSE, ACK or HELP");
     }
     if (!status_name.empty()) {
-        filter.status = store::message_status_from(lower(trim(status_name)));
-        if (!filter.status)
-            return user_error(
-                inv, name,
-                "--status '" + status_name +
-                    "' is not a status: accepted, rejected, duplicate, unregistered or received");
+        const std::string typed = lower(trim(status_name));
+        if (view == log_view::alerts) {
+            if (!store::alert_state_from(typed))
+                return user_error(inv, name,
+                                  "--status '" + status_name +
+                                      "' is not an alert's state: open, acknowledged or closed");
+            request.state = typed;
+        } else if (view == log_view::outbox) {
+            if (!store::outbox_state_from(typed))
+                return user_error(
+                    inv, name,
+                    "--status '" + status_name +
+                        "' is not an outbound message's state: queued, sending, sent, delivered, "
+                        "failed or cancelled");
+            request.state = typed;
+        } else {
+            filter.status = store::message_status_from(typed);
+            if (!filter.status)
+                return user_error(
+                    inv, name,
+                    "--status '" + status_name +
+                        "' is not a status: accepted, rejected, duplicate, unregistered or received");
+        }
     }
     auto cfg = load_config_or_report(config_path, inv.err, false);
     if (!cfg)
@@ -310,6 +799,7 @@ int cmd_log(const invocation& inv) {
     if (!read_time_option(inv, name, "--since", since_text, time_bound::since, *cfg, filter.since, code) ||
         !read_time_option(inv, name, "--until", until_text, time_bound::until, *cfg, filter.until, code))
         return code;
+    request.range = {filter.since, filter.until};
 
     auto db = open_store(inv, name, *cfg, true, code);
     if (!db)
@@ -319,6 +809,7 @@ int cmd_log(const invocation& inv) {
         if (!store::find_site(*db, *filter.site))
             return user_error(inv, name,
                               "unknown site '" + site + "' (the registry has " + known_sites(*db) + ")");
+        request.site = filter.site;
     }
     if (!phone.empty()) {
         phone_lookup p = resolve_phone(*db, phone);
@@ -330,7 +821,17 @@ int cmd_log(const invocation& inv) {
                               "--phone '" + phone + "' could be any of " + list +
                                   ": type it with its country code");
         }
-        filter.phone = p.phone;
+        filter.phone = request.phone = p.phone;
+    }
+    switch (view) {
+    case log_view::alerts:
+        return log_alerts(inv, *db, *cfg, request);
+    case log_view::outbox:
+        return log_outbox(inv, *db, *cfg, request);
+    case log_view::alert:
+        return log_one_alert(inv, *db, *cfg, alert_number, full);
+    case log_view::messages:
+        break;
     }
 
     const std::vector<store::message_record> messages = store::query_messages(*db, filter);
@@ -471,6 +972,16 @@ constexpr std::string_view case_columns[] = {"serial",
                                              "last_tracked_at",
                                              "last_followed_by"};
 
+constexpr std::string_view alert_columns[] = {
+    "id",       "kind",       "site",           "urgent", "sensitive", "boys",       "girls",
+    "unknown",  "age_min",    "age_max",        "work",   "hazards",   "case_codes", "tracking_status",
+    "reporter", "message_id", "created_at",     "state",  "level",     "repeats",    "next_escalation_at",
+    "acked_at", "acked_by",   "folded_children"};
+constexpr std::string_view outbox_columns[] = {
+    "id",           "channel",     "recipient", "kind",       "alert_id",        "message_id",
+    "text",         "state",       "attempts",  "created_at", "next_attempt_at", "sent_at",
+    "delivered_at", "provider_id", "last_error"};
+
 json::object message_row(const store::message_record& m) {
     json::object o;
     o["id"] = m.id;
@@ -544,6 +1055,98 @@ json::object case_row(const store::case_record& c) {
     return o;
 }
 
+json::object alert_row(const store::alert_record& a) {
+    json::object o;
+    o["id"] = a.id;
+    o["kind"] = store::to_string(a.kind);
+    o["site"] = a.site;
+    o["urgent"] = a.urgent;
+    o["sensitive"] = a.sensitive;
+    o["boys"] = a.boys;
+    o["girls"] = a.girls;
+    o["unknown"] = a.unknown;
+    o["age_min"] = opt(a.age_min);
+    o["age_max"] = opt(a.age_max);
+    o["work"] = opt(a.work);
+    o["hazards"] = codes(a.hazards);
+    o["case_codes"] = codes(a.case_codes);
+    o["tracking_status"] = opt(a.tracking_status);
+    o["reporter"] = a.reporter;
+    o["message_id"] = a.message_id;
+    o["created_at"] = format_utc_iso(a.created_at);
+    o["state"] = store::to_string(a.state);
+    o["level"] = a.escalation.level;
+    o["repeats"] = a.escalation.repeats;
+    o["next_escalation_at"] = opt(a.escalation.next_escalation_at);
+    o["acked_at"] = opt(a.acked_at);
+    o["acked_by"] = opt(a.acked_by);
+    o["folded_children"] = a.folded_children;
+    return o;
+}
+
+// The JSON export's whole history of an alert: who was told (the latest telling of each person)
+// and every step.
+void add_alert_history(json::object& o, store::connection& db, std::int64_t alert_id) {
+    json::array recipients;
+    for (const auto& r : store::alert_recipients(db, alert_id)) {
+        json::object x;
+        x["phone"] = r.phone;
+        x["name"] = r.name;
+        x["role"] = store::to_string(r.role);
+        x["lang"] = r.lang;
+        x["level"] = r.level;
+        x["told_at"] = format_utc_iso(r.told_at);
+        x["outbox_id"] = opt(r.outbox_id);
+        recipients.push_back(std::move(x));
+    }
+    json::array history;
+    for (const auto& h : store::alert_history(db, alert_id)) {
+        json::object x;
+        x["at"] = format_utc_iso(h.at);
+        x["what"] = h.what;
+        x["phone"] = opt(h.phone);
+        x["detail"] = h.detail;
+        x["outbox_id"] = opt(h.outbox_id);
+        history.push_back(std::move(x));
+    }
+    o["recipients"] = std::move(recipients);
+    o["history"] = std::move(history);
+}
+
+json::object outbox_row(const store::outbox_record& m) {
+    json::object o;
+    o["id"] = m.id;
+    o["channel"] = m.channel;
+    o["recipient"] = m.recipient;
+    o["kind"] = store::to_string(m.kind);
+    o["alert_id"] = opt(m.alert_id);
+    o["message_id"] = opt(m.message_id);
+    o["text"] = m.text;
+    o["state"] = store::to_string(m.state);
+    o["attempts"] = m.attempts;
+    o["created_at"] = format_utc_iso(m.created_at);
+    o["next_attempt_at"] = format_utc_iso(m.next_attempt_at);
+    o["sent_at"] = opt(m.sent_at);
+    o["delivered_at"] = opt(m.delivered_at);
+    o["provider_id"] = opt(m.provider_id);
+    o["last_error"] = opt(m.last_error);
+    return o;
+}
+
+// The JSON export's record of each send attempt and delivery report of an outbox row. Under
+// "outbox_attempts" (the store's table), since "attempts" is the row's count of send attempts.
+void add_outbox_attempts(json::object& o, store::connection& db, std::int64_t outbox_id) {
+    json::array attempts;
+    for (const auto& t : store::outbox_attempts(db, outbox_id)) {
+        json::object x;
+        x["at"] = format_utc_iso(t.at);
+        x["outcome"] = t.outcome;
+        x["detail"] = t.detail;
+        attempts.push_back(std::move(x));
+    }
+    o["outbox_attempts"] = std::move(attempts);
+}
+
 // A JSON value as one CSV field (RFC 4180): null is empty, a list of codes is space-separated as
 // in the store, and a field with a comma, a quote or a line break is quoted with quotes doubled.
 std::string csv_field(const json::value& v) {
@@ -600,32 +1203,34 @@ int cmd_export(const invocation& inv) {
     constexpr std::string_view name = "export";
     std::string config_path, what, format = "csv", since_text, until_text;
     po::options_description opts("options");
-    opts.add_options()("config,c", po::value(&config_path)->required(),
-                       config_help)("what", po::value(&what)->required(),
-                                    "messages, events or cases (alerts and outbox are not available yet)")(
-        "format", po::value(&format)->default_value("csv"),
-        "csv (RFC 4180, a header row) or json (an array)")(
+    opts.add_options()("config,c", po::value(&config_path)->required(), config_help)(
+        "what", po::value(&what)->required(),
+        "messages, events, cases, alerts or outbox")("format", po::value(&format)->default_value("csv"),
+                                                     "csv (RFC 4180, a header row) or json (an array)")(
         "since", po::value(&since_text),
         "from T on: 2026-11-25, 2026-11-25T17:30 (local time), 24h, 7d (messages by received_at, events by "
-        "occurred_at, cases by opened_at)")("until", po::value(&until_text),
-                                            "before T (a date alone includes that day)");
+        "occurred_at, cases by opened_at, alerts and outbox by created_at)")(
+        "until", po::value(&until_text), "before T (a date alone includes that day)");
     po::variables_map vm;
     int code = exit_ok;
-    if (!parse_options(inv,
-                       "export --config FILE --what messages|events|cases [--format csv|json] [--since T] "
-                       "[--until T]\n\n"
-                       "The store's records on stdout in the order they were stored, columns named as the\n"
-                       "store's fields (snake_case; times in ISO 8601 UTC). Whole phone numbers and texts:\n"
-                       "personal data.\n"
-                       "--what alerts and --what outbox are not available yet.",
-                       opts, {}, vm, code))
+    if (!parse_options(
+            inv,
+            "export --config FILE --what messages|events|cases|alerts|outbox [--format csv|json] "
+            "[--since T] [--until T]\n\n"
+            "The store's records on stdout in the order they were stored, columns named as the\n"
+            "store's fields (snake_case; times in ISO 8601 UTC). Whole phone numbers and texts:\n"
+            "personal data.\n"
+            "In JSON each alert also carries its whole history: \"recipients\" (who was told, when,\n"
+            "by which outbox message) and \"history\" (every step: created, told, escalated,\n"
+            "acknowledged, delivered ...); each outbox row carries \"outbox_attempts\" (every send\n"
+            "attempt and delivery report with what the provider said).",
+            opts, {}, vm, code))
         return code;
     what = lower(trim(what));
     format = lower(trim(format));
-    if (what == "alerts" || what == "outbox")
-        return user_error(inv, name, "--what " + what + " is not available yet");
-    if (what != "messages" && what != "events" && what != "cases")
-        return user_error(inv, name, "--what '" + what + "' is not one of messages, events, cases");
+    if (what != "messages" && what != "events" && what != "cases" && what != "alerts" && what != "outbox")
+        return user_error(inv, name,
+                          "--what '" + what + "' is not one of messages, events, cases, alerts, outbox");
     if (format != "csv" && format != "json")
         return user_error(inv, name, "--format '" + format + "' is not csv or json");
     auto cfg = load_config_or_report(config_path, inv.err, false);
@@ -643,8 +1248,28 @@ int cmd_export(const invocation& inv) {
         write_export(inv.out, csv, message_columns, store::export_messages(*db, range), message_row);
     else if (what == "events")
         write_export(inv.out, csv, event_columns, store::export_events(*db, range), event_row);
-    else
+    else if (what == "cases")
         write_export(inv.out, csv, case_columns, store::export_cases(*db, range), case_row);
+    else {
+        // The rows and their histories from one snapshot, so that they agree.
+        SQLite::Transaction snapshot(*db, SQLite::TransactionBehavior::DEFERRED);
+        if (what == "alerts")
+            write_export(inv.out, csv, alert_columns, store::export_alerts(*db, range),
+                         [&](const store::alert_record& a) {
+                             json::object o = alert_row(a);
+                             if (!csv)
+                                 add_alert_history(o, *db, a.id);
+                             return o;
+                         });
+        else
+            write_export(inv.out, csv, outbox_columns, store::export_outbox(*db, range),
+                         [&](const store::outbox_record& m) {
+                             json::object o = outbox_row(m);
+                             if (!csv)
+                                 add_outbox_attempts(o, *db, m.id);
+                             return o;
+                         });
+    }
     return exit_ok;
 }
 
@@ -906,7 +1531,7 @@ int cmd_rerun(const invocation& inv) {
             "rerun --config FILE MESSAGE_ID\n\n"
             "Processes a kept message again, after its sender was registered (kharuul reporter add),\n"
             "and shows the outcome and the reply. A message is never processed twice.\n"
-            "The reply is not sent yet: that comes with the outbox.",
+            "The reply is queued in the outbox and the running daemon sends it (kharuul log --outbox).",
             opts, pos, vm, code))
         return code;
     std::int64_t id = 0;
@@ -937,7 +1562,8 @@ int cmd_rerun(const invocation& inv) {
     intake_settings settings;
     settings.duplicate_window = cfg->messages.duplicate_window;
     settings.alerts = std::make_shared<const alert_settings>(alert_settings_of(*cfg));
-    const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
     auto outcome = rerun(*db, id, lex, settings, now);
     if (!outcome) {
         if (outcome.error() == store::errc::unknown_message)
@@ -985,8 +1611,8 @@ int cmd_rerun(const invocation& inv) {
 
 std::vector<command> coordinator_commands() {
     return {
-        {"log", "the message log, newest first: filter by phone, site, form, status, time", cmd_log},
-        {"export", "messages, events or cases as CSV or JSON on stdout", cmd_export},
+        {"log", "the message log (or --alerts, --outbox, --alert N), newest first, with filters", cmd_log},
+        {"export", "messages, events, cases, alerts or outbox as CSV or JSON on stdout", cmd_export},
         {"backup", "a consistent copy of the store while the daemon runs", cmd_backup},
         {"reporter add", "register a reporter in the running store (no restart)", cmd_reporter_add},
         {"reporter list", "the registered reporters", cmd_reporter_list},

@@ -5,25 +5,29 @@
 #include "config/load.hpp"
 #include "gateway/cli.hpp"
 #include "gateway/intake.hpp"
+#include "gateway/metrics.hpp"
 #include "gateway/registry_seed.hpp"
 #include "gateway/time_text.hpp"
 #include "parser/lexicon.hpp"
+#include "store/alerts.hpp"
 #include "store/cases.hpp"
 #include "store/database.hpp"
+#include "store/outbox.hpp"
 #include "store/records.hpp"
 #include "store/registry.hpp"
 
 #include <boost/json/parse.hpp>
-#include "store/outbox.hpp"
 
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <optional>
 #include <random>
 #include <regex>
@@ -347,15 +351,369 @@ TEST_F(coordinator_store, export_gives_events_and_cases_within_the_time_range) {
     EXPECT_TRUE(csv.out.starts_with("serial,code,site,sex,")) << csv.out;
 }
 
-TEST_F(coordinator_store, export_of_alerts_or_outbox_is_not_available_yet) {
-    for (const char* what : {"alerts", "outbox"}) {
-        auto r = run({"export", "--config", config_, "--what", what});
-        EXPECT_EQ(r.code, 1) << what;
-        EXPECT_TRUE(contains(r.err, "not available yet")) << r.err;
-    }
+TEST_F(coordinator_store, export_names_an_unknown_what_or_format_and_exits_one) {
+    auto what = run({"export", "--config", config_, "--what", "people"});
+    EXPECT_EQ(what.code, 1);
+    EXPECT_TRUE(contains(what.err, "'people'")) << what.err;
+    EXPECT_TRUE(contains(what.err, "alerts, outbox")) << what.err;
     auto bad = run({"export", "--config", config_, "--what", "messages", "--format", "xml"});
     EXPECT_EQ(bad.code, 1);
     EXPECT_TRUE(contains(bad.err, "'xml'")) << bad.err;
+}
+
+TEST_F(coordinator_store,
+       export_of_alerts_and_outbox_from_a_store_without_any_is_a_header_or_an_empty_array) {
+    for (const char* what : {"alerts", "outbox"}) {
+        auto csv = run({"export", "--config", config_, "--what", what});
+        ASSERT_EQ(csv.code, 0) << what << ": " << csv.err;
+        EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 1) << csv.out;
+        EXPECT_TRUE(csv.out.starts_with("id,")) << csv.out;
+        auto js = run({"export", "--config", config_, "--what", what, "--format", "json"});
+        ASSERT_EQ(js.code, 0) << js.err;
+        EXPECT_EQ(json::parse(js.out), json::array{}) << js.out;
+    }
+}
+
+// ---- alerts and the outbox ---------------------------------------------------------------------
+
+// The store above, with alerting on: an urgent report at ALT raises an alert to the ALT team and
+// the coordinators; the sender gets two of its SMS out (one delivered, one only accepted by the
+// provider); then a recipient acknowledges it and the SMS still queued are cancelled.
+class coordinator_alerts : public coordinator_store {
+protected:
+    void SetUp() override {
+        coordinator_store::SetUp();
+        if (HasFatalFailure())
+            return;
+        settings_.alerts = std::make_shared<const alert_settings>(alert_settings_of(cfg_));
+        report_ = take("+97699000001", "ID ALT 2B 12 MINE SHAFT", utc(2026, 11, 25, 10, 0));
+        ASSERT_EQ(report_.status, store::message_status::accepted) << report_.reply;
+        ASSERT_TRUE(report_.alert);
+        alert_ = static_cast<std::int64_t>(*report_.alert);
+        recipients_ = store::alert_recipients(*daemon_, alert_);
+        ASSERT_GE(recipients_.size(), 3u) << "the team and the coordinators";
+
+        const auto claimed = store::claim_due(*daemon_, utc(2026, 11, 25, 10, 1), 2);
+        ASSERT_EQ(claimed.size(), 2u);
+        delivered_ = claimed[0];
+        sent_ = claimed[1];
+        ASSERT_TRUE(
+            store::mark_sent(*daemon_, delivered_.id, "prov-1", utc(2026, 11, 25, 10, 1), "202 accepted"));
+        ASSERT_TRUE(store::mark_sent(*daemon_, sent_.id, "prov-2", utc(2026, 11, 25, 10, 1), "202 accepted"));
+        // What the provider says may quote the number: the log masks it there too.
+        ASSERT_TRUE(store::apply_delivery_report(*daemon_, delivered_.id, store::outbox_state::delivered,
+                                                 "DELIVRD to " + delivered_.recipient,
+                                                 utc(2026, 11, 25, 10, 2)));
+
+        acker_ = delivered_.recipient;
+        ack_ = take(acker_, "ACK " + std::to_string(alert_), utc(2026, 11, 25, 10, 5));
+        ASSERT_EQ(ack_.status, store::message_status::accepted) << ack_.reply;
+    }
+
+    std::int64_t alert_ = 0;
+    intake_outcome report_, ack_;
+    std::vector<store::alert_recipient> recipients_;
+    store::outbox_record delivered_, sent_;
+    std::string acker_;
+};
+
+// The cells of a CSV line without quoted fields.
+std::map<std::string, std::string> csv_record(const std::string& header, const std::string& line) {
+    auto split = [](std::string l) {
+        if (!l.empty() && l.back() == '\r')
+            l.pop_back();
+        std::vector<std::string> cells;
+        std::istringstream in(l);
+        for (std::string c; std::getline(in, c, ',');)
+            cells.push_back(c);
+        if (!l.empty() && l.back() == ',')
+            cells.emplace_back();
+        return cells;
+    };
+    const auto names = split(header), values = split(line);
+    EXPECT_EQ(names.size(), values.size()) << line;
+    std::map<std::string, std::string> out;
+    for (std::size_t i = 0; i < names.size() && i < values.size(); ++i)
+        out[names[i]] = values[i];
+    return out;
+}
+
+std::vector<std::string> whats_of(const json::array& history) {
+    std::vector<std::string> out;
+    for (const auto& h : history)
+        out.emplace_back(h.at("what").as_string());
+    return out;
+}
+
+bool has(const std::vector<std::string>& v, std::string_view x) {
+    return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+TEST_F(coordinator_alerts, export_of_alerts_as_csv_has_the_alert_acknowledged_and_by_whom) {
+    auto r = run({"export", "--config", config_, "--what", "alerts"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto lines = lines_of(r.out);
+    ASSERT_EQ(lines.size(), 2u) << r.out;
+    EXPECT_EQ(lines[0],
+              "id,kind,site,urgent,sensitive,boys,girls,unknown,age_min,age_max,work,hazards,case_codes,"
+              "tracking_status,reporter,message_id,created_at,state,level,repeats,next_escalation_at,"
+              "acked_at,acked_by,folded_children\r");
+    auto row = csv_record(lines[0], lines[1]);
+    EXPECT_EQ(row["id"], std::to_string(alert_));
+    EXPECT_EQ(row["kind"], "report");
+    EXPECT_EQ(row["site"], "ALT");
+    EXPECT_EQ(row["urgent"], "true");
+    EXPECT_EQ(row["boys"], "2");
+    EXPECT_EQ(row["hazards"], "SHAFT");
+    EXPECT_EQ(row["case_codes"], report_.case_codes[0] + " " + report_.case_codes[1]);
+    EXPECT_EQ(row["reporter"], "+97699000001") << "exports carry whole numbers";
+    EXPECT_EQ(row["message_id"], std::to_string(report_.message_id));
+    EXPECT_EQ(row["created_at"], "2026-11-25T10:00:00.000Z");
+    EXPECT_EQ(row["state"], "acknowledged");
+    EXPECT_EQ(row["acked_by"], acker_);
+    EXPECT_EQ(row["acked_at"], "2026-11-25T10:05:00.000Z");
+    EXPECT_EQ(row["next_escalation_at"], "") << "an acknowledged alert does not escalate";
+
+    auto before = run({"export", "--config", config_, "--what", "alerts", "--until", "2026-11-25T17:59"});
+    ASSERT_EQ(before.code, 0) << before.err;
+    EXPECT_EQ(lines_of(before.out).size(), 1u) << "created at 18:00 local: " << before.out;
+}
+
+TEST_F(coordinator_alerts, export_of_alerts_as_json_nests_who_was_told_and_the_whole_history) {
+    auto r = run({"export", "--config", config_, "--what", "alerts", "--format", "json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json::array alerts = json::parse(r.out).as_array();
+    ASSERT_EQ(alerts.size(), 1u);
+    const json::object& a = alerts[0].as_object();
+    EXPECT_EQ(a.at("id").as_int64(), alert_);
+    EXPECT_EQ(a.at("state"), "acknowledged");
+    EXPECT_EQ(a.at("acked_by").as_string(), acker_);
+    EXPECT_EQ(a.at("hazards"), (json::array{"SHAFT"}));
+
+    const json::array& told = a.at("recipients").as_array();
+    ASSERT_EQ(told.size(), recipients_.size());
+    std::vector<std::string> phones;
+    for (const auto& x : told) {
+        for (const char* key : {"phone", "role", "lang", "level", "told_at", "outbox_id"})
+            EXPECT_TRUE(x.as_object().contains(key)) << key;
+        EXPECT_EQ(x.at("told_at"), "2026-11-25T10:00:00.000Z");
+        EXPECT_TRUE(x.at("outbox_id").is_int64());
+        phones.emplace_back(x.at("phone").as_string());
+    }
+    EXPECT_TRUE(has(phones, "+97699000102")) << "a member of the ALT team";
+    EXPECT_TRUE(has(phones, "+97699000201")) << "a coordinator: the report is urgent";
+
+    const json::array& history = a.at("history").as_array();
+    const auto whats = whats_of(history);
+    ASSERT_FALSE(whats.empty());
+    EXPECT_EQ(whats.front(), "created");
+    EXPECT_EQ(std::count(whats.begin(), whats.end(), "told"), static_cast<long>(recipients_.size()));
+    EXPECT_TRUE(has(whats, "delivered"));
+    EXPECT_EQ(whats.back(), "acknowledged");
+    EXPECT_EQ(history.back().at("phone").as_string(), acker_);
+    EXPECT_EQ(history.back().at("at"), "2026-11-25T10:05:00.000Z");
+    for (const auto& h : history)
+        for (const char* key : {"at", "what", "phone", "detail", "outbox_id"})
+            EXPECT_TRUE(h.as_object().contains(key)) << key;
+}
+
+TEST_F(coordinator_alerts, export_of_the_outbox_lists_every_alert_sms_with_its_kind_alert_and_attempts) {
+    auto csv = run({"export", "--config", config_, "--what", "outbox"});
+    ASSERT_EQ(csv.code, 0) << csv.err;
+    EXPECT_TRUE(
+        csv.out.starts_with("id,channel,recipient,kind,alert_id,message_id,text,state,attempts,created_at,"
+                            "next_attempt_at,sent_at,delivered_at,provider_id,last_error\r\n"))
+        << csv.out.substr(0, 200);
+
+    auto r = run({"export", "--config", config_, "--what", "outbox", "--format", "json"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const json::array rows = json::parse(r.out).as_array();
+    ASSERT_EQ(rows.size(), recipients_.size()) << "one SMS for each person told";
+    std::map<std::string, int> states;
+    for (const auto& row : rows) {
+        const json::object& o = row.as_object();
+        EXPECT_EQ(o.at("kind"), "alert");
+        EXPECT_EQ(o.at("alert_id").as_int64(), alert_);
+        EXPECT_EQ(o.at("channel"), "log");
+        EXPECT_TRUE(o.at("recipient").as_string().starts_with("+97699")) << "whole numbers";
+        EXPECT_TRUE(contains(std::string(o.at("text").as_string()), std::to_string(alert_)));
+        ++states[std::string(o.at("state").as_string())];
+        if (o.at("id").as_int64() == delivered_.id) {
+            EXPECT_EQ(o.at("provider_id"), "prov-1");
+            EXPECT_EQ(o.at("delivered_at"), "2026-11-25T10:02:00.000Z");
+            EXPECT_EQ(o.at("attempts").as_int64(), 1);
+            const json::array& tries = o.at("outbox_attempts").as_array();
+            ASSERT_EQ(tries.size(), 2u);
+            EXPECT_EQ(tries[0].at("outcome"), "sent");
+            EXPECT_EQ(tries[0].at("detail"), "202 accepted");
+            EXPECT_EQ(tries[1].at("outcome"), "delivered");
+            EXPECT_EQ(tries[1].at("at"), "2026-11-25T10:02:00.000Z");
+        }
+    }
+    EXPECT_EQ(states["delivered"], 1);
+    EXPECT_EQ(states["sent"], 1);
+    EXPECT_EQ(states["cancelled"], static_cast<int>(recipients_.size()) - 2) << "the ACK came first";
+}
+
+TEST_F(coordinator_alerts, log_alerts_shows_the_alert_and_its_history_lines_with_masked_phones) {
+    auto r = run({"log", "--config", config_, "--alerts"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto lines = lines_of(r.out);
+    ASSERT_GE(lines.size(), 2u + recipients_.size()) << r.out;
+    EXPECT_TRUE(lines[0].starts_with("alert")) << lines[0];
+    const std::string& alert_line = lines[1];
+    EXPECT_EQ(logged_ids(lines[0] + "\n" + alert_line), std::vector<std::int64_t>{alert_}) << alert_line;
+    for (const std::string& part :
+         std::vector<std::string>{"2026-11-25 18:00", "ALT", "acknowledged", "urgent",
+                                  mask_phone(acker_) + " at 2026-11-25 18:05"})
+        EXPECT_TRUE(contains(alert_line, part)) << part << " in " << alert_line;
+
+    // The history below it, indented, in local time.
+    std::vector<std::string> history(lines.begin() + 2, lines.end());
+    for (const auto& h : history)
+        EXPECT_TRUE(h.starts_with("  ")) << h;
+    EXPECT_TRUE(contains(history.front(), "2026-11-25 18:00 created")) << history.front();
+    EXPECT_TRUE(contains(history.front(), "+976****0001")) << "the reporter, masked";
+    EXPECT_EQ(
+        std::count_if(history.begin(), history.end(), [](const auto& h) { return contains(h, " told "); }),
+        static_cast<long>(recipients_.size()));
+    EXPECT_TRUE(contains(history.back(), "2026-11-25 18:05 acknowledged")) << history.back();
+    EXPECT_TRUE(contains(history.back(), mask_phone(acker_))) << history.back();
+    EXPECT_FALSE(contains(r.out, "+97699")) << r.out;
+
+    auto full = run({"log", "--config", config_, "--alerts", "--full"});
+    ASSERT_EQ(full.code, 0) << full.err;
+    EXPECT_TRUE(contains(full.out, acker_)) << full.out;
+    EXPECT_TRUE(contains(full.out, "+97699000001")) << full.out;
+}
+
+TEST_F(coordinator_alerts, log_alerts_filters_by_site_state_phone_and_time) {
+    auto shown = [&](std::vector<std::string> extra) {
+        std::vector<std::string> args{"log", "--config", config_, "--alerts"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto r = run(args);
+        EXPECT_EQ(r.code, 0) << r.err;
+        return !r.out.empty();
+    };
+    EXPECT_TRUE(shown({"--site", "alt"}));
+    EXPECT_FALSE(shown({"--site", "ULT"}));
+    EXPECT_TRUE(shown({"--status", "acknowledged"}));
+    EXPECT_FALSE(shown({"--status", "open"}));
+    EXPECT_TRUE(shown({"--phone", "99000001"})) << "its reporter";
+    EXPECT_TRUE(shown({"--phone", "+97699000201"})) << "a coordinator told of it";
+    EXPECT_FALSE(shown({"--phone", "+97699000004"}));
+    EXPECT_TRUE(shown({"--since", "2026-11-25T18:00"}));
+    EXPECT_FALSE(shown({"--until", "2026-11-25T18:00"}));
+
+    auto none = run({"log", "--config", config_, "--alerts", "--site", "ULT"});
+    EXPECT_TRUE(contains(none.err, "no alerts match")) << none.err;
+    auto bad = run({"log", "--config", config_, "--alerts", "--status", "accepted"});
+    EXPECT_EQ(bad.code, 1);
+    EXPECT_TRUE(contains(bad.err, "open, acknowledged or closed")) << bad.err;
+}
+
+TEST_F(coordinator_alerts, log_alert_n_shows_recipients_with_their_sms_every_history_line_and_every_attempt) {
+    auto r = run({"log", "--config", config_, "--alert", std::to_string(alert_)});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string& out = r.out;
+    EXPECT_TRUE(out.starts_with("alert #" + std::to_string(alert_) +
+                                ": report at ALT (Altan-Us gold mine), urgent\n"))
+        << out;
+    EXPECT_TRUE(contains(out, "acknowledged by " + mask_phone(acker_) + " at 2026-11-25 18:05 (message " +
+                                  std::to_string(ack_.message_id) + ")"))
+        << out;
+    EXPECT_TRUE(contains(out, "2 boys; age 12; work MINE; hazards SHAFT")) << out;
+    EXPECT_TRUE(contains(out, report_.case_codes[0])) << out;
+    EXPECT_TRUE(contains(out, "recipients (" + std::to_string(recipients_.size()) + "):")) << out;
+    EXPECT_TRUE(contains(out, "messages (" + std::to_string(recipients_.size()) + "):")) << out;
+
+    // Each recipient's line has the state of the SMS that told them.
+    auto line_with = [&](const std::string& a, const std::string& b) {
+        for (const auto& l : lines_of(out))
+            if (contains(l, a) && contains(l, b))
+                return l;
+        return std::string();
+    };
+    const std::string delivered = line_with(mask_phone(delivered_.recipient), "delivered");
+    ASSERT_FALSE(delivered.empty()) << out;
+    EXPECT_TRUE(contains(delivered, "2026-11-25 18:01")) << "sent at: " << delivered;
+    EXPECT_TRUE(contains(delivered, "2026-11-25 18:02")) << "delivered at: " << delivered;
+    EXPECT_FALSE(line_with(mask_phone(sent_.recipient), " sent ").empty()) << out;
+    EXPECT_FALSE(line_with("+976****0201", "coordinator").empty()) << out;
+
+    // Every attempt of each SMS, with what the provider said (the number in it masked).
+    EXPECT_FALSE(line_with("2026-11-25 18:01 sent", "202 accepted").empty()) << out;
+    EXPECT_FALSE(
+        line_with("2026-11-25 18:02 delivered", "DELIVRD to " + mask_phone(delivered_.recipient)).empty())
+        << out;
+    EXPECT_FALSE(line_with("2026-11-25 18:05 cancelled", "").empty()) << out;
+    // And every history line.
+    EXPECT_FALSE(line_with("2026-11-25 18:00 created", "+976****0001").empty()) << out;
+    EXPECT_FALSE(line_with("2026-11-25 18:05 acknowledged", mask_phone(acker_)).empty()) << out;
+    EXPECT_FALSE(contains(out, "+97699")) << out;
+
+    auto full = run({"log", "--config", config_, "--alert", std::to_string(alert_), "--full"});
+    ASSERT_EQ(full.code, 0) << full.err;
+    EXPECT_TRUE(contains(full.out, "DELIVRD to " + delivered_.recipient)) << full.out;
+}
+
+TEST_F(coordinator_alerts, log_alert_n_names_an_unknown_alert_and_refuses_filters) {
+    auto unknown = run({"log", "--config", config_, "--alert", "999"});
+    EXPECT_EQ(unknown.code, 1);
+    EXPECT_TRUE(contains(unknown.err, "999")) << unknown.err;
+
+    auto filtered = run({"log", "--config", config_, "--alert", std::to_string(alert_), "--site", "ALT"});
+    EXPECT_EQ(filtered.code, 1);
+    EXPECT_TRUE(contains(filtered.err, "--site")) << filtered.err;
+
+    auto two = run({"log", "--config", config_, "--alerts", "--outbox"});
+    EXPECT_EQ(two.code, 1);
+    EXPECT_TRUE(contains(two.err, "give one of them")) << two.err;
+}
+
+TEST_F(coordinator_alerts, log_outbox_lists_outbound_sms_newest_first_with_recipients_masked_unless_full) {
+    auto r = run({"log", "--config", config_, "--outbox"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto lines = lines_of(r.out);
+    ASSERT_EQ(lines.size(), 1 + recipients_.size()) << r.out;
+    EXPECT_TRUE(lines[0].starts_with("id")) << lines[0];
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        EXPECT_TRUE(contains(lines[i], " alert ")) << lines[i];
+        EXPECT_TRUE(contains(lines[i], "#" + std::to_string(alert_))) << lines[i];
+        EXPECT_TRUE(contains(lines[i], "2026-11-25 18:00")) << lines[i];
+    }
+    EXPECT_TRUE(contains(r.out, mask_phone(delivered_.recipient)));
+    EXPECT_TRUE(contains(r.out, "DELIVRD to " + mask_phone(delivered_.recipient))) << r.out;
+    EXPECT_FALSE(contains(r.out, "+97699")) << r.out;
+    const auto ids = logged_ids(r.out);
+    EXPECT_TRUE(std::is_sorted(ids.rbegin(), ids.rend())) << "newest first";
+
+    auto full = run({"log", "--config", config_, "--outbox", "--full"});
+    ASSERT_EQ(full.code, 0) << full.err;
+    for (const auto& who : recipients_)
+        EXPECT_TRUE(contains(full.out, who.phone)) << who.phone;
+
+    auto to_one = run({"log", "--config", config_, "--outbox", "--phone", delivered_.recipient});
+    ASSERT_EQ(to_one.code, 0) << to_one.err;
+    EXPECT_EQ(logged_ids(to_one.out), std::vector<std::int64_t>{delivered_.id});
+    auto cancelled = run({"log", "--config", config_, "--outbox", "--status", "cancelled"});
+    ASSERT_EQ(cancelled.code, 0) << cancelled.err;
+    EXPECT_EQ(logged_ids(cancelled.out).size(), recipients_.size() - 2);
+    auto limited = run({"log", "--config", config_, "--outbox", "--limit", "2"});
+    EXPECT_EQ(logged_ids(limited.out).size(), 2u);
+    EXPECT_TRUE(contains(limited.err, "--limit")) << limited.err;
+    auto site = run({"log", "--config", config_, "--outbox", "--site", "ALT"});
+    EXPECT_EQ(site.code, 1);
+}
+
+TEST_F(coordinator_store, log_alerts_and_outbox_of_a_store_without_any_say_so) {
+    auto alerts = run({"log", "--config", config_, "--alerts"});
+    ASSERT_EQ(alerts.code, 0) << alerts.err;
+    EXPECT_EQ(alerts.out, "");
+    EXPECT_TRUE(contains(alerts.err, "no alerts match")) << alerts.err;
+    auto outbox = run({"log", "--config", config_, "--outbox"});
+    ASSERT_EQ(outbox.code, 0) << outbox.err;
+    EXPECT_TRUE(contains(outbox.err, "no outbound messages match")) << outbox.err;
 }
 
 // ---- backup ------------------------------------------------------------------------------------
