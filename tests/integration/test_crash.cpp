@@ -7,6 +7,7 @@
 //
 // The random moments come from a seeded generator; the seed is printed, and KHARUUL_CRASH_SEED=N
 // replays a run's choices (the timing of the machine still varies). Phone numbers are made up.
+#include "tests/integration/crash_support.hpp"
 #include "tests/support/http_client.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -58,164 +59,6 @@ constexpr auto max_load = 1500ms;
 constexpr std::size_t max_new_per_round = 12000; // keeps the case serials (5 digits) far from full
 const std::string volunteer = "+97699000001";    // registered at ALT in config/demo.toml
 const std::string target = "/channels/generic/receive?secret=demo-secret";
-
-fs::path source_dir() {
-    const char* s = std::getenv("KHARUUL_SOURCE_DIR");
-    return s ? fs::path(s) : fs::current_path();
-}
-
-fs::path kharuul_bin() {
-    const char* s = std::getenv("KHARUUL_BIN");
-    return s ? fs::path(s) : source_dir() / "build" / "kharuul";
-}
-
-// A loopback port that was free a moment ago: bound with port 0, then closed.
-unsigned short free_port() {
-    asio::io_context io;
-    tcp::acceptor a(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-    return a.local_endpoint().port();
-}
-
-std::string tail_of(const fs::path& file, std::size_t lines = 40) {
-    std::ifstream in(file);
-    std::deque<std::string> last;
-    for (std::string line; std::getline(in, line);) {
-        last.push_back(line);
-        if (last.size() > lines)
-            last.pop_front();
-    }
-    std::string out;
-    for (const auto& l : last)
-        out += l + "\n";
-    return out;
-}
-
-// config/demo.toml with [server] listen and [store] path replaced. Throws when either key is not
-// where the demo has it, so that a changed demo file fails loudly rather than testing the wrong store.
-void write_config(const fs::path& out_path, unsigned short port, const fs::path& store_path) {
-    std::ifstream in(source_dir() / "config" / "demo.toml");
-    if (!in)
-        throw std::runtime_error("cannot read config/demo.toml");
-    std::ostringstream out;
-    std::string section;
-    bool listen_set = false, path_set = false;
-    for (std::string line; std::getline(in, line);) {
-        if (line.starts_with("["))
-            section = line.substr(0, line.find(']') + 1);
-        if (section == "[server]" && line.starts_with("listen ")) {
-            line = "listen = \"127.0.0.1:" + std::to_string(port) + "\"";
-            listen_set = true;
-        } else if (section == "[store]" && line.starts_with("path ")) {
-            line = "path = \"" + store_path.string() + "\"";
-            path_set = true;
-        }
-        out << line << "\n";
-    }
-    if (!listen_set || !path_set)
-        throw std::runtime_error("config/demo.toml: [server] listen or [store] path not found");
-    std::ofstream o(out_path);
-    o << out.str();
-    if (!o)
-        throw std::runtime_error("cannot write " + out_path.string());
-}
-
-// `kharuul serve --config FILE` as a child process that the test can SIGKILL. The destructor kills
-// it (RAII: a failed assertion leaves no daemon behind), and PR_SET_PDEATHSIG kills it when the
-// thread that started it dies (a test process killed by ctest's timeout). Start it from the test's
-// main thread. stderr (the daemon's log) goes to `log`, appended across restarts.
-class daemon_process {
-public:
-    daemon_process(fs::path bin, fs::path config, fs::path log)
-        : bin_(std::move(bin)), config_(std::move(config)), log_(std::move(log)) {}
-    ~daemon_process() { kill_now(); }
-    daemon_process(const daemon_process&) = delete;
-    daemon_process& operator=(const daemon_process&) = delete;
-
-    void start() {
-        if (pid_ > 0)
-            throw std::logic_error("daemon already running");
-        // Everything the child needs is prepared before fork: after it, async-signal-safe calls only.
-        const std::string bin = bin_.string(), cfg = config_.string(), log = log_.string();
-        const char* argv[] = {bin.c_str(), "serve", "--config", cfg.c_str(), nullptr};
-        const pid_t parent = ::getpid();
-        const pid_t pid = ::fork();
-        if (pid < 0)
-            throw std::runtime_error("fork failed");
-        if (pid == 0) {
-            ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-            if (::getppid() != parent)
-                ::_exit(127);
-            const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-            if (fd >= 0) {
-                ::dup2(fd, 1);
-                ::dup2(fd, 2);
-            }
-            const int null_fd = ::open("/dev/null", O_RDONLY);
-            if (null_fd >= 0)
-                ::dup2(null_fd, 0);
-            ::close_range(3, ~0U, 0); // not the test's sockets
-            ::execv(bin.c_str(), const_cast<char* const*>(argv));
-            ::_exit(127);
-        }
-        pid_ = pid;
-    }
-
-    bool running() {
-        if (pid_ <= 0)
-            return false;
-        int status = 0;
-        if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-            pid_ = -1;
-            last_status_ = status;
-            return false;
-        }
-        return true;
-    }
-
-    // SIGKILL, without waiting for the process to go (reap() does). No-op when not running.
-    void send_kill() {
-        if (pid_ > 0)
-            ::kill(pid_, SIGKILL);
-    }
-
-    // Waits for the process to end and reaps it. No-op when not running.
-    void reap() {
-        if (pid_ <= 0)
-            return;
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        last_status_ = status;
-        pid_ = -1;
-    }
-
-    void kill_now() {
-        send_kill();
-        reap();
-    }
-
-    // SIGTERM (graceful stop), then SIGKILL after `grace`. The exit code, or -1 when it had to be
-    // killed or died of a signal.
-    int terminate(std::chrono::milliseconds grace) {
-        if (pid_ <= 0)
-            return -1;
-        ::kill(pid_, SIGTERM);
-        const auto deadline = std::chrono::steady_clock::now() + grace;
-        while (running() && std::chrono::steady_clock::now() < deadline)
-            std::this_thread::sleep_for(20ms);
-        if (running()) {
-            kill_now();
-            return -1;
-        }
-        return WIFEXITED(last_status_) ? WEXITSTATUS(last_status_) : -1;
-    }
-
-    pid_t pid() const { return pid_; }
-
-private:
-    fs::path bin_, config_, log_;
-    pid_t pid_ = -1;
-    int last_status_ = 0;
-};
 
 // One provider connection, kept alive across requests like a provider's HTTP client; reconnects
 // after any failure. Blocking, with a deadline on every operation. One thread only.
@@ -407,19 +250,6 @@ private:
     std::atomic<std::size_t> failed_{0};
     std::vector<std::thread> workers_;
 };
-
-void wait_until_serving(daemon_process& d, unsigned short port, const fs::path& log) {
-    const auto deadline = std::chrono::steady_clock::now() + 15s;
-    for (;;) {
-        if (!d.running())
-            throw std::runtime_error("kharuul serve exited while starting; log:\n" + tail_of(log));
-        if (testing::http_call(port, http::verb::get, "/healthz", {}, {}, {}, 500ms).status == 200)
-            return;
-        if (std::chrono::steady_clock::now() > deadline)
-            throw std::runtime_error("kharuul serve not serving within 15 s; log:\n" + tail_of(log));
-        std::this_thread::sleep_for(20ms);
-    }
-}
 
 std::int64_t unix_ms_now() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
