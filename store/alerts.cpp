@@ -17,15 +17,6 @@ constexpr std::array<std::string_view, 2> kind_names{"report", "tracking"};
 constexpr std::array<std::string_view, 3> state_names{"open", "acknowledged", "closed"};
 constexpr std::array<std::string_view, 3> role_names{"member", "leader", "coordinator"};
 
-template <class E, std::size_t N>
-std::optional<E> from_name(const std::array<std::string_view, N>& names, std::string_view s) noexcept
-{
-    for (std::size_t i = 0; i < N; ++i)
-        if (names[i] == s)
-            return static_cast<E>(i);
-    return std::nullopt;
-}
-
 #define KHARUUL_ALERT_COLUMNS                                                                             \
     "id, kind, site, team_id, urgent, sensitive, boys, girls, unknown, age_min, age_max, work, hazards, " \
     "case_codes, tracking_status, reporter, message_id, event_id, created_at, state, acked_at, acked_by, " \
@@ -68,14 +59,6 @@ alert_record read_alert(const SQLite::Statement& s)
     return a;
 }
 
-std::vector<alert_record> read_alerts(SQLite::Statement& s)
-{
-    std::vector<alert_record> out;
-    while (s.executeStep())
-        out.push_back(read_alert(s));
-    return out;
-}
-
 // "report at ALT, urgent, sensitive, level 1"
 std::string creation_detail(const new_alert& a)
 {
@@ -116,10 +99,7 @@ void append_alert_history(connection& db, std::int64_t alert_id, timestamp at, s
     s->bind(1, alert_id);
     bind_value(*s, 2, at);
     bind_text(*s, 3, what);
-    if (phone)
-        bind_text(*s, 4, *phone);
-    else
-        s->bind(4);
+    bind_value(*s, 4, phone);
     bind_text(*s, 5, detail);
     bind_value(*s, 6, outbox_id);
     s->exec();
@@ -343,7 +323,7 @@ std::vector<alert_record> alerts_due(connection& db, timestamp now, std::size_t 
                                 " AND next_escalation_at <= ?1 ORDER BY next_escalation_at, id LIMIT ?2"));
     bind_value(*s, 1, now);
     s->bind(2, static_cast<std::int64_t>(limit));
-    return read_alerts(*s);
+    return read_rows(*s, read_alert);
 }
 
 std::optional<timestamp> next_alert_due(connection& db)
@@ -377,26 +357,13 @@ std::vector<alert_history_entry> alert_history(connection& db, std::int64_t aler
 std::vector<alert_record> open_alerts(connection& db)
 {
     statement_use s(db.prepared("SELECT " KHARUUL_ALERT_COLUMNS " FROM alerts WHERE state = 'open' ORDER BY id"));
-    return read_alerts(*s);
+    return read_rows(*s, read_alert);
 }
 
 std::vector<alert_record> export_alerts(connection& db, const time_range& range)
 {
-    std::string sql = "SELECT " KHARUUL_ALERT_COLUMNS " FROM alerts WHERE 1 = 1";
-    std::vector<std::int64_t> values;
-    if (range.since) {
-        sql += " AND created_at >= ?";
-        values.push_back(to_unix_ms(*range.since));
-    }
-    if (range.until) {
-        sql += " AND created_at < ?";
-        values.push_back(to_unix_ms(*range.until));
-    }
-    sql += " ORDER BY id";
-    SQLite::Statement s(db, sql);
-    for (std::size_t i = 0; i < values.size(); ++i)
-        s.bind(static_cast<int>(i + 1), values[i]);
-    return read_alerts(s);
+    return read_rows_in_range(db, "SELECT " KHARUUL_ALERT_COLUMNS " FROM alerts", "created_at", range, "id",
+                              read_alert);
 }
 
 } // namespace kharuul::store

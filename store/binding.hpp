@@ -1,15 +1,20 @@
 // Internal to store/: binding optional values to statement parameters and reading nullable
-// columns back, so that every NULL in the schema is a std::optional in the structs.
+// columns back, so that every NULL in the schema is a std::optional in the structs; reading
+// enumerators back from their stored names, and whole result sets into vectors.
 #pragma once
 
 #include "store/database.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 namespace kharuul::store::binding {
 
@@ -52,6 +57,14 @@ inline void bind_value(SQLite::Statement& s, int index, const std::optional<time
 
 inline void bind_value(SQLite::Statement& s, int index, timestamp v) { s.bind(index, to_unix_ms(v)); }
 
+inline void bind_value(SQLite::Statement& s, int index, const std::optional<std::string_view>& v)
+{
+    if (v)
+        bind_text(s, index, *v);
+    else
+        s.bind(index);
+}
+
 inline std::string text(const SQLite::Statement& s, int column) { return s.getColumn(column).getString(); }
 
 inline std::optional<std::string> opt_text(const SQLite::Statement& s, int column)
@@ -82,6 +95,51 @@ inline std::optional<timestamp> opt_time(const SQLite::Statement& s, int column)
     if (s.isColumnNull(column))
         return std::nullopt;
     return from_unix_ms(s.getColumn(column).getInt64());
+}
+
+// The enumerator stored as `s`, where `names` lists the names in enumerator order; nullopt for a
+// name not in the list.
+template <class E, std::size_t N>
+std::optional<E> from_name(const std::array<std::string_view, N>& names, std::string_view s) noexcept
+{
+    for (std::size_t i = 0; i < N; ++i)
+        if (names[i] == s)
+            return static_cast<E>(i);
+    return std::nullopt;
+}
+
+// Every row `s` has left, each made by `read_row`. Throws SQLite::Exception as executeStep does.
+template <class Read>
+auto read_rows(SQLite::Statement& s, Read read_row)
+{
+    std::vector<std::invoke_result_t<Read&, const SQLite::Statement&>> out;
+    while (s.executeStep())
+        out.push_back(read_row(s));
+    return out;
+}
+
+// The rows of `select` (a SELECT ... FROM with no WHERE) whose `column` lies in `range`, ordered by
+// `order_by`, each made by `read_row`: for the exports, which run once and so are not cached.
+template <class Read>
+auto read_rows_in_range(SQLite::Database& db, std::string_view select, std::string_view column,
+                        const time_range& range, std::string_view order_by, Read read_row)
+{
+    std::string sql(select);
+    sql += " WHERE 1 = 1";
+    std::vector<std::int64_t> values;
+    if (range.since) {
+        sql.append(" AND ").append(column).append(" >= ?");
+        values.push_back(to_unix_ms(*range.since));
+    }
+    if (range.until) {
+        sql.append(" AND ").append(column).append(" < ?");
+        values.push_back(to_unix_ms(*range.until));
+    }
+    sql.append(" ORDER BY ").append(order_by);
+    SQLite::Statement s(db, sql);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        s.bind(static_cast<int>(i + 1), values[i]);
+    return read_rows(s, read_row);
 }
 
 // A savepoint that, unless released, rolls back AND releases on scope exit, so that a savepoint

@@ -20,14 +20,6 @@ constexpr std::array<std::string_view, 4> state_names{"reported", "confirmed", "
 constexpr std::array<std::string_view, 3> work_names{"working", "not_working", "unknown"};
 constexpr std::array<std::string_view, 5> school_names{"school", "nfe", "kg", "none", "unknown"};
 
-template <class E, std::size_t N> E from_name(const std::array<std::string_view, N>& names, std::string_view s, E fallback)
-{
-    for (std::size_t i = 0; i < N; ++i)
-        if (names[i] == s)
-            return static_cast<E>(i);
-    return fallback;
-}
-
 parser::sex sex_from_letter(std::string_view s) noexcept
 {
     if (s == "B")
@@ -54,9 +46,9 @@ case_record read_case(const SQLite::Statement& s)
     c.work = text(s, 6);
     c.hazards = split_codes(text(s, 7));
     c.sensitive = s.getColumn(8).getInt() != 0;
-    c.state = from_name(state_names, text(s, 9), case_state::reported);
-    c.work_state = from_name(work_names, text(s, 10), work_status::unknown);
-    c.school_state = from_name(school_names, text(s, 11), school_status::unknown);
+    c.state = from_name<case_state>(state_names, text(s, 9)).value_or(case_state::reported);
+    c.work_state = from_name<work_status>(work_names, text(s, 10)).value_or(work_status::unknown);
+    c.school_state = from_name<school_status>(school_names, text(s, 11)).value_or(school_status::unknown);
     c.last_status = opt_text(s, 12);
     c.last_service = opt_text(s, 13);
     c.verified_status = opt_text(s, 14);
@@ -353,10 +345,7 @@ std::vector<case_record> cases_without_news_since(connection& db, timestamp befo
     statement_use s(db.prepared("SELECT " KHARUUL_CASE_COLUMNS " FROM cases WHERE state <> 'closed'"
                                 " AND last_tracked_at < ?1 ORDER BY last_tracked_at, serial"));
     bind_value(*s, 1, before);
-    std::vector<case_record> out;
-    while (s->executeStep())
-        out.push_back(read_case(*s));
-    return out;
+    return read_rows(*s, read_case);
 }
 
 std::vector<case_record> cases_needing_reminder(connection& db, timestamp news_before, timestamp reminded_before)
@@ -366,10 +355,7 @@ std::vector<case_record> cases_needing_reminder(connection& db, timestamp news_b
                                 " ORDER BY last_tracked_at, serial"));
     bind_value(*s, 1, news_before);
     bind_value(*s, 2, reminded_before);
-    std::vector<case_record> out;
-    while (s->executeStep())
-        out.push_back(read_case(*s));
-    return out;
+    return read_rows(*s, read_case);
 }
 
 result<void> mark_reminded(connection& db, std::string_view code, timestamp at)
@@ -384,24 +370,8 @@ result<void> mark_reminded(connection& db, std::string_view code, timestamp at)
 
 std::vector<case_record> export_cases(connection& db, const time_range& range)
 {
-    std::string sql = "SELECT " KHARUUL_CASE_COLUMNS " FROM cases WHERE 1 = 1";
-    std::vector<std::int64_t> values;
-    if (range.since) {
-        sql += " AND opened_at >= ?";
-        values.push_back(to_unix_ms(*range.since));
-    }
-    if (range.until) {
-        sql += " AND opened_at < ?";
-        values.push_back(to_unix_ms(*range.until));
-    }
-    sql += " ORDER BY serial";
-    SQLite::Statement s(db, sql);
-    for (std::size_t i = 0; i < values.size(); ++i)
-        s.bind(static_cast<int>(i + 1), values[i]);
-    std::vector<case_record> out;
-    while (s.executeStep())
-        out.push_back(read_case(s));
-    return out;
+    return read_rows_in_range(db, "SELECT " KHARUUL_CASE_COLUMNS " FROM cases", "opened_at", range, "serial",
+                              read_case);
 }
 
 } // namespace kharuul::store

@@ -18,15 +18,6 @@ constexpr std::array<std::string_view, 4> kind_names{"alert", "reply", "reminder
 constexpr std::array<std::string_view, 6> state_names{"queued", "sending", "sent", "delivered", "failed",
                                                        "cancelled"};
 
-template <class E, std::size_t N>
-std::optional<E> from_name(const std::array<std::string_view, N>& names, std::string_view s) noexcept
-{
-    for (std::size_t i = 0; i < N; ++i)
-        if (names[i] == s)
-            return static_cast<E>(i);
-    return std::nullopt;
-}
-
 #define KHARUUL_OUTBOX_COLUMNS                                                                            \
     "id, channel, recipient, text, kind, alert_id, message_id, created_at, not_before, state, attempts, " \
     "next_attempt_at, last_error, provider_id, sent_at, delivered_at, updated_at"
@@ -52,14 +43,6 @@ outbox_record read_outbox(const SQLite::Statement& s)
     m.delivered_at = opt_time(s, 15);
     m.updated_at = time(s, 16);
     return m;
-}
-
-std::vector<outbox_record> read_rows(SQLite::Statement& s)
-{
-    std::vector<outbox_record> out;
-    while (s.executeStep())
-        out.push_back(read_outbox(s));
-    return out;
 }
 
 void append_attempt(connection& db, std::int64_t outbox_id, timestamp at, std::string_view outcome,
@@ -147,7 +130,7 @@ std::vector<outbox_record> claim_due(connection& db, timestamp now, std::size_t 
                                 " RETURNING " KHARUUL_OUTBOX_COLUMNS));
     bind_value(*s, 1, now);
     s->bind(2, static_cast<std::int64_t>(limit));
-    auto rows = read_rows(*s);
+    auto rows = read_rows(*s, read_outbox);
     // RETURNING gives no order.
     std::sort(rows.begin(), rows.end(), [](const outbox_record& a, const outbox_record& b) {
         return std::pair(a.next_attempt_at, a.id) < std::pair(b.next_attempt_at, b.id);
@@ -186,10 +169,7 @@ result<void> mark_sent(connection& db, std::int64_t id, std::optional<std::strin
                                     " state = CASE WHEN state IN ('delivered', 'failed') THEN state ELSE 'sent' END,"
                                     " provider_id = COALESCE(?1, provider_id), sent_at = ?2, updated_at = ?2"
                                     " WHERE id = ?3"));
-        if (provider_id)
-            bind_text(*s, 1, *provider_id);
-        else
-            s->bind(1);
+        bind_value(*s, 1, provider_id);
         bind_value(*s, 2, at);
         s->bind(3, id);
         if (s->exec() == 0)
@@ -340,21 +320,8 @@ std::optional<timestamp> next_outbox_due(connection& db)
 
 std::vector<outbox_record> export_outbox(connection& db, const time_range& range)
 {
-    std::string sql = "SELECT " KHARUUL_OUTBOX_COLUMNS " FROM outbox WHERE 1 = 1";
-    std::vector<std::int64_t> values;
-    if (range.since) {
-        sql += " AND created_at >= ?";
-        values.push_back(to_unix_ms(*range.since));
-    }
-    if (range.until) {
-        sql += " AND created_at < ?";
-        values.push_back(to_unix_ms(*range.until));
-    }
-    sql += " ORDER BY id";
-    SQLite::Statement s(db, sql);
-    for (std::size_t i = 0; i < values.size(); ++i)
-        s.bind(static_cast<int>(i + 1), values[i]);
-    return read_rows(s);
+    return read_rows_in_range(db, "SELECT " KHARUUL_OUTBOX_COLUMNS " FROM outbox", "created_at", range, "id",
+                              read_outbox);
 }
 
 std::map<outbox_state, std::int64_t> outbox_counts(connection& db)

@@ -87,21 +87,6 @@ std::optional<std::string> opt_form_text(const std::optional<parser::form>& f)
     return std::string(parser::canonical_keyword(*f));
 }
 
-// Appends " AND <column> >= ? AND <column> < ?" for the set bounds; returns the values to bind.
-std::vector<std::int64_t> range_clause(std::string& sql, std::string_view column, const time_range& range)
-{
-    std::vector<std::int64_t> values;
-    if (range.since) {
-        sql.append(" AND ").append(column).append(" >= ?");
-        values.push_back(to_unix_ms(*range.since));
-    }
-    if (range.until) {
-        sql.append(" AND ").append(column).append(" < ?");
-        values.push_back(to_unix_ms(*range.until));
-    }
-    return values;
-}
-
 } // namespace
 
 std::string_view to_string(message_kind k) noexcept { return kind_names[static_cast<std::size_t>(k)]; }
@@ -109,18 +94,12 @@ std::string_view to_string(message_status s) noexcept { return status_names[stat
 
 std::optional<message_kind> message_kind_from(std::string_view s) noexcept
 {
-    for (std::size_t i = 0; i < kind_names.size(); ++i)
-        if (kind_names[i] == s)
-            return static_cast<message_kind>(i);
-    return std::nullopt;
+    return from_name<message_kind>(kind_names, s);
 }
 
 std::optional<message_status> message_status_from(std::string_view s) noexcept
 {
-    for (std::size_t i = 0; i < status_names.size(); ++i)
-        if (status_names[i] == s)
-            return static_cast<message_status>(i);
-    return std::nullopt;
+    return from_name<message_status>(status_names, s);
 }
 
 std::string join_codes(const std::vector<std::string>& codes)
@@ -304,10 +283,7 @@ std::vector<event_record> events_of_message(connection& db, std::int64_t message
 {
     statement_use s(db.prepared("SELECT " KHARUUL_EVENT_COLUMNS " FROM events WHERE message_id = ?1 ORDER BY id"));
     s->bind(1, message_id);
-    std::vector<event_record> out;
-    while (s->executeStep())
-        out.push_back(read_event(*s));
-    return out;
+    return read_rows(*s, read_event);
 }
 
 std::vector<message_record> query_messages(connection& db, const message_filter& f)
@@ -341,39 +317,19 @@ std::vector<message_record> query_messages(connection& db, const message_filter&
     if (f.until)
         s.bind(":until", to_unix_ms(*f.until));
     s.bind(":limit", static_cast<std::int64_t>(f.limit));
-
-    std::vector<message_record> out;
-    while (s.executeStep())
-        out.push_back(read_message(s));
-    return out;
+    return read_rows(s, read_message);
 }
 
 std::vector<message_record> export_messages(connection& db, const time_range& range)
 {
-    std::string sql = "SELECT " KHARUUL_MESSAGE_COLUMNS " FROM messages WHERE 1 = 1";
-    const auto values = range_clause(sql, "received_at", range);
-    sql += " ORDER BY id";
-    SQLite::Statement s(db, sql);
-    for (std::size_t i = 0; i < values.size(); ++i)
-        s.bind(static_cast<int>(i + 1), values[i]);
-    std::vector<message_record> out;
-    while (s.executeStep())
-        out.push_back(read_message(s));
-    return out;
+    return read_rows_in_range(db, "SELECT " KHARUUL_MESSAGE_COLUMNS " FROM messages", "received_at", range, "id",
+                              read_message);
 }
 
 std::vector<event_record> export_events(connection& db, const time_range& range)
 {
-    std::string sql = "SELECT " KHARUUL_EVENT_COLUMNS " FROM events WHERE 1 = 1";
-    const auto values = range_clause(sql, "occurred_at", range);
-    sql += " ORDER BY id";
-    SQLite::Statement s(db, sql);
-    for (std::size_t i = 0; i < values.size(); ++i)
-        s.bind(static_cast<int>(i + 1), values[i]);
-    std::vector<event_record> out;
-    while (s.executeStep())
-        out.push_back(read_event(s));
-    return out;
+    return read_rows_in_range(db, "SELECT " KHARUUL_EVENT_COLUMNS " FROM events", "occurred_at", range, "id",
+                              read_event);
 }
 
 } // namespace kharuul::store
