@@ -16,6 +16,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <sstream>
 #include <filesystem>
 #include <thread>
 
@@ -237,6 +239,64 @@ TEST(daemon, an_urgent_report_alerts_through_the_log_channel_and_an_ack_closes_i
     const auto metrics = testing::http_get(g.port(), "/metrics").body;
     EXPECT_NE(metrics.find("kharuul_alerts_open 0"), std::string::npos) << metrics;
     EXPECT_NE(metrics.find("kharuul_outbound_attempts_total{outcome=\"sent\"} 5"), std::string::npos) << metrics;
+}
+
+TEST(daemon, sighup_reloads_the_registry_from_the_file_and_a_bad_file_keeps_the_running_one) {
+    const auto dir = testing::fresh_dir("reload");
+    const auto file = dir / "kharuul.toml";
+    std::string text;
+    {
+        std::ifstream in(testing::source_dir() / "config" / "demo.toml");
+        std::stringstream t;
+        t << in.rdbuf();
+        text = t.str();
+    }
+    const auto at = text.find("var/kharuul.db");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, 14, (dir / "kharuul.db").string());
+    const auto listen = text.find("127.0.0.1:8080");
+    ASSERT_NE(listen, std::string::npos);
+    text.replace(listen, 14, "127.0.0.1:0");
+    std::ofstream(file) << text;
+
+    auto loaded = config::load_config(file);
+    ASSERT_TRUE(loaded.config);
+    daemon_options o;
+    o.config_path = file;
+    o.handle_signals = false;
+    daemon d(std::move(*loaded.config), o);
+    std::thread t([&] { d.run(); });
+    const auto port = d.local_endpoint().port();
+    auto post = [&](const std::string& from, const std::string& body) {
+        return testing::http_post(port, "/channels/generic/receive?secret=demo-secret",
+                                  "from=" + testing::form_encode(from) + "&text=" + testing::form_encode(body));
+    };
+    const std::string newcomer = "+97699000777";
+    EXPECT_NE(post(newcomer, "NIL ALT").body.find("unregistered"), std::string::npos);
+
+    // A broken file is refused: the running configuration stays.
+    std::ofstream(file) << "[server\n";
+    d.reload();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_NE(post("+97699000001", "NIL ALT # still served").body.find("accepted"), std::string::npos);
+
+    // A new reporter in the file is known after the reload, without a restart.
+    std::ofstream(file) << text << "\n[[reporters]]\nphone = \"" << newcomer
+                        << "\"\nname = \"Volunteer ALT 9\"\nsites = [\"ALT\"]\nlang = \"en\"\n";
+    d.reload();
+    std::string answer;
+    for (int i = 0; i < 40; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        answer = post(newcomer, "NIL ALT # after reload " + std::to_string(i)).body;
+        if (answer.find("accepted") != std::string::npos)
+            break;
+    }
+    EXPECT_NE(answer.find("accepted"), std::string::npos) << answer;
+    const auto metrics = testing::http_get(port, "/metrics").body;
+    EXPECT_NE(metrics.find("kharuul_reloads_total{result=\"ok\"} 1"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("kharuul_reloads_total{result=\"failed\"} 1"), std::string::npos) << metrics;
+    d.stop();
+    t.join();
 }
 
 } // namespace
