@@ -132,6 +132,37 @@ std::optional<store::connection> open_store(const invocation& inv, std::string_v
     }
 }
 
+// The first column of every row of `s`: the ids a log view then reads one by one.
+std::vector<std::int64_t> ids_of(SQLite::Statement& s) {
+    std::vector<std::int64_t> ids;
+    while (s.executeStep())
+        ids.push_back(s.getColumn(0).getInt64());
+    return ids;
+}
+
+// The configuration and its store, for the commands that read nothing else in between.
+struct configured_store {
+    config::gateway_config cfg;
+    store::connection db;
+};
+
+// Reads the configuration at `config_path` and opens its store; nullopt when either fails, with the
+// error printed and `code` set (exit_user_error for the configuration, as open_store says for the
+// store). Throws what open_store throws.
+std::optional<configured_store> open_configured_store(const invocation& inv, std::string_view command,
+                                                      const std::string& config_path, bool read_only,
+                                                      int& code) {
+    auto cfg = load_config_or_report(config_path, inv.err, false);
+    if (!cfg) {
+        code = exit_user_error;
+        return std::nullopt;
+    }
+    auto db = open_store(inv, command, *cfg, read_only, code);
+    if (!db)
+        return std::nullopt;
+    return configured_store{std::move(*cfg), std::move(*db)};
+}
+
 // The site codes of the store's registry, for error messages: "ALT, DKH, NLK".
 std::string known_sites(store::connection& db) {
     std::string out;
@@ -254,6 +285,15 @@ bool read_time_option(const invocation& inv, std::string_view command, std::stri
     return true;
 }
 
+// --since and --until (either may be empty: that bound stays open), or an error naming the first
+// option that is not a time.
+bool read_time_range(const invocation& inv, std::string_view command, const std::string& since_text,
+                     const std::string& until_text, const config::gateway_config& cfg,
+                     store::time_range& into, int& code) {
+    return read_time_option(inv, command, "--since", since_text, time_bound::since, cfg, into.since, code) &&
+           read_time_option(inv, command, "--until", until_text, time_bound::until, cfg, into.until, code);
+}
+
 struct log_row {
     std::string id, received, channel, sender, status, form, error, text, reply;
 };
@@ -321,10 +361,11 @@ std::string alert_flags(const store::alert_record& a) {
     return f.empty() ? "-" : f;
 }
 
-std::string joined(const std::vector<std::string>& codes) {
+// "ALT ULT" (codes as the store keeps them), or "ALT,ULT" with `separator` ",".
+std::string joined(const std::vector<std::string>& codes, std::string_view separator = " ") {
     std::string out;
     for (const auto& c : codes)
-        out += (out.empty() ? "" : " ") + c;
+        out += (out.empty() ? "" : std::string(separator)) + c;
     return out;
 }
 
@@ -366,6 +407,22 @@ void print_row(std::ostream& o, const std::vector<std::string>& row, const std::
     o << '\n';
 }
 
+// Lines under a row of a table (an alert's history, a message's attempts), each cell padded to
+// `widths` after `indent` spaces, the last cut to `room` columns unless `full`.
+void print_lines(std::ostream& o, const std::vector<std::vector<std::string>>& lines,
+                 const std::vector<std::size_t>& widths, std::size_t indent, std::size_t room, bool full) {
+    for (auto line : lines) {
+        if (!full)
+            line.back() = cut(line.back(), room);
+        print_row(o, line, widths, indent, false);
+    }
+}
+
+// A message text in quotes, cut to `room` columns unless `full`.
+std::string quoted(const std::string& text, std::size_t room, bool full) {
+    return '"' + (full ? text : cut(text, room)) + '"';
+}
+
 // A history line's detail, with the outbox row it concerns.
 std::string history_detail(const store::alert_history_entry& h, bool full) {
     std::string d = shown_detail(h.detail, h.phone, full);
@@ -405,8 +462,7 @@ int log_alerts(const invocation& inv, store::connection& db, const config::gatew
         bind_optional(s, 4, q.state);
         bind_optional(s, 5, q.phone);
         s.bind(6, static_cast<std::int64_t>(q.limit));
-        while (s.executeStep())
-            ids.push_back(s.getColumn(0).getInt64());
+        ids = ids_of(s);
     }
     if (ids.empty()) {
         inv.err << "kharuul log: no alerts match\n";
@@ -437,11 +493,7 @@ int log_alerts(const invocation& inv, store::connection& db, const config::gatew
     print_row(inv.out, rows[0], widths, 0, false);
     for (std::size_t i = 1; i < rows.size(); ++i) {
         print_row(inv.out, rows[i], widths, 0, true);
-        for (auto line : histories[i - 1]) {
-            if (!q.full)
-                line.back() = cut(line.back(), room);
-            print_row(inv.out, line, history_widths, indent, false);
-        }
+        print_lines(inv.out, histories[i - 1], history_widths, indent, room, q.full);
     }
     if (ids.size() == q.limit)
         inv.err << "kharuul log: the newest " << q.limit << " alerts shown; --limit N shows more\n";
@@ -484,8 +536,7 @@ int log_outbox(const invocation& inv, store::connection& db, const config::gatew
         bind_optional(s, 3, q.phone);
         bind_optional(s, 4, q.state);
         s.bind(5, static_cast<std::int64_t>(q.limit));
-        while (s.executeStep())
-            ids.push_back(s.getColumn(0).getInt64());
+        ids = ids_of(s);
     }
     if (ids.empty()) {
         inv.err << "kharuul log: no outbound messages match\n";
@@ -509,7 +560,7 @@ int log_outbox(const invocation& inv, store::connection& db, const config::gatew
     print_row(inv.out, rows[0], widths, 0, false);
     for (std::size_t i = 1; i < rows.size(); ++i) {
         auto row = rows[i];
-        row.back() = '"' + (q.full ? row.back() : cut(row.back(), room)) + '"';
+        row.back() = quoted(row.back(), room, q.full);
         print_row(inv.out, row, widths, 0, true);
     }
     if (ids.size() == q.limit)
@@ -619,12 +670,7 @@ int log_one_alert(const invocation& inv, store::connection& db, const config::ga
         for (const auto& h : history)
             rows.push_back(history_cells(h, offset, full));
         const auto widths = column_widths(rows);
-        const std::size_t room = room_after(widths, 2);
-        for (auto& r : rows) {
-            if (!full)
-                r.back() = cut(r.back(), room);
-            print_row(o, r, widths, 2, false);
-        }
+        print_lines(o, rows, widths, 2, room_after(widths, 2), full);
     }
 
     // Every message of the alert, each with every attempt and delivery report below it.
@@ -632,10 +678,7 @@ int log_one_alert(const invocation& inv, store::connection& db, const config::ga
     {
         SQLite::Statement s(db, "SELECT id FROM outbox WHERE alert_id = ?1 ORDER BY id");
         s.bind(1, number);
-        std::vector<std::int64_t> ids;
-        while (s.executeStep())
-            ids.push_back(s.getColumn(0).getInt64());
-        for (const std::int64_t id : ids)
+        for (const std::int64_t id : ids_of(s))
             if (auto found = store::find_outbox(db, id))
                 messages.push_back(*found);
     }
@@ -670,13 +713,9 @@ int log_one_alert(const invocation& inv, store::connection& db, const config::ga
     const std::size_t detail_room = room_after(attempt_widths, indent);
     for (std::size_t i = 0; i < rows.size(); ++i) {
         auto row = rows[i];
-        row.back() = '"' + (full ? row.back() : cut(row.back(), text_room)) + '"';
+        row.back() = quoted(row.back(), text_room, full);
         print_row(o, row, widths, 2, true);
-        for (auto line : attempts[i]) {
-            if (!full)
-                line.back() = cut(line.back(), detail_room);
-            print_row(o, line, attempt_widths, indent, false);
-        }
+        print_lines(o, attempts[i], attempt_widths, indent, detail_room, full);
     }
     return exit_ok;
 }
@@ -796,10 +835,10 @@ int cmd_log(const invocation& inv) {
     auto cfg = load_config_or_report(config_path, inv.err, false);
     if (!cfg)
         return exit_user_error;
-    if (!read_time_option(inv, name, "--since", since_text, time_bound::since, *cfg, filter.since, code) ||
-        !read_time_option(inv, name, "--until", until_text, time_bound::until, *cfg, filter.until, code))
+    if (!read_time_range(inv, name, since_text, until_text, *cfg, request.range, code))
         return code;
-    request.range = {filter.since, filter.until};
+    filter.since = request.range.since;
+    filter.until = request.range.until;
 
     auto db = open_store(inv, name, *cfg, true, code);
     if (!db)
@@ -880,18 +919,16 @@ int cmd_log(const invocation& inv) {
         else
             o << id_pad << r.id; // numbers to the right
         o << ' ';
-        pad(o, r.received, w_received);
-        o << ' ';
-        pad(o, r.channel, w_channel);
-        o << ' ';
-        pad(o, r.sender, w_sender);
-        o << ' ';
-        pad(o, r.status, w_status);
-        o << ' ';
-        pad(o, r.form, w_form);
-        o << ' ';
-        pad(o, r.error, w_error);
-        o << ' ';
+        const auto cell = [&o](const std::string& text, std::size_t w) {
+            pad(o, text, w);
+            o << ' ';
+        };
+        cell(r.received, w_received);
+        cell(r.channel, w_channel);
+        cell(r.sender, w_sender);
+        cell(r.status, w_status);
+        cell(r.form, w_form);
+        cell(r.error, w_error);
         if (is_header) {
             o << "text -> reply\n";
             return;
@@ -1237,8 +1274,7 @@ int cmd_export(const invocation& inv) {
     if (!cfg)
         return exit_user_error;
     store::time_range range;
-    if (!read_time_option(inv, name, "--since", since_text, time_bound::since, *cfg, range.since, code) ||
-        !read_time_option(inv, name, "--until", until_text, time_bound::until, *cfg, range.until, code))
+    if (!read_time_range(inv, name, since_text, until_text, *cfg, range, code))
         return code;
     auto db = open_store(inv, name, *cfg, true, code);
     if (!db)
@@ -1372,27 +1408,25 @@ int cmd_reporter_add(const invocation& inv) {
     if (r.sites.empty())
         return user_error(inv, name, "--sites names no site: give site codes, e.g. --sites ALT,ULT");
 
-    auto cfg = load_config_or_report(config_path, inv.err, false);
-    if (!cfg)
-        return exit_user_error;
-    auto db = open_store(inv, name, *cfg, false, code);
-    if (!db)
+    auto opened = open_configured_store(inv, name, config_path, false, code);
+    if (!opened)
         return code;
+    auto& [cfg, db] = *opened;
     // IMMEDIATE: take the write lock (waiting for the daemon's commit) before reading, so that what
     // was checked is still true when written.
-    SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     for (const auto& s : r.sites)
-        if (!store::find_site(*db, s))
+        if (!store::find_site(db, s))
             return user_error(inv, name,
-                              "unknown site '" + s + "' (the registry has " + known_sites(*db) + ")");
-    if (auto existing = store::find_reporter(*db, r.phone))
+                              "unknown site '" + s + "' (the registry has " + known_sites(db) + ")");
+    if (auto existing = store::find_reporter(db, r.phone))
         return user_error(inv, name,
                           r.phone + " is already registered (" + printable(existing->name) +
                               "): remove it first to change its details");
-    auto added = store::add_reporter(*db, r, now());
+    auto added = store::add_reporter(db, r, now());
     if (!added) {
         if (added.error() == store::errc::unknown_site)
-            return user_error(inv, name, "unknown site (the registry has " + known_sites(*db) + ")");
+            return user_error(inv, name, "unknown site (the registry has " + known_sites(db) + ")");
         if (added.error() == store::errc::reporter_exists)
             return user_error(inv, name, r.phone + " is already registered");
         throw std::system_error(added.error());
@@ -1401,14 +1435,11 @@ int cmd_reporter_add(const invocation& inv) {
     kept.phone = r.phone;
     kept.status = store::message_status::unregistered;
     kept.limit = 20;
-    const auto waiting = store::query_messages(*db, kept);
+    const auto waiting = store::query_messages(db, kept);
     tx.commit();
 
-    std::string sites;
-    for (const auto& s : r.sites)
-        sites += (sites.empty() ? "" : ",") + s;
-    inv.out << "registered " << r.phone << " (" << printable(r.name) << "), " << r.kind << ", sites " << sites
-            << ", replies in " << r.lang << '\n';
+    inv.out << "registered " << r.phone << " (" << printable(r.name) << "), " << r.kind << ", sites "
+            << joined(r.sites, ",") << ", replies in " << r.lang << '\n';
     if (!waiting.empty()) {
         inv.out << "messages kept from this number, newest first:";
         for (const auto& m : waiting)
@@ -1433,13 +1464,11 @@ int cmd_reporter_list(const invocation& inv) {
                        "with kharuul reporter add (cli).",
                        opts, {}, vm, code))
         return code;
-    auto cfg = load_config_or_report(config_path, inv.err, false);
-    if (!cfg)
-        return exit_user_error;
-    auto db = open_store(inv, name, *cfg, true, code);
-    if (!db)
+    auto opened = open_configured_store(inv, name, config_path, true, code);
+    if (!opened)
         return code;
-    const auto reporters = store::list_reporters(*db, all);
+    auto& [cfg, db] = *opened;
+    const auto reporters = store::list_reporters(db, all);
     if (reporters.empty()) {
         inv.err << "kharuul reporter list: no reporters registered\n";
         return exit_ok;
@@ -1449,12 +1478,9 @@ int cmd_reporter_list(const invocation& inv) {
     };
     std::vector<row> rows{{"phone", "name", "lang", "kind", "sites", "origin", "since"}};
     for (const auto& r : reporters) {
-        std::string sites;
-        for (const auto& s : r.sites)
-            sites += (sites.empty() ? "" : ",") + s;
-        rows.push_back({r.phone, printable(r.name), r.lang, r.kind, sites,
+        rows.push_back({r.phone, printable(r.name), r.lang, r.kind, joined(r.sites, ","),
                         std::string(r.from_config ? "config" : "cli") + (r.active ? "" : " (removed)"),
-                        format_local_minute(r.created_at, cfg->alerts.utc_offset).substr(0, 10)});
+                        format_local_minute(r.created_at, cfg.alerts.utc_offset).substr(0, 10)});
     }
     std::size_t w[6] = {};
     for (const auto& r : rows) {
@@ -1487,18 +1513,16 @@ int cmd_reporter_remove(const invocation& inv) {
                        "record of what it reported stays.",
                        opts, {}, vm, code))
         return code;
-    auto cfg = load_config_or_report(config_path, inv.err, false);
-    if (!cfg)
-        return exit_user_error;
     const std::string phone = adapters::normalise_phone(phone_typed);
-    auto db = open_store(inv, name, *cfg, false, code);
-    if (!db)
+    auto opened = open_configured_store(inv, name, config_path, false, code);
+    if (!opened)
         return code;
-    SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
-    const auto existing = store::find_reporter(*db, phone);
+    auto& [cfg, db] = *opened;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const auto existing = store::find_reporter(db, phone);
     if (!existing)
         return user_error(inv, name, "no registered reporter has the phone '" + phone_typed + "'");
-    auto removed = store::remove_reporter(*db, phone);
+    auto removed = store::remove_reporter(db, phone);
     if (!removed) {
         if (removed.error() == store::errc::unknown_reporter)
             return user_error(inv, name, "no registered reporter has the phone '" + phone_typed + "'");
@@ -1541,15 +1565,13 @@ int cmd_rerun(const invocation& inv) {
         if (t.empty() || ec != std::errc{} || end != t.data() + t.size() || id < 1)
             return user_error(inv, name, "MESSAGE_ID must be a message's number, not '" + id_text + "'");
     }
-    auto cfg = load_config_or_report(config_path, inv.err, false);
-    if (!cfg)
-        return exit_user_error;
-    auto db = open_store(inv, name, *cfg, false, code);
-    if (!db)
+    auto opened = open_configured_store(inv, name, config_path, false, code);
+    if (!opened)
         return code;
+    auto& [cfg, db] = *opened;
 
-    SQLite::Transaction tx(*db, SQLite::TransactionBehavior::IMMEDIATE);
-    const auto before = store::find_message(*db, id);
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const auto before = store::find_message(db, id);
     if (!before)
         return user_error(inv, name, "no message has the id " + std::to_string(id));
     if (before->status != store::message_status::unregistered &&
@@ -1558,13 +1580,13 @@ int cmd_rerun(const invocation& inv) {
                           "message " + std::to_string(id) + " was processed already (" +
                               std::string(store::to_string(before->status)) + "): it is not processed twice");
 
-    const parser::lexicon lex(cfg->language, cfg->site_codes());
+    const parser::lexicon lex(cfg.language, cfg.site_codes());
     intake_settings settings;
-    settings.duplicate_window = cfg->messages.duplicate_window;
-    settings.alerts = std::make_shared<const alert_settings>(alert_settings_of(*cfg));
+    settings.duplicate_window = cfg.messages.duplicate_window;
+    settings.alerts = std::make_shared<const alert_settings>(alert_settings_of(cfg));
     const auto now =
         std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    auto outcome = rerun(*db, id, lex, settings, now);
+    auto outcome = rerun(db, id, lex, settings, now);
     if (!outcome) {
         if (outcome.error() == store::errc::unknown_message)
             return user_error(inv, name, "no message has the id " + std::to_string(id));
@@ -1577,7 +1599,7 @@ int cmd_rerun(const invocation& inv) {
         return user_error(inv, name,
                           "message " + std::to_string(id) + " is still from an unregistered number (" +
                               mask_phone(before->sender) + "): register it first with kharuul reporter add");
-    const auto after = store::find_message(*db, id);
+    const auto after = store::find_message(db, id);
     tx.commit();
 
     inv.out << "message " << id << ": " << store::to_string(outcome->status);
