@@ -189,7 +189,7 @@ TEST(daemon, a_store_that_cannot_write_answers_503_so_the_provider_retries) {
 TEST(daemon, every_form_gets_exactly_one_reply) {
     running_gateway g("forms");
     const std::string leader = team_leader(g);
-    for (const std::string& text : {"ID ALT 2B 12 MINE", "NIL ALT", "HELP", "HELP ID", "ACK 17", "ID ALX 2B 12 MINE",
+    for (const char* text : {"ID ALT 2B 12 MINE", "NIL ALT", "HELP", "HELP ID", "ACK 17", "ID ALX 2B 12 MINE",
                                     "", "BLAH", "TR 204813 NFE"}) {
         auto o = g.send(leader, text);
         EXPECT_FALSE(reply_of(o).empty()) << text;

@@ -28,6 +28,12 @@ unsigned short free_port() {
     return a.local_endpoint().port();
 }
 
+kannel_peer_options options(std::string get_url) {
+    kannel_peer_options o;
+    o.get_url = std::move(get_url);
+    return o;
+}
+
 std::string get_url(unsigned short port) {
     return "http://127.0.0.1:" + std::to_string(port) +
            "/channels/kannel/receive?secret=demo-kannel-secret&from=%p&to=%P&text=%a&id=%I&time=%t&coding=%c"
@@ -74,7 +80,7 @@ std::optional<store::outbox_record> wait_for_row(testing::running_gateway& g, co
 
 TEST(kannel_alerts, an_urgent_report_through_kannel_alerts_the_team_and_the_delivery_report_comes_back) {
     const unsigned short port = free_port();
-    kannel_peer kannel({.get_url = get_url(port)});
+    kannel_peer kannel(options(get_url(port)));
     kannel.deliver_reports(true, 1);
     testing::running_gateway g("kannel-alerts", false, through_kannel(port, kannel));
     ASSERT_EQ(g.port(), port);
@@ -112,7 +118,7 @@ TEST(kannel_alerts, an_urgent_report_through_kannel_alerts_the_team_and_the_deli
 
 TEST(kannel_alerts, with_kannel_stopped_alerts_wait_in_the_outbox_and_go_out_when_it_is_back) {
     const unsigned short port = free_port();
-    kannel_peer kannel({.get_url = get_url(port)});
+    kannel_peer kannel(options(get_url(port)));
     testing::running_gateway g("kannel-alerts-down", false, through_kannel(port, kannel));
     kannel.stop();
     // The report comes through the generic channel while Kannel is down.

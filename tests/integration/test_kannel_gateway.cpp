@@ -15,6 +15,12 @@ using namespace std::chrono_literals;
 
 const std::string volunteer = "+97699000001"; // reports at ALT, replies in Mongolian (demo.toml)
 
+kannel_peer_options options(std::string get_url) {
+    kannel_peer_options o;
+    o.get_url = std::move(get_url);
+    return o;
+}
+
 std::string get_url(unsigned short port) {
     return "http://127.0.0.1:" + std::to_string(port) +
            "/channels/kannel/receive?secret=demo-kannel-secret&from=%p&to=%P&text=%a&id=%I&time=%t&coding=%c"
@@ -27,7 +33,7 @@ auto to(const std::string& phone) {
 
 TEST(kannel_gateway, a_report_through_kannel_is_stored_and_the_reply_reaches_the_phone_in_cyrillic) {
     testing::running_gateway g("kannel-id");
-    kannel_peer kannel({.get_url = get_url(g.port())});
+    kannel_peer kannel(options(get_url(g.port())));
     ASSERT_TRUE(kannel.send_mo(volunteer, "500", "ID ALT 2B 12 MINE SHAFT"));
     auto mt = kannel.wait_for_mt(to(volunteer), 15s);
     ASSERT_TRUE(mt) << kannel.log_tail();
@@ -46,7 +52,7 @@ TEST(kannel_gateway, a_report_through_kannel_is_stored_and_the_reply_reaches_the
 
 TEST(kannel_gateway, a_cyrillic_message_from_a_handset_is_stored_as_typed) {
     testing::running_gateway g("kannel-cyrillic");
-    kannel_peer kannel({.get_url = get_url(g.port())});
+    kannel_peer kannel(options(get_url(g.port())));
     const std::string text = "ИД АLТ 1 ХҮҮ 11 нас CARRY LOAD";
     ASSERT_TRUE(kannel.send_mo(volunteer, "500", text, kannel_peer::mo_coding::ucs2));
     auto mt = kannel.wait_for_mt(to(volunteer), 15s);
@@ -64,7 +70,7 @@ TEST(kannel_gateway, an_english_reply_goes_out_as_plain_text) {
             if (r.phone == volunteer)
                 r.lang = parser::reply_language::en;
     });
-    kannel_peer kannel({.get_url = get_url(g.port())});
+    kannel_peer kannel(options(get_url(g.port())));
     ASSERT_TRUE(kannel.send_mo(volunteer, "500", "NIL ALT"));
     auto mt = kannel.wait_for_mt(to(volunteer), 15s);
     ASSERT_TRUE(mt) << kannel.log_tail();
@@ -73,7 +79,10 @@ TEST(kannel_gateway, an_english_reply_goes_out_as_plain_text) {
 
 TEST(kannel_gateway, a_message_sent_while_the_gateway_is_down_arrives_once_it_is_back) {
     testing::running_gateway g("kannel-down");
-    kannel_peer kannel({.get_url = get_url(g.port()), .http_request_retry = 10, .http_queue_delay_seconds = 1});
+    kannel_peer_options retrying = options(get_url(g.port()));
+    retrying.http_request_retry = 10;
+    retrying.http_queue_delay_seconds = 1;
+    kannel_peer kannel(retrying);
     g.stop();
     ASSERT_TRUE(kannel.send_mo(volunteer, "500", "NIL ALT # while down"));
     std::this_thread::sleep_for(1500ms);
