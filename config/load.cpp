@@ -21,6 +21,7 @@ namespace {
 using detail::in_quotes;
 using detail::index_path;
 using detail::located;
+using detail::nearest;
 using detail::problem_sink;
 using detail::table_reader;
 
@@ -45,19 +46,6 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     return out;
 }
 
-// The candidate nearest to `typed` (at most two edits), or "".
-std::string nearest(std::string_view typed, const std::vector<std::string>& candidates) {
-    std::string best;
-    std::size_t best_distance = 3;
-    for (const auto& candidate : candidates) {
-        const std::size_t d = parser::edit_distance(typed, candidate, 2);
-        if (d < best_distance) {
-            best_distance = d;
-            best = candidate;
-        }
-    }
-    return best;
-}
 
 std::string choice_fix(std::string_view typed, const std::vector<std::string>& choices) {
     std::string fix = "use one of " + join(choices);

@@ -259,24 +259,28 @@ std::vector<const toml::table*> table_reader::get_tables(std::string_view key) {
     return out;
 }
 
+std::string nearest(std::string_view typed, const std::vector<std::string>& candidates) {
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const auto& candidate : candidates) {
+        const std::size_t d = parser::edit_distance(typed, candidate, 2);
+        if (d < best_distance) {
+            best_distance = d;
+            best = candidate;
+        }
+    }
+    return best;
+}
+
 void table_reader::report_unknown_keys() {
     for (const auto& entry : table_) {
         const std::string_view name = entry.first.str();
         if (std::ranges::find(known_, name) != known_.end()) {
             continue;
         }
-        std::string nearest;
-        std::size_t best = 3;
-        for (const auto& candidate : known_) {
-            const std::size_t d = parser::edit_distance(name, candidate, 2);
-            if (d < best) {
-                best = d;
-                nearest = candidate;
-            }
-        }
         std::string fix;
-        if (!nearest.empty()) {
-            fix = "did you mean " + nearest + "?";
+        if (const std::string near = nearest(name, known_); !near.empty()) {
+            fix = "did you mean " + near + "?";
         } else {
             fix = "remove it; the keys here are:";
             for (std::size_t i = 0; i < known_.size(); ++i) {

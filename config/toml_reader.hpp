@@ -37,6 +37,10 @@ std::string describe(const toml::node& node);
 // Quotes text for a message: "\"9911\"".
 std::string in_quotes(std::string_view text);
 
+// The candidate nearest to `typed` (at most two edits), the first of equals; "" when none is that
+// near. For "did you mean" fixes.
+std::string nearest(std::string_view typed, const std::vector<std::string>& candidates);
+
 // A value read from the file with where it was.
 template <typename T> struct located {
     T value;
