@@ -75,9 +75,10 @@ std::shared_ptr<const routing> routing_of(const config::gateway_config& c) {
 }
 
 // Every channel that can send, by name. Built on the I/O thread's executor.
-std::map<std::string, std::unique_ptr<adapters::outbound_channel>, std::less<>>
+// Shared, so that a send in flight keeps its channel alive when a reload replaces the map.
+std::map<std::string, std::shared_ptr<adapters::outbound_channel>, std::less<>>
 outbound_channels_of(const config::gateway_config& c, asio::any_io_executor ex) {
-    std::map<std::string, std::unique_ptr<adapters::outbound_channel>, std::less<>> out;
+    std::map<std::string, std::shared_ptr<adapters::outbound_channel>, std::less<>> out;
     for (const auto& ch : c.channels) {
         adapters::outbound_settings o;
         o.name = ch.name;
@@ -126,7 +127,7 @@ struct daemon::impl {
     asio::steady_timer grace{io};
     asio::steady_timer outbox_wake{io}; // cancelled to make the sender look at the outbox now
     asio::steady_timer ticker{io};      // escalations and reminders
-    std::map<std::string, std::unique_ptr<adapters::outbound_channel>, std::less<>> senders;
+    std::map<std::string, std::shared_ptr<adapters::outbound_channel>, std::less<>> senders;
     bool stopping = false;
     std::size_t runners = 0; // sender and ticker coroutines still running
 
@@ -241,7 +242,8 @@ struct daemon::impl {
                 out = {adapters::send_outcome::kind::retry, {}, "no outbound channel named " + row.channel};
             } else {
                 const adapters::outbound_sms sms{row.id, row.recipient, row.text}; // named: see store_client.hpp
-                out = co_await it->second->send(sms);
+                const std::shared_ptr<adapters::outbound_channel> channel = it->second; // outlives a reload
+                out = co_await channel->send(sms);
             }
             const auto at = opts.clock();
             const auto next = at + backoff(row.attempts);
