@@ -73,7 +73,9 @@ public:
     // request at once with `retry` and the detail "cancelled". A `retry` after the request was
     // written (timeout, connection lost while waiting for the answer) may follow a send the
     // provider did make: the generic channel sends the idempotency key `kharuul-<outbox_id>`,
-    // Kannel's sendsms has none. One request per connection; calls may overlap.
+    // Kannel's sendsms has none. One request per connection; calls may overlap. `sms` must live
+    // until the send completes; the channel itself may be destroyed while a send is in flight
+    // (nothing of it is used after the request is under way).
     virtual boost::asio::awaitable<send_outcome> send(const outbound_sms& sms) = 0;
 };
 

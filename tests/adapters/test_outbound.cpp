@@ -323,6 +323,28 @@ TEST_F(outbound, cancelling_the_caller_ends_the_send_at_once) {
     EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
 }
 
+TEST_F(outbound, channel_replaced_while_a_send_is_in_flight_still_completes_the_send) {
+    provider.never_answer();
+    auto s = generic_settings();
+    s.timeout = 300ms;
+    auto channel = make_outbound(s, io.get_executor());
+    std::optional<send_outcome> out;
+    asio::co_spawn(io, send_copy(*channel, sms()), [&](std::exception_ptr, send_outcome o) { out = o; });
+    for (const auto started = std::chrono::steady_clock::now();
+         provider.requests().empty() && std::chrono::steady_clock::now() - started < 4s;) {
+        io.run_one_for(20ms);
+    }
+    ASSERT_EQ(provider.requests().size(), 1u);
+    channel.reset(); // as a configuration reload does
+    for (const auto started = std::chrono::steady_clock::now();
+         !out && std::chrono::steady_clock::now() - started < 4s;) {
+        io.run_one_for(20ms);
+    }
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->what, kind::retry);
+    EXPECT_EQ(out->detail, "timeout");
+}
+
 // ---------------------------------------------------------------------------------------------
 // kannel
 
