@@ -282,6 +282,11 @@ send_outcome outcome_of(const exchange_result& r) {
         out.what = send_outcome::kind::sent;
     } else if (status == 408 || status == 429) {
         out.what = send_outcome::kind::retry;
+    } else if (status == 401 || (status == 403 && r.answer.body().find("Authorization failed") != std::string::npos)) {
+        // Our credentials are wrong: a configuration problem of every message, not this
+        // message's. Keep it queued (retried with back-off, the error in its history) until an
+        // operator fixes the channel: failing it would lose the alert.
+        out.what = send_outcome::kind::retry;
     } else if (status >= 400 && status < 500) {
         out.what = send_outcome::kind::failed;
     } else {

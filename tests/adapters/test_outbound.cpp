@@ -239,7 +239,7 @@ TEST_F(outbound, generic_outcome_follows_the_answer_status) {
         {202, "queued", kind::sent, "", "HTTP 202: queued"},
         {204, "", kind::sent, "", "HTTP 204"},
         {400, "invalid number +97699000101\n", kind::failed, "", "HTTP 400: invalid number +976****0101"},
-        {401, "bad key", kind::failed, "", "HTTP 401: bad key"},
+        {401, "bad key", kind::retry, "", "HTTP 401: bad key"}, // our credentials: kept queued
         {404, "no such route", kind::failed, "", "HTTP 404: no such route"},
         {422, "text too long", kind::failed, "", "HTTP 422: text too long"},
         {408, "slow", kind::retry, "", "HTTP 408: slow"},
@@ -469,7 +469,7 @@ TEST_F(outbound, kannel_outcome_follows_sendsms_answers) {
          "HTTP 400: Sender missing and no global set, rejected"},
         {400, "DLR-URL field misformed, rejected", kind::failed, "",
          "HTTP 400: DLR-URL field misformed, rejected"},
-        {403, "Authorization failed for sendsms", kind::failed, "",
+        {403, "Authorization failed for sendsms", kind::retry, "", // our credentials: kept queued
          "HTTP 403: Authorization failed for sendsms"},
         {403, "Not routable. Do not try again.", kind::failed, "",
          "HTTP 403: Not routable. Do not try again."},
