@@ -44,6 +44,11 @@ protected:
         settings_.alerts = std::make_shared<const alert_settings>(alert_settings_of(cfg_));
     }
 
+    ~alert_desk_test() override {
+        std::error_code ignored;
+        testing::fs::remove_all(dir_, ignored);
+    }
+
     intake_outcome send(const std::string& from, const std::string& text, store::timestamp at) {
         SQLite::Transaction tx(db_);
         inbound in;

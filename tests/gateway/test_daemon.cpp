@@ -184,6 +184,7 @@ TEST(daemon, a_store_that_cannot_write_answers_503_so_the_provider_retries) {
     EXPECT_NE(metrics.body.find("kharuul_store_failures_total 1"), std::string::npos);
     d.stop();
     t.join();
+    fs::remove_all(dir);
 }
 
 TEST(daemon, every_form_gets_exactly_one_reply) {
@@ -297,6 +298,7 @@ TEST(daemon, sighup_reloads_the_registry_from_the_file_and_a_bad_file_keeps_the_
     EXPECT_NE(metrics.find("kharuul_reloads_total{result=\"failed\"} 1"), std::string::npos) << metrics;
     d.stop();
     t.join();
+    fs::remove_all(dir);
 }
 
 } // namespace

@@ -55,7 +55,12 @@ public:
         : dir_(fresh_dir(name)), tweak_(std::move(tweak)) {
         start(read_only);
     }
-    ~running_gateway() { stop(); }
+    ~running_gateway() {
+        stop();
+        db_.reset();
+        std::error_code ignored;
+        fs::remove_all(dir_, ignored); // tests leave no folders behind
+    }
 
     void start(bool read_only = false) {
         gateway::daemon_options o;
