@@ -27,6 +27,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <future>
 #include <map>
 
@@ -129,7 +130,6 @@ struct daemon::impl {
     asio::steady_timer ticker{io};      // escalations and reminders
     std::map<std::string, std::shared_ptr<adapters::outbound_channel>, std::less<>> senders;
     bool stopping = false;
-    std::size_t runners = 0; // sender and ticker coroutines still running
 
     impl(config::gateway_config c, daemon_options o) : cfg(std::move(c)), opts(std::move(o)) {
         if (!opts.clock)
@@ -209,7 +209,6 @@ struct daemon::impl {
     // commit, sends it, records the outcome. One at a time, so that a crash can leave at most one
     // message "sending". Sleeps until the next one is due or someone queues a message.
     asio::awaitable<void> send_outbox() {
-        ++runners;
         while (!stopping) {
             const auto now = opts.clock();
             auto claim_job = [now](store::connection& db) {
@@ -232,7 +231,11 @@ struct daemon::impl {
             if (claimed.first.empty()) {
                 // Nothing due: wait until the next is due (at most a second: the clock may be a
                 // test's), or until a message is queued.
-                co_await sleep_on(outbox_wake, std::chrono::milliseconds(1000));
+                auto wait = std::chrono::milliseconds(1000);
+                if (claimed.second && *claimed.second > now)
+                    wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*claimed.second - now),
+                                      std::chrono::milliseconds(10), wait);
+                co_await sleep_on(outbox_wake, wait);
                 continue;
             }
             const store::outbox_record row = std::move(claimed.first.front());
@@ -266,7 +269,6 @@ struct daemon::impl {
             spdlog::info("outbox: {} #{} to {}: {} ({})", store::to_string(row.kind), row.id, mask_phone(row.recipient),
                          adapters::send_outcome_name(out.what), out.detail);
         }
-        --runners;
     }
 
     // Waits `d` on the given timer (cancelling it wakes the waiter early); never throws.
@@ -277,7 +279,6 @@ struct daemon::impl {
 
     // Escalations and reminders as the clock moves: every second, everything due at "now".
     asio::awaitable<void> tick() {
-        ++runners;
         while (!stopping) {
             const auto now = opts.clock();
             auto rt = routes;
@@ -296,7 +297,6 @@ struct daemon::impl {
             }
             co_await sleep_on(ticker, std::chrono::seconds(1));
         }
-        --runners;
     }
 
     asio::awaitable<http_response> handle(http_request req) {
