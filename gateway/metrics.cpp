@@ -4,14 +4,6 @@
 
 namespace kharuul::gateway {
 
-std::string mask_phone(std::string_view phone) {
-    if (phone.size() <= 6)
-        return std::string(phone.size() > 2 ? phone.size() - 2 : 0, '*') +
-               std::string(phone.substr(phone.size() > 2 ? phone.size() - 2 : 0));
-    const std::size_t head = phone.starts_with('+') ? 4 : 3;
-    return std::string(phone.substr(0, head)) + "****" + std::string(phone.substr(phone.size() - 4));
-}
-
 namespace {
 
 std::string escape_label(std::string_view v) {

@@ -3,6 +3,7 @@
 // length at info level (style.md 11). Counters are touched on the I/O thread only.
 #pragma once
 
+#include "alerts/alert_text.hpp"
 #include "store/writer.hpp"
 
 #include <cstdint>
@@ -13,8 +14,8 @@
 
 namespace kharuul::gateway {
 
-// "+97699000001" -> "+976****0001"; short numbers keep only their last two digits.
-std::string mask_phone(std::string_view phone);
+// "+97699000001" -> "+976****0001": the one masking rule, shared with the alert texts.
+using alerts::mask_phone;
 
 struct metrics {
     std::map<std::pair<std::string, std::string>, std::uint64_t> messages; // (channel, status)
