@@ -86,21 +86,10 @@ public:
     std::string_view type() const noexcept override { return "generic"; }
 
     asio::awaitable<send_outcome> send(const outbound_sms& sms) override {
-        // Copied before the first suspension: the channel may be replaced (SIGHUP) while a send is
-        // in flight, so nothing of *this is touched once the request is under way.
-        const std::string channel = settings_.name;
-        const std::int64_t outbox_id = sms.outbox_id;
-        send_outcome out;
-        try {
-            out = co_await send_or_throw(sms);
-        } catch (const std::exception& e) {
-            out = {send_outcome::kind::retry,
-                   {},
-                   outbound_http::provider_detail(std::string("internal error: ") + e.what())};
-        }
-        spdlog::debug("channel {}: outbox {}: {} ({})", channel, outbox_id, send_outcome_name(out.what),
-                      out.detail);
-        co_return out;
+        // Named, not temporaries inside the co_await expression (g++ 12 destroys those twice).
+        auto attempt = send_or_throw(sms);
+        auto guarded = outbound_http::guarded_send(settings_.name, sms.outbox_id, std::move(attempt));
+        co_return co_await std::move(guarded);
     }
 
 private:

@@ -380,4 +380,16 @@ std::string encode_query_value(std::string_view bytes) {
     return boost::urls::encode(bytes, boost::urls::unreserved_chars);
 }
 
+boost::asio::awaitable<send_outcome> guarded_send(std::string channel, std::int64_t outbox_id,
+                                                   boost::asio::awaitable<send_outcome> attempt) {
+    send_outcome out;
+    try {
+        out = co_await std::move(attempt);
+    } catch (const std::exception& e) {
+        out = {send_outcome::kind::retry, {}, provider_detail(std::string("internal error: ") + e.what())};
+    }
+    spdlog::debug("channel {}: outbox {}: {} ({})", channel, outbox_id, send_outcome_name(out.what), out.detail);
+    co_return out;
+}
+
 } // namespace kharuul::adapters::outbound_http

@@ -93,4 +93,11 @@ std::string provider_detail(std::string_view text, std::size_t max_bytes = 200);
 // non-ASCII bytes included), as a query parameter value needs.
 std::string encode_query_value(std::string_view bytes);
 
+// The common part of every HTTP channel's send(): awaits `attempt`, turns an exception that
+// escapes it into `retry` with "internal error: ...", and logs the outcome at debug level.
+// `channel` and `outbox_id` are copies taken before the first suspension: the channel object may
+// be replaced (SIGHUP) while the send is in flight.
+boost::asio::awaitable<send_outcome> guarded_send(std::string channel, std::int64_t outbox_id,
+                                                   boost::asio::awaitable<send_outcome> attempt);
+
 } // namespace kharuul::adapters::outbound_http
