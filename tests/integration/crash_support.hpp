@@ -21,9 +21,12 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -221,6 +224,25 @@ inline void wait_until_serving(daemon_process& d, unsigned short port, const std
             throw std::runtime_error("kharuul serve not serving within 15 s; log:\n" + tail_of(log));
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+}
+
+// The run's seed: KHARUUL_CRASH_SEED when set (to replay a run), else random; printed so that a
+// failing run can be replayed.
+inline std::uint64_t crash_seed(std::string_view test) {
+    std::uint64_t seed = std::random_device{}();
+    if (const char* s = std::getenv("KHARUUL_CRASH_SEED"))
+        seed = std::strtoull(s, nullptr, 10);
+    std::cout << test << " seed: " << seed << " (replay with KHARUUL_CRASH_SEED=" << seed << ")" << std::endl;
+    return seed;
+}
+
+// A fresh folder for one crash test's store, configuration and daemon log.
+inline std::filesystem::path fresh_crash_dir(std::string_view name) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("kharuul-" + std::string(name) + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir;
 }
 
 } // namespace kharuul::integration

@@ -261,18 +261,12 @@ TEST(crash, every_answered_message_survives_sigkill_and_provider_retries_store_e
     const fs::path bin = kharuul_bin();
     ASSERT_TRUE(fs::exists(bin)) << bin << " not found (KHARUUL_BIN)";
 
-    std::uint64_t seed = std::random_device{}();
-    if (const char* s = std::getenv("KHARUUL_CRASH_SEED"))
-        seed = std::strtoull(s, nullptr, 10);
-    std::cout << "crash test seed: " << seed << " (replay with KHARUUL_CRASH_SEED=" << seed << ")"
-              << std::endl;
+    const std::uint64_t seed = crash_seed("crash test");
     SCOPED_TRACE("KHARUUL_CRASH_SEED=" + std::to_string(seed));
     std::mt19937_64 rng(seed);
     const int threads = std::uniform_int_distribution<int>(4, 8)(rng);
 
-    const fs::path dir = fs::temp_directory_path() / ("kharuul-crash-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const fs::path dir = fresh_crash_dir("crash");
     const fs::path db_path = dir / "kharuul.db";
     const fs::path log = dir / "kharuul.log";
     const unsigned short port = free_port();

@@ -190,18 +190,12 @@ TEST(crash, outbox_survives_sigkill_nothing_lost_and_only_the_in_flight_message_
     const fs::path bin = kharuul_bin();
     ASSERT_TRUE(fs::exists(bin)) << bin << " not found (KHARUUL_BIN)";
 
-    std::uint64_t seed = std::random_device{}();
-    if (const char* s = std::getenv("KHARUUL_CRASH_SEED"))
-        seed = std::strtoull(s, nullptr, 10);
-    std::cout << "outbox crash test seed: " << seed << " (replay with KHARUUL_CRASH_SEED=" << seed << ")"
-              << std::endl;
+    const std::uint64_t seed = crash_seed("outbox crash test");
     SCOPED_TRACE("KHARUUL_CRASH_SEED=" + std::to_string(seed));
     std::mt19937_64 rng(seed);
     const int threads = std::uniform_int_distribution<int>(2, 4)(rng);
 
-    const fs::path dir = fs::temp_directory_path() / ("kharuul-outbox-crash-" + std::to_string(::getpid()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+    const fs::path dir = fresh_crash_dir("outbox-crash");
     const fs::path db_path = dir / "kharuul.db";
     const fs::path log = dir / "kharuul.log";
     SCOPED_TRACE("daemon log: " + log.string());
