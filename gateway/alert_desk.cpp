@@ -314,13 +314,14 @@ parser::reply_language lang_of(store::connection& db, const alert_settings& s, c
 
 } // namespace
 
-due_work run_due(store::connection& db, const alert_settings& s, const parser::lexicon& lex, store::timestamp now) {
+due_work run_due(store::connection& db, const alert_settings& s, const parser::lexicon& lex, store::timestamp now,
+                 bool reminders) {
     due_work w;
     for (const auto& a : store::alerts_due(db, now, 100)) {
         w.queued += escalate(db, s, lex, a, now);
         ++w.escalations;
     }
-    if (!alerts::is_daytime(now, s.utc_offset, s.day_start, s.day_end))
+    if (!reminders || !alerts::is_daytime(now, s.utc_offset, s.day_start, s.day_end))
         return w;
     // Tracking reminders: open cases with no news for reminder_after, not reminded since.
     const auto cutoff = now - duration_cast<milliseconds>(s.reminder_after);

@@ -85,8 +85,11 @@ struct due_work {
     std::size_t queued = 0;      // SMS queued in all
 };
 
-// Everything due at `now`: escalation steps of unacknowledged alerts, and (in the daytime)
-// reminders for open cases without tracking news for reminder_after. Idempotent for a given now.
-due_work run_due(store::connection& db, const alert_settings& s, const parser::lexicon& lex, store::timestamp now);
+// Everything due at `now`: escalation steps of unacknowledged alerts, and (in the daytime, when
+// `reminders`) reminders for open cases without tracking news for reminder_after. Idempotent for
+// a given now. The daemon looks for reminders once a minute (a scan of the open cases), for
+// escalations every second.
+due_work run_due(store::connection& db, const alert_settings& s, const parser::lexicon& lex, store::timestamp now,
+                 bool reminders = true);
 
 } // namespace kharuul::gateway

@@ -277,13 +277,18 @@ struct daemon::impl {
         co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
     }
 
-    // Escalations and reminders as the clock moves: every second, everything due at "now".
+    // Escalations and reminders as the clock moves: every second the escalations due at "now",
+    // once a minute the reminders.
     asio::awaitable<void> tick() {
+        std::optional<store::timestamp> reminders_at; // the last look for overdue cases
         while (!stopping) {
             const auto now = opts.clock();
+            const bool reminders = !reminders_at || now - *reminders_at >= std::chrono::minutes(1);
+            if (reminders)
+                reminders_at = now;
             auto rt = routes;
-            auto job = [rt, now](store::connection& db) {
-                return run_due(db, *rt->intake.alerts, *rt->lex, now);
+            auto job = [rt, now, reminders](store::connection& db) {
+                return run_due(db, *rt->intake.alerts, *rt->lex, now, reminders);
             };
             try {
                 const due_work w = co_await run_in_store(*writer, std::move(job));
