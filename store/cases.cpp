@@ -216,106 +216,103 @@ tracking_effect tracking_effect_of(std::string_view status) noexcept
     return {};
 }
 
-result<case_record> apply_tracking(connection& db, const case_action& a, std::string_view status)
+// The frame every change to a case shares, in one savepoint: the case must exist and be open;
+// `update(case)` writes the derived columns and returns the history row's action and detail;
+// exactly one history row is appended; the case is returned as it is afterwards.
+template <class Update>
+result<case_record> change_case(connection& db, const case_action& a, Update update)
 {
     savepoint sp(db, "case_change");
     auto c = open_case_for_change(db, a.case_code);
     if (!c)
         return c;
-    const tracking_effect effect = tracking_effect_of(status);
-    {
-        statement_use s(db.prepared("UPDATE cases SET last_status = ?1, work_status = COALESCE(?2, work_status),"
-                                    " school_status = COALESCE(?3, school_status), last_tracked_at = ?4,"
-                                    " last_followed_by = ?5 WHERE serial = ?6"));
-        bind_text(*s, 1, status);
-        if (effect.work)
-            bind_text(*s, 2, to_string(*effect.work));
-        else
-            s->bind(2);
-        if (effect.school)
-            bind_text(*s, 3, to_string(*effect.school));
-        else
-            s->bind(3);
-        bind_value(*s, 4, a.at);
-        s->bind(5, a.actor);
-        s->bind(6, static_cast<std::int64_t>(c->serial));
-        s->exec();
-    }
-    append_history(db, c->serial, a, "tracked", status);
+    const auto [action, detail] = update(*c);
+    append_history(db, c->serial, a, action, detail);
     auto after = find_case(db, a.case_code);
     sp.release();
     return after;
+}
+
+result<case_record> apply_tracking(connection& db, const case_action& a, std::string_view status)
+{
+    return change_case(db, a, [&](const case_record& c) {
+        const tracking_effect effect = tracking_effect_of(status);
+        {
+            statement_use s(db.prepared("UPDATE cases SET last_status = ?1, work_status = COALESCE(?2, work_status),"
+                                        " school_status = COALESCE(?3, school_status), last_tracked_at = ?4,"
+                                        " last_followed_by = ?5 WHERE serial = ?6"));
+            bind_text(*s, 1, status);
+            if (effect.work)
+                bind_text(*s, 2, to_string(*effect.work));
+            else
+                s->bind(2);
+            if (effect.school)
+                bind_text(*s, 3, to_string(*effect.school));
+            else
+                s->bind(3);
+            bind_value(*s, 4, a.at);
+            s->bind(5, a.actor);
+            s->bind(6, static_cast<std::int64_t>(c.serial));
+            s->exec();
+        }
+        return std::pair<std::string_view, std::string_view>{"tracked", status};
+    });
 }
 
 result<case_record> apply_referral(connection& db, const case_action& a, std::string_view service)
 {
-    savepoint sp(db, "case_change");
-    auto c = open_case_for_change(db, a.case_code);
-    if (!c)
-        return c;
-    {
-        statement_use s(db.prepared("UPDATE cases SET last_service = ?1, last_followed_by = ?2 WHERE serial = ?3"));
-        bind_text(*s, 1, service);
-        s->bind(2, a.actor);
-        s->bind(3, static_cast<std::int64_t>(c->serial));
-        s->exec();
-    }
-    append_history(db, c->serial, a, "referred", service);
-    auto after = find_case(db, a.case_code);
-    sp.release();
-    return after;
+    return change_case(db, a, [&](const case_record& c) {
+        {
+            statement_use s(db.prepared("UPDATE cases SET last_service = ?1, last_followed_by = ?2 WHERE serial = ?3"));
+            bind_text(*s, 1, service);
+            s->bind(2, a.actor);
+            s->bind(3, static_cast<std::int64_t>(c.serial));
+            s->exec();
+        }
+        return std::pair<std::string_view, std::string_view>{"referred", service};
+    });
 }
 
 result<case_record> apply_verification(connection& db, const case_action& a, bool confirmed)
 {
-    savepoint sp(db, "case_change");
-    auto c = open_case_for_change(db, a.case_code);
-    if (!c)
-        return c;
-    const std::string last = c->last_status.value_or("");
-    std::string_view action;
-    if (confirmed) {
-        statement_use s(db.prepared("UPDATE cases SET state = 'confirmed', verified_status = last_status,"
-                                    " verified_at = ?1 WHERE serial = ?2"));
-        bind_value(*s, 1, a.at);
-        s->bind(2, static_cast<std::int64_t>(c->serial));
-        s->exec();
-        action = "verified";
-    } else if (c->state == case_state::confirmed && c->last_status) {
-        statement_use s(db.prepared("UPDATE cases SET verified_status = NULL, verified_at = ?1 WHERE serial = ?2"));
-        bind_value(*s, 1, a.at);
-        s->bind(2, static_cast<std::int64_t>(c->serial));
-        s->exec();
-        action = "status_not_confirmed";
-    } else {
-        statement_use s(db.prepared("UPDATE cases SET state = 'not_confirmed', verified_at = ?1 WHERE serial = ?2"));
-        bind_value(*s, 1, a.at);
-        s->bind(2, static_cast<std::int64_t>(c->serial));
-        s->exec();
-        action = "not_confirmed";
-    }
-    append_history(db, c->serial, a, action, last);
-    auto after = find_case(db, a.case_code);
-    sp.release();
-    return after;
+    return change_case(db, a, [&](const case_record& c) {
+        const std::string last = c.last_status.value_or("");
+        std::string_view action;
+        if (confirmed) {
+            statement_use s(db.prepared("UPDATE cases SET state = 'confirmed', verified_status = last_status,"
+                                        " verified_at = ?1 WHERE serial = ?2"));
+            bind_value(*s, 1, a.at);
+            s->bind(2, static_cast<std::int64_t>(c.serial));
+            s->exec();
+            action = "verified";
+        } else if (c.state == case_state::confirmed && c.last_status) {
+            statement_use s(db.prepared("UPDATE cases SET verified_status = NULL, verified_at = ?1 WHERE serial = ?2"));
+            bind_value(*s, 1, a.at);
+            s->bind(2, static_cast<std::int64_t>(c.serial));
+            s->exec();
+            action = "status_not_confirmed";
+        } else {
+            statement_use s(db.prepared("UPDATE cases SET state = 'not_confirmed', verified_at = ?1 WHERE serial = ?2"));
+            bind_value(*s, 1, a.at);
+            s->bind(2, static_cast<std::int64_t>(c.serial));
+            s->exec();
+            action = "not_confirmed";
+        }
+        return std::pair<std::string_view, std::string>{action, last};
+    });
 }
 
 result<case_record> apply_closure(connection& db, const case_action& a, std::string_view reason)
 {
-    savepoint sp(db, "case_change");
-    auto c = open_case_for_change(db, a.case_code);
-    if (!c)
-        return c;
-    {
-        statement_use s(db.prepared("UPDATE cases SET state = 'closed', close_reason = ?1 WHERE serial = ?2"));
-        bind_text(*s, 1, reason);
-        s->bind(2, static_cast<std::int64_t>(c->serial));
-        s->exec();
-    }
-    append_history(db, c->serial, a, "closed", reason);
-    auto after = find_case(db, a.case_code);
-    sp.release();
-    return after;
+    return change_case(db, a, [&](const case_record& c) {
+        {
+            statement_use s(db.prepared("UPDATE cases SET state = 'closed', close_reason = ?1 WHERE serial = ?2"));
+            bind_text(*s, 1, reason);
+            s->bind(2, static_cast<std::int64_t>(c.serial));
+            s->exec();
+        }
+        return std::pair<std::string_view, std::string_view>{"closed", reason};
+    });
 }
 
 std::vector<case_history_entry> case_history_of(connection& db, std::string_view code)
