@@ -173,6 +173,19 @@ struct messages_config {
     std::chrono::minutes duplicate_window{10};
 };
 
+// The case life cycle and the figures (spec cases.md): `[cases]`.
+struct cases_config {
+    int min_prevention_age = 3;             // youngest age RISK accepts (also language.min_prevention_age)
+    std::chrono::days outcome_evidence{60}; // outcome_evidence_days: OUT needs a TR this recent
+    // age_bands = ["3-4", "5-11", "12-14", "15-17"]: each "lo-hi", ascending, not overlapping.
+    struct band {
+        std::string label;
+        int lo = 0;
+        int hi = 0;
+    };
+    std::vector<band> age_bands{{"3-4", 3, 4}, {"5-11", 5, 11}, {"12-14", 12, 14}, {"15-17", 15, 17}};
+};
+
 struct gateway_config {
     server_config server;
     store_config store;
@@ -184,6 +197,7 @@ struct gateway_config {
     alerts_config alerts;
     ussd_config ussd;
     messages_config messages;
+    cases_config cases;
     parser::language language = parser::default_language(); // with the file's additions merged
 
     // Look-ups for start-up wiring (not for per-message paths: build an index there).

@@ -13,14 +13,16 @@
 
 namespace kharuul::parser {
 
-// The eight forms. Their canonical keywords (`ID`, `NIL` ...) are what scripts and the store see,
-// whatever alias or script the sender typed.
-enum class form : std::uint8_t { id, nil, tr, ref, ver, close, ack, help };
+// The forms. Their canonical keywords (`ID`, `NIL` ...) are what scripts and the store see,
+// whatever alias or script the sender typed. Volunteers: ID, NIL, RISK, TR (and HELP); the rest
+// are team forms (spec cases.md).
+enum class form : std::uint8_t { id, nil, risk, tr, ref, svc, ver, plan, out, merge, close, ack, help };
 
-inline constexpr std::array<form, 8> all_forms{form::id, form::nil, form::tr,  form::ref,
-                                               form::ver, form::close, form::ack, form::help};
+inline constexpr std::array<form, 13> all_forms{form::id,   form::nil, form::risk,  form::tr,    form::ref,
+                                                form::svc,  form::ver, form::plan,  form::out,   form::merge,
+                                                form::close, form::ack, form::help};
 
-// "ID", "NIL", "TR", "REF", "VER", "CLOSE", "ACK", "HELP".
+// "ID", "NIL", "RISK", "TR", "REF", "SVC", "VER", "PLAN", "OUT", "MERGE", "CLOSE", "ACK", "HELP".
 std::string_view canonical_keyword(form f) noexcept;
 
 // The form whose canonical keyword is exactly `keyword` (upper-case ASCII), if any.
@@ -41,6 +43,11 @@ struct code_def {
     std::string label_mn;             // the same in Mongolian
     bool urgent = false;              // hazards and work: makes the alert urgent
     bool sensitive = false;           // work: restricted routing (SEX)
+    // TR statuses only: which status the code reports ("school", "work", or "alone" for MOVED and
+    // MISS, which stand alone) and what it sets (cases::tracking_effect_of names: "school",
+    // "nfe", "kg", "vocational", "none"; "not_working", "less", "working"; "lost").
+    std::string group;
+    std::string sets;
 };
 
 struct sex_def {
@@ -54,12 +61,19 @@ struct language {
     std::vector<std::string> age_units; // "Y", "YR", "YRS", "YO", "НАС" ...
     std::vector<code_def> work;
     std::vector<code_def> hazards;
-    std::vector<code_def> statuses;  // TR
-    std::vector<code_def> services;  // REF
-    std::vector<code_def> reasons;   // CLOSE
-    std::vector<code_def> outcomes;  // VER: exactly the codes OK and NO (with aliases)
+    std::vector<code_def> statuses;        // TR (with group and sets)
+    std::vector<code_def> services;        // REF, SVC
+    std::vector<code_def> reasons;         // CLOSE: DONE, ADULT, MOVED
+    std::vector<code_def> outcomes;        // VER: exactly the codes OK and NO (with aliases)
+    std::vector<code_def> risk_reasons;    // RISK: DROP, SIB, FAM, STREET, OTHER
+    std::vector<code_def> dismiss_reasons; // VER NO: NOTCL, NOTFOUND, DUP, OTHER
+    std::vector<code_def> targets;         // PLAN: exactly W and P (with aliases)
+    std::vector<code_def> categories;      // PLAN: CL, WFCL, RISK, DROP, HARD
+    std::vector<code_def> results;         // OUT: exactly WD, PR, LESS and NO (with aliases)
+    std::vector<std::string> family_words; // SVC ... FAM: "FAM" and aliases
 
-    int min_age = 5;            // youngest age accepted
+    int min_age = 5;            // youngest age accepted in ID
+    int min_prevention_age = 3; // youngest age accepted in RISK (cases.min_prevention_age)
     int adult_age = 18;         // this age or more is refused: the system covers children
     int max_children = 20;      // per message
     std::size_t max_note = 160; // code points after '#'

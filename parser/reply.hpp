@@ -23,8 +23,12 @@ std::string_view reply_language_code(reply_language l) noexcept;
 
 // What processing an accepted message produced, for the confirmation.
 struct receipt {
-    std::vector<std::string> case_codes; // ID: one per child, in order
-    std::optional<std::uint64_t> alert;  // ID: the alert the team got (new or folded into)
+    std::vector<std::string> case_codes; // ID, RISK: one per child, in order
+    std::optional<std::uint64_t> alert;  // ID, RISK, TR: the alert the team got (new or folded into)
+    // A case form that named a merged case was applied to the kept case: the code it was applied
+    // to ("TR ok: 100012 (merged from 100009) now ..."); empty otherwise.
+    std::string applied_to;
+    bool re_engaged = false; // TR ... WORK voided a verified outcome: the reply says the team is told
 };
 
 // Placeholder shown instead of a case code when nothing is stored (`kharuul parse`).
@@ -50,11 +54,38 @@ enum class refusal : std::uint8_t {
     unknown_alert, // ACK of an alert that is not open
     unregistered,  // the sender's number is not registered: kept, not processed
     not_recipient, // ACK of an alert that was not sent to the sender
+    // The case life cycle (cases::refusal_code, spec cases.md 2): each reply names the missing
+    // step, e.g. "OUT 204812: no TR in the last 60 days. Send TR 204812 <status> first".
+    dismissed_case,  // dismissed at triage: nothing changed
+    past_triage,     // VER after triage: point at OUT
+    not_confirmed,   // PLAN before VER OK: "Send VER <case> OK first"
+    has_outcome,     // detail.outcome names it (WD, PR)
+    lost_case,       // lost to follow-up: "Send TR <case> <status> first"
+    needs_plan,      // OUT before PLAN: "Send PLAN <case> W|P first"
+    target_mismatch, // detail.target is the case's ("W" or "P"), detail.outcome what was sent
+    no_recent_tr,    // detail.days
+    not_stopped,     // OUT WD without a TR STOP/HOME in detail.days
+    work_since_plan, // OUT PR after a TR WORK since the plan
+    no_less,         // OUT LESS without a TR LESS in detail.days
+    needs_outcome,   // CLOSE DONE without WD or PR: "Send OUT <case> WD or PR first"
+    not_mergeable,   // MERGE of a case past confirmed
+    merge_target,    // MERGE into a case that is dismissed or closed (detail.other: its code)
+    other_area,      // a team form on a case outside the sender's areas: detail.area, detail.team
+};
+
+// What a refusal reply names besides the case.
+struct refusal_detail {
+    int days = 0;        // the evidence window
+    std::string outcome; // WD, PR, LESS as sent or as standing
+    std::string target;  // "W" or "P": the case's target
+    std::string other;   // another case code (MERGE)
+    std::string area;    // the case's area
+    std::string team;    // the team whose area it is ("" when none)
 };
 
 // The reply to a refusal, naming the case or alert (`token`) and the form. Fits one segment.
 std::string refusal_reply(refusal r, std::optional<form> f, std::string_view token, std::string_view suggestion,
-                          const lexicon& lex, reply_language l);
+                          const lexicon& lex, reply_language l, const refusal_detail& detail = {});
 
 // The language to answer an unknown sender in: Mongolian when the text has Cyrillic letters.
 reply_language guess_language(std::string_view text) noexcept;

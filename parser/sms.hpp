@@ -41,17 +41,53 @@ struct sighting {
 struct nil_visit {
     std::string site;
 };
+// RISK: children at risk of child labour (prevention), cases.md 3.
+struct risk_report {
+    std::string site;
+    children kids;
+    int age_min = 0;
+    int age_max = 0;
+    std::string reason; // canonical risk reason
+};
+// TR: at most one school code and one work code in either order, or MOVED / MISS alone.
 struct tracking {
     std::string case_code;
-    std::string status;
+    std::string status;                // the first code, as before
+    std::optional<std::string> school; // the school-group code, if any
+    std::optional<std::string> work;   // the work-group code, if any
+    std::vector<std::string> codes;    // every code in the order typed (one or two)
 };
 struct referral {
     std::string case_code;
     std::string service;
 };
+// SVC: a service delivered to the child, or with FAM to the family.
+struct service_delivery {
+    std::string case_code;
+    std::string service;
+    bool family = false;
+};
+// VER: triage. NO needs a dismiss reason.
 struct verification {
     std::string case_code;
     bool confirmed = false; // OK = true, NO = false
+    std::string reason;     // NO: canonical dismiss reason; OK: ""
+};
+// PLAN: the assessment.
+struct assessment {
+    std::string case_code;
+    char target = 'W';    // 'W' withdrawal, 'P' prevention
+    std::string category; // canonical category or ""
+};
+// OUT: outcome verification.
+struct outcome_check {
+    std::string case_code;
+    std::string result; // "WD", "PR", "LESS", "NO"
+};
+// MERGE: the first case is the same child as the second.
+struct merger {
+    std::string case_code;
+    std::string into;
 };
 struct closure {
     std::string case_code;
@@ -64,8 +100,8 @@ struct help_request {
     std::optional<form> topic;
 };
 
-using message_body =
-    std::variant<sighting, nil_visit, tracking, referral, verification, closure, acknowledgement, help_request>;
+using message_body = std::variant<sighting, nil_visit, risk_report, tracking, referral, service_delivery, verification,
+                                  assessment, outcome_check, merger, closure, acknowledgement, help_request>;
 
 struct sms_message {
     form kind = form::help;
@@ -97,6 +133,11 @@ enum class errc {
     unknown_reason,
     bad_alert,
     note_too_long,
+    unknown_risk,       // RISK: not a risk reason
+    bad_target,         // PLAN: not W or P
+    unknown_category,   // PLAN: not a category
+    same_case,          // MERGE of a case into itself
+    conflicting_status, // TR: two school codes, two work codes, or MOVED/MISS with another
 };
 
 const boost::system::error_category& parse_category() noexcept;
@@ -106,7 +147,9 @@ boost::system::error_code make_error_code(errc e) noexcept;
 std::string_view error_code_name(errc e) noexcept;
 
 // Which field a missing_field error is about.
-enum class field : std::uint8_t { none, site, children, age, work, case_code, status, service, outcome, reason, alert };
+enum class field : std::uint8_t {
+    none, site, children, age, work, case_code, status, service, outcome, reason, alert, target, into
+};
 std::string_view field_name(field f) noexcept; // "site", "children", ... ("" for none)
 
 struct parse_error {
