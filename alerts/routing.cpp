@@ -49,6 +49,13 @@ routing_rules default_routing() {
     id.alert = true;
     r.rules.push_back(std::move(id));
 
+    // RISK (cases.md 3) alerts the covering team as a normal report, never an urgent one.
+    routing_rule risk;
+    risk.forms = {parser::form::risk};
+    risk.alert = true;
+    risk.urgent = false;
+    r.rules.push_back(std::move(risk));
+
     routing_rule tracking;
     tracking.forms = {parser::form::tr};
     tracking.statuses = {"WORK", "MISS"};

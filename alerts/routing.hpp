@@ -52,7 +52,7 @@ struct routing_rules {
     std::vector<routing_rule> rules; // in order: later rules win
 };
 
-// spec/alerts.md: every ID alerts; TR with status WORK or MISS alerts; work SEX is urgent and
+// spec/alerts.md: every ID alerts, and every RISK (never urgent: cases.md 3); TR with status WORK or MISS alerts; work SEX is urgent and
 // sensitive. (Urgency itself comes from the parser's flag: SHAFT, HURT, ALONE, SEX.) A
 // deployment's rules are appended after these.
 routing_rules default_routing();

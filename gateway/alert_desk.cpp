@@ -158,6 +158,18 @@ std::optional<raised_alert> raise_alert(store::connection& db, const alert_setti
         a.work = id->work;
         a.hazards = id->hazards;
         a.case_codes = case_codes;
+    } else if (const auto* risk = std::get_if<parser::risk_report>(&m.body)) {
+        // A child at risk: the alert names the reason where an ID's names the work.
+        a.kind = store::alert_kind::report;
+        a.site = risk->site;
+        a.boys = risk->kids.boys;
+        a.girls = risk->kids.girls;
+        a.unknown = risk->kids.unknown;
+        a.age_min = risk->age_min;
+        a.age_max = risk->age_max;
+        a.work = "RISK";
+        a.hazards = {risk->reason};
+        a.case_codes = case_codes;
     } else if (const auto* tr = std::get_if<parser::tracking>(&m.body)) {
         auto c = store::find_case(db, tr->case_code);
         if (!c)
@@ -166,9 +178,9 @@ std::optional<raised_alert> raise_alert(store::connection& db, const alert_setti
         a.site = c->site;
         a.age_min = c->age_min;
         a.age_max = c->age_max;
-        a.work = c->work;
+        a.work = c->work.empty() ? std::optional<std::string>("RISK") : std::optional<std::string>(c->work);
         a.case_codes = {c->code};
-        a.tracking_status = tr->status;
+        a.tracking_status = tr->work.value_or(tr->status); // "NFE WORK" alerts as WORK does
         (c->sex == parser::sex::boy ? a.boys : c->sex == parser::sex::girl ? a.girls : a.unknown) = 1;
         t.sensitive = t.sensitive || c->sensitive;
     } else {
@@ -184,7 +196,7 @@ std::optional<raised_alert> raise_alert(store::connection& db, const alert_setti
         return std::nullopt;
 
     // Several ID reports at one site within the fold window join the open alert.
-    if (a.kind == store::alert_kind::report) {
+    if (a.kind == store::alert_kind::report && m.kind == parser::form::id) {
         if (auto open = store::find_open_report_alert(db, a.site, now - s.fold_window, d.sensitive)) {
             const alerts::routing_decision first = alerts::decide(trigger_of(*open, s), s.routing);
             if (alerts::can_fold(first, state_of(*open), d, open->last_report_at, now, s.fold_window)) {

@@ -9,6 +9,7 @@
 #include "adapters/phone.hpp"
 #include "config/gateway_config.hpp"
 #include "gateway/cli_support.hpp"
+#include "gateway/export_rows.hpp"
 #include "gateway/intake.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/time_text.hpp"
@@ -47,14 +48,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* config_help = "configuration file (TOML); the store is its store.path";
 constexpr std::size_t log_columns = 100; // what a log line is trimmed to without --full
 
-// Prints "kharuul <command>: <message>" and returns exit_user_error.
-int user_error(const invocation& inv, std::string_view command, std::string_view message) {
-    inv.err << "kharuul " << command << ": " << message << '\n';
-    return exit_user_error;
-}
 
 std::string upper(std::string_view s) {
     std::string out(s);
@@ -80,10 +75,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-// The one place the commands read the clock.
-store::timestamp now() {
-    return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-}
 
 // E.164 as the registry keeps numbers: '+' and 8 to 15 digits.
 bool is_e164(std::string_view phone) {
@@ -94,43 +85,6 @@ bool is_e164(std::string_view phone) {
 
 // ---- The store ---------------------------------------------------------------------------------
 
-// Opens the configured store for a command. A missing file, a schema from another build or a file
-// that is not a store are the user's to fix (exit 1, `code` set); other failures throw.
-std::optional<store::connection> open_store(const invocation& inv, std::string_view command,
-                                            const config::gateway_config& cfg, bool read_only, int& code) {
-    const fs::path path = cfg.store.path;
-    if (!fs::exists(path)) {
-        code = user_error(inv, command,
-                          "the store " + path.string() +
-                              " does not exist (kharuul serve creates it; check store.path)");
-        return std::nullopt;
-    }
-    store::database_options options;
-    options.busy_timeout = cfg.store.busy_timeout;
-    options.read_only = read_only;
-    options.create = false;
-    try {
-        return store::open_database(path, options);
-    } catch (const std::system_error& e) {
-        if (e.code() == store::errc::schema_too_new) {
-            code = user_error(inv, command,
-                              "the store " + path.string() +
-                                  " was written by a newer kharuul: use that version");
-            return std::nullopt;
-        }
-        if (e.code() == store::errc::schema_too_old) {
-            code = user_error(
-                inv, command,
-                "the store " + path.string() +
-                    " has an older schema: start this version's kharuul serve once to bring it up to date");
-            return std::nullopt;
-        }
-        throw;
-    } catch (const SQLite::Exception& e) {
-        code = user_error(inv, command, "cannot open the store " + path.string() + ": " + e.what());
-        return std::nullopt;
-    }
-}
 
 // The first column of every row of `s`: the ids a log view then reads one by one.
 std::vector<std::int64_t> ids_of(SQLite::Statement& s) {
@@ -140,28 +94,7 @@ std::vector<std::int64_t> ids_of(SQLite::Statement& s) {
     return ids;
 }
 
-// The configuration and its store, for the commands that read nothing else in between.
-struct configured_store {
-    config::gateway_config cfg;
-    store::connection db;
-};
 
-// Reads the configuration at `config_path` and opens its store; nullopt when either fails, with the
-// error printed and `code` set (exit_user_error for the configuration, as open_store says for the
-// store). Throws what open_store throws.
-std::optional<configured_store> open_configured_store(const invocation& inv, std::string_view command,
-                                                      const std::string& config_path, bool read_only,
-                                                      int& code) {
-    auto cfg = load_config_or_report(config_path, inv.err, false);
-    if (!cfg) {
-        code = exit_user_error;
-        return std::nullopt;
-    }
-    auto db = open_store(inv, command, *cfg, read_only, code);
-    if (!db)
-        return std::nullopt;
-    return configured_store{std::move(*cfg), std::move(*db)};
-}
 
 // The site codes of the store's registry, for error messages: "ALT, DKH, NLK".
 std::string known_sites(store::connection& db) {
@@ -206,93 +139,13 @@ phone_lookup resolve_phone(store::connection& db, std::string_view typed) {
 
 // ---- Terminal text -----------------------------------------------------------------------------
 
-// Message texts come from anyone's phone: control characters (a newline, an escape sequence that
-// would drive the terminal) become spaces and invalid UTF-8 becomes U+FFFD, so that each message
-// stays on its one line and shows as text.
-std::string printable(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            out += c < 0x20 || c == 0x7f ? ' ' : static_cast<char>(c);
-            ++i;
-            continue;
-        }
-        const std::size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-        bool ok = n != 0 && i + n <= s.size();
-        for (std::size_t k = 1; ok && k < n; ++k)
-            ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-        if (!ok) {
-            out += "\xef\xbf\xbd";
-            ++i;
-            continue;
-        }
-        if (n == 2 && c == 0xc2 && static_cast<unsigned char>(s[i + 1]) < 0xa0)
-            out += ' '; // C1 controls (U+0080..U+009F), e.g. CSI
-        else
-            out.append(s.substr(i, n));
-        i += n;
-    }
-    return out;
-}
 
-// Characters (code points) in valid UTF-8; Latin and Cyrillic take one column each.
-std::size_t columns_of(std::string_view s) {
-    return static_cast<std::size_t>(std::count_if(
-        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
-}
 
-// The first `n` columns of `s`, the last of them an ellipsis when something was cut.
-std::string cut(std::string_view s, std::size_t n) {
-    if (columns_of(s) <= n)
-        return std::string(s);
-    if (n == 0)
-        return {};
-    std::size_t kept = 0, i = 0;
-    while (i < s.size() && kept < n - 1) {
-        ++i;
-        while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xc0) == 0x80)
-            ++i;
-        ++kept;
-    }
-    return std::string(s.substr(0, i)) + "\xe2\x80\xa6";
-}
 
-void pad(std::ostream& o, std::string_view s, std::size_t width) {
-    o << s;
-    for (std::size_t w = columns_of(s); w < width; ++w)
-        o << ' ';
-}
 
 // ---- log ---------------------------------------------------------------------------------------
 
-// A time option's value, or an error naming the option.
-bool read_time_option(const invocation& inv, std::string_view command, std::string_view option,
-                      const std::string& text, time_bound bound, const config::gateway_config& cfg,
-                      std::optional<store::timestamp>& into, int& code) {
-    if (text.empty())
-        return true;
-    into = parse_time_bound(text, bound, cfg.alerts.utc_offset, now());
-    if (!into) {
-        code = user_error(inv, command,
-                          std::string(option) + " '" + text +
-                              "' is not a time: write 2026-11-25, 2026-11-25T17:30 (local time), or 24h or "
-                              "7d for that long ago");
-        return false;
-    }
-    return true;
-}
 
-// --since and --until (either may be empty: that bound stays open), or an error naming the first
-// option that is not a time.
-bool read_time_range(const invocation& inv, std::string_view command, const std::string& since_text,
-                     const std::string& until_text, const config::gateway_config& cfg,
-                     store::time_range& into, int& code) {
-    return read_time_option(inv, command, "--since", since_text, time_bound::since, cfg, into.since, code) &&
-           read_time_option(inv, command, "--until", until_text, time_bound::until, cfg, into.until, code);
-}
 
 struct log_row {
     std::string id, received, channel, sender, status, form, error, text, reply;
@@ -327,10 +180,6 @@ void bind_optional(SQLite::Statement& s, int index, const std::optional<store::t
         s.bind(index);
 }
 
-// A phone as the log shows it: masked unless --full.
-std::string shown_phone(std::string_view phone, bool full) {
-    return printable(full ? std::string(phone) : mask_phone(phone));
-}
 
 // What a provider said about a message (an HTTP body, a delivery report) may quote the recipient's
 // number: masked there too unless --full.
@@ -349,9 +198,6 @@ std::string shown_detail(std::string_view detail, std::optional<std::string_view
     return out;
 }
 
-std::string local_or_dash(const std::optional<store::timestamp>& t, std::chrono::minutes utc_offset) {
-    return t ? format_local_minute(*t, utc_offset) : "-";
-}
 
 // "urgent,sensitive", "urgent", "sensitive" or "-".
 std::string alert_flags(const store::alert_record& a) {
@@ -361,24 +207,7 @@ std::string alert_flags(const store::alert_record& a) {
     return f.empty() ? "-" : f;
 }
 
-// "ALT ULT" (codes as the store keeps them), or "ALT,ULT" with `separator` ",".
-std::string joined(const std::vector<std::string>& codes, std::string_view separator = " ") {
-    std::string out;
-    for (const auto& c : codes)
-        out += (out.empty() ? "" : std::string(separator)) + c;
-    return out;
-}
 
-// Column widths of a table whose rows all have the same number of cells (the last is not padded).
-std::vector<std::size_t> column_widths(const std::vector<std::vector<std::string>>& rows) {
-    std::vector<std::size_t> w;
-    for (const auto& r : rows) {
-        w.resize(std::max(w.size(), r.size()), 0);
-        for (std::size_t i = 0; i < r.size(); ++i)
-            w[i] = std::max(w[i], columns_of(r[i]));
-    }
-    return w;
-}
 
 // The columns before the last: what is left of a log line for the last one.
 std::size_t room_after(const std::vector<std::size_t>& widths, std::size_t indent) {
@@ -388,24 +217,6 @@ std::size_t room_after(const std::vector<std::size_t>& widths, std::size_t inden
     return std::max<std::size_t>(used < log_columns ? log_columns - used : 0, 30);
 }
 
-// One row of a table: `indent` spaces, cells padded to their column and one space apart, the
-// first right-aligned when `number_first` (ids), the last as it is.
-void print_row(std::ostream& o, const std::vector<std::string>& row, const std::vector<std::size_t>& widths,
-               std::size_t indent, bool number_first) {
-    o << std::string(indent, ' ');
-    for (std::size_t i = 0; i < row.size(); ++i) {
-        if (i + 1 == row.size()) {
-            o << row[i];
-            break;
-        }
-        if (i == 0 && number_first)
-            o << std::string(widths[0] - columns_of(row[0]), ' ') << row[0];
-        else
-            pad(o, row[i], widths[i]);
-        o << ' ';
-    }
-    o << '\n';
-}
 
 // Lines under a row of a table (an alert's history, a message's attempts), each cell padded to
 // `widths` after `indent` spaces, the last cut to `room` columns unless `full`.
@@ -958,283 +769,16 @@ int cmd_log(const invocation& inv) {
 
 // ---- export ------------------------------------------------------------------------------------
 
-json::value opt(const std::optional<std::string>& v) {
-    return v ? json::value(*v) : json::value(nullptr);
-}
-json::value opt(const std::optional<int>& v) {
-    return v ? json::value(*v) : json::value(nullptr);
-}
-json::value opt(const std::optional<std::int64_t>& v) {
-    return v ? json::value(*v) : json::value(nullptr);
-}
-json::value opt(const std::optional<store::timestamp>& v) {
-    return v ? json::value(format_utc_iso(*v)) : json::value(nullptr);
-}
-json::value codes(const std::vector<std::string>& v) {
-    json::array a;
-    for (const auto& c : v)
-        a.emplace_back(c);
-    return a;
-}
 
-// The columns of each export, in order: the keys of the JSON objects and the CSV header.
-constexpr std::string_view message_columns[] = {"id",           "kind",      "channel",   "provider_id",
-                                                "sender",       "recipient", "text",      "received_at",
-                                                "observed_at",  "status",    "form",      "error_code",
-                                                "duplicate_of", "reply",     "reply_lang"};
-constexpr std::string_view event_columns[] = {
-    "id",      "message_id", "form",    "reporter", "site",   "case_code", "boys",
-    "girls",   "unknown",    "age_min", "age_max",  "work",   "hazards",   "status",
-    "service", "outcome",    "reason",  "note",     "urgent", "sensitive", "occurred_at"};
-constexpr std::string_view case_columns[] = {"serial",
-                                             "code",
-                                             "site",
-                                             "sex",
-                                             "age_min",
-                                             "age_max",
-                                             "work",
-                                             "hazards",
-                                             "sensitive",
-                                             "state",
-                                             "work_status",
-                                             "school_status",
-                                             "last_status",
-                                             "last_service",
-                                             "verified_status",
-                                             "verified_at",
-                                             "close_reason",
-                                             "opened_event_id",
-                                             "opened_by",
-                                             "opened_at",
-                                             "last_tracked_at",
-                                             "last_followed_by"};
 
-constexpr std::string_view alert_columns[] = {
-    "id",       "kind",       "site",           "urgent", "sensitive", "boys",       "girls",
-    "unknown",  "age_min",    "age_max",        "work",   "hazards",   "case_codes", "tracking_status",
-    "reporter", "message_id", "created_at",     "state",  "level",     "repeats",    "next_escalation_at",
-    "acked_at", "acked_by",   "folded_children"};
-constexpr std::string_view outbox_columns[] = {
-    "id",           "channel",     "recipient", "kind",       "alert_id",        "message_id",
-    "text",         "state",       "attempts",  "created_at", "next_attempt_at", "sent_at",
-    "delivered_at", "provider_id", "last_error"};
 
-json::object message_row(const store::message_record& m) {
-    json::object o;
-    o["id"] = m.id;
-    o["kind"] = store::to_string(m.kind);
-    o["channel"] = m.channel;
-    o["provider_id"] = opt(m.provider_id);
-    o["sender"] = m.sender;
-    o["recipient"] = m.recipient;
-    o["text"] = m.text;
-    o["received_at"] = format_utc_iso(m.received_at);
-    o["observed_at"] = opt(m.observed_at);
-    o["status"] = store::to_string(m.status);
-    o["form"] = m.form ? json::value(parser::canonical_keyword(*m.form)) : json::value(nullptr);
-    o["error_code"] = opt(m.error_code);
-    o["duplicate_of"] = opt(m.duplicate_of);
-    o["reply"] = opt(m.reply);
-    o["reply_lang"] = opt(m.reply_lang);
-    return o;
-}
 
-json::object event_row(const store::event_record& e) {
-    json::object o;
-    o["id"] = e.id;
-    o["message_id"] = e.message_id;
-    o["form"] = parser::canonical_keyword(e.form);
-    o["reporter"] = e.reporter;
-    o["site"] = opt(e.site);
-    o["case_code"] = opt(e.case_code);
-    o["boys"] = opt(e.boys);
-    o["girls"] = opt(e.girls);
-    o["unknown"] = opt(e.unknown);
-    o["age_min"] = opt(e.age_min);
-    o["age_max"] = opt(e.age_max);
-    o["work"] = opt(e.work);
-    o["hazards"] = codes(e.hazards);
-    o["status"] = opt(e.status);
-    o["service"] = opt(e.service);
-    o["outcome"] = opt(e.outcome);
-    o["reason"] = opt(e.reason);
-    o["note"] = opt(e.note);
-    o["urgent"] = e.urgent;
-    o["sensitive"] = e.sensitive;
-    o["occurred_at"] = format_utc_iso(e.occurred_at);
-    return o;
-}
 
-json::object case_row(const store::case_record& c) {
-    json::object o;
-    o["serial"] = c.serial;
-    o["code"] = c.code;
-    o["site"] = c.site;
-    o["sex"] = std::string(1, store::sex_letter(c.sex));
-    o["age_min"] = c.age_min;
-    o["age_max"] = c.age_max;
-    o["work"] = c.work;
-    o["hazards"] = codes(c.hazards);
-    o["sensitive"] = c.sensitive;
-    o["state"] = store::to_string(c.state);
-    o["work_status"] = store::to_string(c.work_state);
-    o["school_status"] = store::to_string(c.school_state);
-    o["last_status"] = opt(c.last_status);
-    o["last_service"] = opt(c.last_service);
-    o["verified_status"] = opt(c.verified_status);
-    o["verified_at"] = opt(c.verified_at);
-    o["close_reason"] = opt(c.close_reason);
-    o["opened_event_id"] = c.opened_event_id;
-    o["opened_by"] = c.opened_by;
-    o["opened_at"] = format_utc_iso(c.opened_at);
-    o["last_tracked_at"] = format_utc_iso(c.last_tracked_at);
-    o["last_followed_by"] = c.last_followed_by;
-    return o;
-}
 
-json::object alert_row(const store::alert_record& a) {
-    json::object o;
-    o["id"] = a.id;
-    o["kind"] = store::to_string(a.kind);
-    o["site"] = a.site;
-    o["urgent"] = a.urgent;
-    o["sensitive"] = a.sensitive;
-    o["boys"] = a.boys;
-    o["girls"] = a.girls;
-    o["unknown"] = a.unknown;
-    o["age_min"] = opt(a.age_min);
-    o["age_max"] = opt(a.age_max);
-    o["work"] = opt(a.work);
-    o["hazards"] = codes(a.hazards);
-    o["case_codes"] = codes(a.case_codes);
-    o["tracking_status"] = opt(a.tracking_status);
-    o["reporter"] = a.reporter;
-    o["message_id"] = a.message_id;
-    o["created_at"] = format_utc_iso(a.created_at);
-    o["state"] = store::to_string(a.state);
-    o["level"] = a.escalation.level;
-    o["repeats"] = a.escalation.repeats;
-    o["next_escalation_at"] = opt(a.escalation.next_escalation_at);
-    o["acked_at"] = opt(a.acked_at);
-    o["acked_by"] = opt(a.acked_by);
-    o["folded_children"] = a.folded_children;
-    return o;
-}
 
-// The JSON export's whole history of an alert: who was told (the latest telling of each person)
-// and every step.
-void add_alert_history(json::object& o, store::connection& db, std::int64_t alert_id) {
-    json::array recipients;
-    for (const auto& r : store::alert_recipients(db, alert_id)) {
-        json::object x;
-        x["phone"] = r.phone;
-        x["name"] = r.name;
-        x["role"] = store::to_string(r.role);
-        x["lang"] = r.lang;
-        x["level"] = r.level;
-        x["told_at"] = format_utc_iso(r.told_at);
-        x["outbox_id"] = opt(r.outbox_id);
-        recipients.push_back(std::move(x));
-    }
-    json::array history;
-    for (const auto& h : store::alert_history(db, alert_id)) {
-        json::object x;
-        x["at"] = format_utc_iso(h.at);
-        x["what"] = h.what;
-        x["phone"] = opt(h.phone);
-        x["detail"] = h.detail;
-        x["outbox_id"] = opt(h.outbox_id);
-        history.push_back(std::move(x));
-    }
-    o["recipients"] = std::move(recipients);
-    o["history"] = std::move(history);
-}
 
-json::object outbox_row(const store::outbox_record& m) {
-    json::object o;
-    o["id"] = m.id;
-    o["channel"] = m.channel;
-    o["recipient"] = m.recipient;
-    o["kind"] = store::to_string(m.kind);
-    o["alert_id"] = opt(m.alert_id);
-    o["message_id"] = opt(m.message_id);
-    o["text"] = m.text;
-    o["state"] = store::to_string(m.state);
-    o["attempts"] = m.attempts;
-    o["created_at"] = format_utc_iso(m.created_at);
-    o["next_attempt_at"] = format_utc_iso(m.next_attempt_at);
-    o["sent_at"] = opt(m.sent_at);
-    o["delivered_at"] = opt(m.delivered_at);
-    o["provider_id"] = opt(m.provider_id);
-    o["last_error"] = opt(m.last_error);
-    return o;
-}
 
-// The JSON export's record of each send attempt and delivery report of an outbox row. Under
-// "outbox_attempts" (the store's table), since "attempts" is the row's count of send attempts.
-void add_outbox_attempts(json::object& o, store::connection& db, std::int64_t outbox_id) {
-    json::array attempts;
-    for (const auto& t : store::outbox_attempts(db, outbox_id)) {
-        json::object x;
-        x["at"] = format_utc_iso(t.at);
-        x["outcome"] = t.outcome;
-        x["detail"] = t.detail;
-        attempts.push_back(std::move(x));
-    }
-    o["outbox_attempts"] = std::move(attempts);
-}
 
-// A JSON value as one CSV field (RFC 4180): null is empty, a list of codes is space-separated as
-// in the store, and a field with a comma, a quote or a line break is quoted with quotes doubled.
-std::string csv_field(const json::value& v) {
-    std::string s;
-    switch (v.kind()) {
-    case json::kind::null:
-        return s;
-    case json::kind::string:
-        s = v.get_string();
-        break;
-    case json::kind::bool_:
-        return v.get_bool() ? "true" : "false";
-    case json::kind::array:
-        for (const auto& c : v.get_array())
-            s += (s.empty() ? "" : " ") + (c.is_string() ? std::string(c.get_string()) : json::serialize(c));
-        break;
-    default:
-        s = json::serialize(v);
-        break;
-    }
-    if (s.find_first_of(",\"\r\n") == std::string::npos)
-        return s;
-    std::string q = "\"";
-    for (char c : s)
-        q += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return q + '"';
-}
-
-template <class Records, class ToRow>
-void write_export(std::ostream& out, bool csv, std::span<const std::string_view> columns,
-                  const Records& records, ToRow to_row) {
-    if (csv) {
-        for (std::size_t i = 0; i < columns.size(); ++i)
-            out << (i ? "," : "") << columns[i];
-        out << "\r\n";
-        for (const auto& r : records) {
-            const json::object o = to_row(r);
-            for (std::size_t i = 0; i < columns.size(); ++i)
-                out << (i ? "," : "") << csv_field(o.at(columns[i]));
-            out << "\r\n";
-        }
-        return;
-    }
-    out << '[';
-    bool first = true;
-    for (const auto& r : records) {
-        out << (first ? "\n" : ",\n") << json::serialize(to_row(r));
-        first = false;
-    }
-    out << (first ? "]\n" : "\n]\n");
-}
 
 int cmd_export(const invocation& inv) {
     constexpr std::string_view name = "export";

@@ -1,9 +1,12 @@
 #include "gateway/intake.hpp"
 
+#include "alerts/routing.hpp"
 #include "parser/case_code.hpp"
 #include "parser/reply.hpp"
 #include "store/cases.hpp"
 #include "store/registry.hpp"
+
+#include <algorithm>
 
 namespace kharuul::gateway {
 
@@ -14,7 +17,8 @@ namespace {
 // Who the sender is, as far as permissions and reply language go.
 struct sender_identity {
     bool registered = false;
-    bool team = false; // a team member or a coordinator: may REF, VER, CLOSE, ACK
+    bool team = false; // a team member or a coordinator: may send the team forms
+    bool coordinator = false;
     reply_language lang = reply_language::en;
 };
 
@@ -30,13 +34,23 @@ sender_identity identify(store::connection& db, const std::string& phone, std::s
         who.lang = reply_language_from(roles.front().lang).value_or(who.lang);
     }
     if (auto c = store::find_coordinator(db, phone)) {
-        who.registered = who.team = true;
+        who.registered = who.team = who.coordinator = true;
         who.lang = reply_language_from(c->lang).value_or(who.lang);
     }
     return who;
 }
 
-bool team_only(form f) { return f == form::ref || f == form::ver || f == form::close || f == form::ack; }
+// Volunteers inform, teams decide (cases.md 1): everything but ID, NIL, RISK, TR and HELP.
+bool team_only(form f) {
+    switch (f) {
+    case form::id:
+    case form::nil:
+    case form::risk:
+    case form::tr:
+    case form::help: return false;
+    default: return true;
+    }
+}
 
 const std::string* case_code_of(const sms_message& m) {
     return std::visit(
@@ -64,6 +78,7 @@ public:
 
     intake_outcome run() {
         const sender_identity who = identify(db_, rec_.sender, rec_.text);
+        who_ = who;
         lang_ = who.lang;
 
         const parse_result parsed = parse_sms(rec_.text, lex_);
@@ -142,7 +157,8 @@ private:
             return finish(ack.accepted ? store::message_status::accepted : store::message_status::rejected, m.kind,
                           ack.error_code, std::move(ack.reply));
         }
-        case form::id: {
+        case form::id:
+        case form::risk: {
             const std::int64_t event = store::insert_event(db_, store::make_event(m, rec_.id, rec_.sender, occurred));
             store::case_opening opening = store::make_case_opening(m, event, rec_.id, rec_.sender, occurred);
             opening.first_serial = settings_.first_case_serial;
@@ -161,46 +177,198 @@ private:
                           confirmation_reply(m, r, lex_, lang_));
         case form::tr:
         case form::ref:
+        case form::svc:
         case form::ver:
+        case form::plan:
+        case form::out:
+        case form::merge:
         case form::close: return apply_to_case(m, occurred);
         }
         return out_;
     }
 
-    intake_outcome apply_to_case(const sms_message& m, store::timestamp occurred) {
-        const std::string& code = *case_code_of(m);
-        auto existing = store::find_case(db_, code);
-        if (!existing)
-            return finish(store::message_status::rejected, m.kind, "unknown_case",
-                          refusal_reply(refusal::unknown_case, m.kind, code,
-                                        nearest_own_case(db_, rec_.sender, code), lex_, lang_));
-        if (existing->state == store::case_state::closed)
-            return finish(store::message_status::rejected, m.kind, "case_closed",
-                          refusal_reply(refusal::closed_case, m.kind, code, {}, lex_, lang_));
+    intake_outcome refuse(const sms_message& m, std::string_view error, refusal r, const std::string& code,
+                          const refusal_detail& detail = {}, std::string_view suggestion = {}) {
+        return finish(store::message_status::rejected, m.kind, std::string(error),
+                      refusal_reply(r, m.kind, code, suggestion, lex_, lang_, detail));
+    }
 
-        store::new_event ev = store::make_event(m, rec_.id, rec_.sender, occurred);
-        const std::int64_t event = store::insert_event(db_, ev);
-        const store::case_action action{code, rec_.sender, rec_.id, event, occurred};
-        store::result<store::case_record> applied = std::visit(
-            [&](const auto& b) -> store::result<store::case_record> {
+    // Team forms only on cases in the areas the sender's team covers (cases.md 1): coordinators
+    // everywhere, a team for sensitive cases on sensitive cases everywhere. nullopt: allowed;
+    // otherwise the reply's detail (the case's area and the team whose area it is).
+    std::optional<refusal_detail> outside_areas(const store::case_record& c) {
+        if (who_.coordinator)
+            return std::nullopt;
+        const std::optional<store::site> site = store::find_site(db_, c.site);
+        const std::string area = site ? site->area : std::string{};
+        std::string owner;
+        for (const auto& t : teams()) {
+            const bool covers = std::any_of(t.definition.areas.begin(), t.definition.areas.end(),
+                                            [&](const std::string& a) { return alerts::area_covers(a, area); });
+            const bool member = std::any_of(t.definition.members.begin(), t.definition.members.end(),
+                                            [&](const store::team_member& tm) { return tm.phone == rec_.sender; });
+            if (member && (covers || (t.definition.sensitive_cases && c.sensitive)))
+                return std::nullopt;
+            if (covers && owner.empty() && t.definition.sensitive_cases == c.sensitive)
+                owner = t.definition.name;
+            else if (covers && owner.empty())
+                owner = t.definition.name;
+        }
+        refusal_detail d;
+        d.area = area;
+        d.team = owner;
+        return d;
+    }
+
+    const std::vector<store::team_record>& teams() {
+        if (!teams_)
+            teams_ = store::list_teams(db_);
+        return *teams_;
+    }
+
+    // The machine's action of a case form's body (MERGE's `into` is the kept case's code).
+    cases::action action_of(const sms_message& m, const std::string& into) {
+        return std::visit(
+            [&](const auto& b) -> cases::action {
                 using T = std::decay_t<decltype(b)>;
-                if constexpr (std::is_same_v<T, tracking>)
-                    return store::apply_tracking(db_, action, b.status);
-                else if constexpr (std::is_same_v<T, referral>)
-                    return store::apply_referral(db_, action, b.service);
-                else if constexpr (std::is_same_v<T, verification>)
-                    return store::apply_verification(db_, action, b.confirmed);
-                else if constexpr (std::is_same_v<T, closure>)
-                    return store::apply_closure(db_, action, b.reason);
-                else
-                    return store::errc::unknown_case;
+                if constexpr (std::is_same_v<T, tracking>) {
+                    cases::track t;
+                    const std::vector<std::string> codes = b.codes.empty() ? std::vector<std::string>{b.status} : b.codes;
+                    for (const auto& code : codes) {
+                        t.codes += (t.codes.empty() ? "" : " ") + code;
+                        const cases::tracking_effect e = effect_of(code);
+                        if (e.work)
+                            t.effect.work = e.work;
+                        if (e.school)
+                            t.effect.school = e.school;
+                        t.effect.lost = t.effect.lost || e.lost;
+                    }
+                    return t;
+                } else if constexpr (std::is_same_v<T, referral>) {
+                    return cases::refer{b.service};
+                } else if constexpr (std::is_same_v<T, service_delivery>) {
+                    return cases::serve{b.service, b.family};
+                } else if constexpr (std::is_same_v<T, verification>) {
+                    return cases::verify{b.confirmed, b.confirmed ? std::string{} : b.reason};
+                } else if constexpr (std::is_same_v<T, assessment>) {
+                    return cases::plan{b.target == 'P' ? cases::target::prevention : cases::target::withdrawal,
+                                       b.category};
+                } else if constexpr (std::is_same_v<T, outcome_check>) {
+                    return cases::verify_outcome{cases::outcome_from(b.result).value_or(cases::outcome::none)};
+                } else if constexpr (std::is_same_v<T, merger>) {
+                    return cases::merge{into};
+                } else if constexpr (std::is_same_v<T, closure>) {
+                    return cases::close{b.reason};
+                } else {
+                    return cases::close{};
+                }
             },
             m.body);
-        if (!applied)
-            throw std::system_error(applied.error()); // checked above: a broken invariant
+    }
+
+    // What a TR code reports: the language's `sets` for it, else the default codes' meaning.
+    cases::tracking_effect effect_of(const std::string& code) const {
+        const code_def* d = lex_.code_by_name(table::status, code);
+        if (d == nullptr || d->sets.empty())
+            return cases::tracking_effect_of(code);
+        cases::tracking_effect e;
+        if (d->sets == "lost")
+            e.lost = true;
+        else if (auto w = cases::work_status_from(d->sets))
+            e.work = w;
+        else if (auto sc = cases::school_status_from(d->sets))
+            e.school = sc;
+        return e;
+    }
+
+    intake_outcome refused_by_life_cycle(const sms_message& m, const cases::refusal& r, const std::string& code) {
+        refusal_detail d;
+        d.days = static_cast<int>(settings_.case_rules.outcome_evidence.count());
+        d.target = r.current.goal == cases::target::prevention ? "P" : "W";
+        d.outcome = std::string(cases::to_string(r.current.result));
+        if (const auto* o = std::get_if<outcome_check>(&m.body); o && r.code == cases::refusal_code::target_mismatch)
+            d.outcome = o->result;
+        refusal p = refusal::closed_case;
+        switch (r.code) {
+        case cases::refusal_code::closed:
+        case cases::refusal_code::merged: p = refusal::closed_case; break;
+        case cases::refusal_code::dismissed: p = refusal::dismissed_case; break;
+        case cases::refusal_code::past_triage: p = refusal::past_triage; break;
+        case cases::refusal_code::not_confirmed: p = refusal::not_confirmed; break;
+        case cases::refusal_code::has_outcome: p = refusal::has_outcome; break;
+        case cases::refusal_code::lost: p = refusal::lost_case; break;
+        case cases::refusal_code::needs_plan: p = refusal::needs_plan; break;
+        case cases::refusal_code::target_mismatch: p = refusal::target_mismatch; break;
+        case cases::refusal_code::no_recent_tr: p = refusal::no_recent_tr; break;
+        case cases::refusal_code::not_stopped: p = refusal::not_stopped; break;
+        case cases::refusal_code::work_since_plan: p = refusal::work_since_plan; break;
+        case cases::refusal_code::no_less: p = refusal::no_less; break;
+        case cases::refusal_code::needs_outcome: p = refusal::needs_outcome; break;
+        case cases::refusal_code::not_mergeable: p = refusal::not_mergeable; break;
+        }
+        return refuse(m, cases::to_string(r.code), p, code, d);
+    }
+
+    intake_outcome apply_to_case(const sms_message& m, store::timestamp occurred) {
+        const std::string& sent_code = *case_code_of(m);
+        auto existing = store::find_kept_case(db_, sent_code);
+        if (!existing)
+            return refuse(m, "unknown_case", refusal::unknown_case, sent_code, {},
+                          nearest_own_case(db_, rec_.sender, sent_code));
+        const std::string code = existing->code; // the kept case when the sent one was merged
+        if (code != sent_code)
+            out_.applied_to = code;
+        if (team_only(m.kind))
+            if (auto d = outside_areas(*existing))
+                return refuse(m, "other_area", refusal::other_area, sent_code, *d);
+
+        // MERGE: the other case is the kept one's, and must be open and the sender's too.
+        std::optional<store::case_record> into;
+        if (const auto* mg = std::get_if<merger>(&m.body)) {
+            auto target = store::find_kept_case(db_, mg->into);
+            if (!target)
+                return refuse(m, "unknown_case", refusal::unknown_case, mg->into, {},
+                              nearest_own_case(db_, rec_.sender, mg->into));
+            if (target->code == code) {
+                parse_error e{errc::same_case, m.kind, mg->into, {}, field::none};
+                return finish(store::message_status::rejected, m.kind, "same_case", error_reply(e, lex_, lang_));
+            }
+            if (!cases::is_open(target->life.state)) {
+                refusal_detail d;
+                d.other = target->code;
+                return refuse(m, "merge_target", refusal::merge_target, sent_code, d);
+            }
+            if (auto d = outside_areas(*target))
+                return refuse(m, "other_area", refusal::other_area, target->code, *d);
+            into = std::move(*target);
+        }
+
+        const cases::action act = action_of(m, into ? into->code : std::string{});
+        const cases::decision decided = cases::decide(existing->life, act, occurred, settings_.case_rules);
+        if (const auto* no = std::get_if<cases::refusal>(&decided))
+            return refused_by_life_cycle(m, *no, code);
+        const cases::change& ch = std::get<cases::change>(decided);
+
+        store::new_event ev = store::make_event(m, rec_.id, rec_.sender, occurred);
+        ev.case_code = code;
+        const std::int64_t event = store::insert_event(db_, ev);
+        const store::case_action action{code, rec_.sender, rec_.id, event, occurred};
+        auto saved = store::save_change(db_, action, ch);
+        if (!saved)
+            throw std::system_error(saved.error()); // found above: a broken invariant
+        if (into)
+            if (auto noted = store::note_absorbed(db_, {into->code, rec_.sender, rec_.id, event, occurred}, code);
+                !noted)
+                throw std::system_error(noted.error());
+
         receipt r;
-        if (m.kind == form::tr) // TR ... WORK / MISS alert the case's team (routing decides)
-            r.alert = raise(m, {}, event);
+        r.applied_to = out_.applied_to;
+        r.re_engaged = ch.re_engaged;
+        if (m.kind == form::tr) { // TR ... WORK / MISS alert the case's team (routing decides)
+            sms_message routed = m;
+            std::get<tracking>(routed.body).case_code = code;
+            r.alert = raise(routed, {}, event);
+        }
         return finish(store::message_status::accepted, m.kind, std::nullopt, confirmation_reply(m, r, lex_, lang_));
     }
 
@@ -222,6 +390,8 @@ private:
     const intake_settings& settings_;
     store::timestamp now_;
     reply_language lang_ = reply_language::en;
+    sender_identity who_;
+    std::optional<std::vector<store::team_record>> teams_; // loaded on the first area check
     intake_outcome out_;
 };
 

@@ -5,6 +5,7 @@
 // after that commit (gateway/server.cpp). Throws only for infrastructure failures (SQLite).
 #pragma once
 
+#include "cases/case_fsm.hpp"
 #include "gateway/alert_desk.hpp"
 #include "parser/lexicon.hpp"
 #include "parser/sms.hpp"
@@ -33,6 +34,7 @@ struct inbound {
 struct intake_settings {
     std::chrono::minutes duplicate_window{10};
     std::uint32_t first_case_serial = 10000;
+    cases::rules case_rules; // the evidence window of OUT (cases.outcome_evidence_days)
     // Alerting (routing, outbox); null: reports alert nobody and every ACK is "no open alert".
     std::shared_ptr<const alert_settings> alerts;
 };
@@ -44,7 +46,8 @@ struct intake_outcome {
     bool repeat = false; // the provider delivered this id before: answered exactly as then
     std::optional<parser::form> form;
     std::optional<std::string> error_code;
-    std::vector<std::string> case_codes; // ID: the cases opened
+    std::vector<std::string> case_codes; // ID, RISK: the cases opened
+    std::string applied_to;              // a case form on a merged case: the kept case it went to
     std::optional<std::uint64_t> alert;  // the alert raised or folded into (ID, TR), or acknowledged (ACK)
     bool urgent = false;
     bool sensitive = false;

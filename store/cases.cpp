@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <string>
 #include <utility>
 #include <variant>
@@ -15,10 +16,6 @@ namespace kharuul::store {
 namespace {
 
 using namespace binding;
-
-constexpr std::array<std::string_view, 4> state_names{"reported", "confirmed", "not_confirmed", "closed"};
-constexpr std::array<std::string_view, 3> work_names{"working", "not_working", "unknown"};
-constexpr std::array<std::string_view, 5> school_names{"school", "nfe", "kg", "none", "unknown"};
 
 parser::sex sex_from_letter(std::string_view s) noexcept
 {
@@ -30,9 +27,11 @@ parser::sex sex_from_letter(std::string_view s) noexcept
 }
 
 #define KHARUUL_CASE_COLUMNS                                                                              \
-    "serial, code, site, sex, age_min, age_max, work, hazards, sensitive, state, work_status, "           \
-    "school_status, last_status, last_service, verified_status, verified_at, close_reason, "              \
-    "opened_event_id, opened_by, opened_at, last_tracked_at, last_followed_by, last_reminder_at"
+    "serial, code, site, sex, age_min, age_max, opened_form, work, risk_reason, hazards, sensitive, "    \
+    "state, state_before_lost, target, category, work_status, school_status, outcome, outcome_at, "       \
+    "last_tr_at, work_reported_at, work_seen_at, planned_at, ever_planned, dismiss_reason, close_reason, " \
+    "merged_into, last_status, last_service, opened_event_id, opened_message_id, opened_by, opened_at, "  \
+    "last_tracked_at, last_followed_by, last_reminder_at"
 
 case_record read_case(const SQLite::Statement& s)
 {
@@ -43,57 +42,128 @@ case_record read_case(const SQLite::Statement& s)
     c.sex = sex_from_letter(text(s, 3));
     c.age_min = s.getColumn(4).getInt();
     c.age_max = s.getColumn(5).getInt();
-    c.work = text(s, 6);
-    c.hazards = split_codes(text(s, 7));
-    c.sensitive = s.getColumn(8).getInt() != 0;
-    c.state = from_name<case_state>(state_names, text(s, 9)).value_or(case_state::reported);
-    c.work_state = from_name<work_status>(work_names, text(s, 10)).value_or(work_status::unknown);
-    c.school_state = from_name<school_status>(school_names, text(s, 11)).value_or(school_status::unknown);
-    c.last_status = opt_text(s, 12);
-    c.last_service = opt_text(s, 13);
-    c.verified_status = opt_text(s, 14);
-    c.verified_at = opt_time(s, 15);
-    c.close_reason = opt_text(s, 16);
-    c.opened_event_id = s.getColumn(17).getInt64();
-    c.opened_by = text(s, 18);
-    c.opened_at = time(s, 19);
-    c.last_tracked_at = time(s, 20);
-    c.last_followed_by = text(s, 21);
-    c.last_reminder_at = opt_time(s, 22);
+    c.opened_form = cases::opening_from(text(s, 6)).value_or(cases::opening::id);
+    c.work = opt_text(s, 7).value_or("");
+    c.risk_reason = opt_text(s, 8).value_or("");
+    c.hazards = split_codes(text(s, 9));
+    c.sensitive = s.getColumn(10).getInt() != 0;
+    cases::child_case& l = c.life;
+    l.opened_by = c.opened_form;
+    l.state = cases::case_state_from(text(s, 11)).value_or(cases::case_state::reported);
+    l.state_before_lost = cases::case_state_from(text(s, 12)).value_or(cases::case_state::reported);
+    l.goal = cases::target_from(text(s, 13)).value_or(cases::target::withdrawal);
+    l.category = text(s, 14);
+    l.work = cases::work_status_from(text(s, 15)).value_or(cases::work_status::unknown);
+    l.school = cases::school_status_from(text(s, 16)).value_or(cases::school_status::unknown);
+    l.result = cases::outcome_from(text(s, 17)).value_or(cases::outcome::none);
+    l.outcome_at = opt_time(s, 18);
+    l.last_tracked_at = opt_time(s, 19);
+    l.work_reported_at = opt_time(s, 20);
+    l.work_seen_at = opt_time(s, 21);
+    l.planned_at = opt_time(s, 22);
+    l.ever_planned = s.getColumn(23).getInt() != 0;
+    l.dismiss_reason = text(s, 24);
+    l.close_reason = text(s, 25);
+    l.merged_into = text(s, 26);
+    c.last_status = opt_text(s, 27);
+    c.last_service = opt_text(s, 28);
+    c.opened_event_id = s.getColumn(29).getInt64();
+    c.opened_message_id = opt_int64(s, 30);
+    c.opened_by = text(s, 31);
+    c.opened_at = time(s, 32);
+    l.opened_at = c.opened_at;
+    c.last_tracked_at = time(s, 33);
+    c.last_followed_by = text(s, 34);
+    c.last_reminder_at = opt_time(s, 35);
     return c;
 }
 
-void append_history(connection& db, std::uint32_t serial, const case_action& a, std::string_view action,
-                    std::string_view detail)
+std::int64_t append_history(SQLite::Database& db, std::uint32_t serial, const case_action& a, std::string_view action,
+                            std::string_view detail)
 {
-    statement_use s(db.prepared("INSERT INTO case_history (case_serial, message_id, event_id, actor, action, detail, at)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-    s->bind(1, static_cast<std::int64_t>(serial));
-    bind_value(*s, 2, a.message_id);
-    bind_value(*s, 3, a.event_id);
-    s->bind(4, a.actor);
-    bind_text(*s, 5, action);
-    bind_text(*s, 6, detail);
-    bind_value(*s, 7, a.at);
-    s->exec();
+    SQLite::Statement s(db, "INSERT INTO case_history (case_serial, message_id, event_id, actor, action, detail, at)"
+                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.bind(1, static_cast<std::int64_t>(serial));
+    bind_value(s, 2, a.message_id);
+    bind_value(s, 3, a.event_id);
+    s.bind(4, a.actor);
+    bind_text(s, 5, action);
+    bind_text(s, 6, detail);
+    bind_value(s, 7, a.at);
+    s.exec();
+    return db.getLastInsertRowid();
 }
 
-// Finds the case and refuses a closed one; the shared first step of every apply_*.
-result<case_record> open_case_for_change(connection& db, std::string_view code)
+// Writes the machine's view of a case into its derived columns.
+void write_life(SQLite::Database& db, std::uint32_t serial, const cases::child_case& l)
 {
-    auto c = find_case(db, code);
-    if (!c)
-        return c;
-    if (c->state == case_state::closed)
-        return make_error_code(errc::case_closed);
-    return c;
+    SQLite::Statement s(db, "UPDATE cases SET state = ?1, state_before_lost = ?2, target = ?3, category = ?4,"
+                            " work_status = ?5, school_status = ?6, outcome = ?7, outcome_at = ?8, last_tr_at = ?9,"
+                            " work_reported_at = ?10, work_seen_at = ?11, planned_at = ?12, ever_planned = ?13,"
+                            " dismiss_reason = ?14, close_reason = ?15, merged_into = ?16,"
+                            " last_tracked_at = COALESCE(?9, opened_at) WHERE serial = ?17");
+    // state_before_lost only ever names an open, non-lost state (the CHECK); reported otherwise.
+    const cases::case_state before =
+        cases::is_open(l.state_before_lost) && l.state_before_lost != cases::case_state::lost
+            ? l.state_before_lost
+            : cases::case_state::reported;
+    bind_text(s, 1, cases::to_string(l.state));
+    bind_text(s, 2, cases::to_string(before));
+    bind_text(s, 3, cases::to_string(l.goal == cases::target::none ? cases::target::withdrawal : l.goal));
+    s.bind(4, l.category);
+    bind_text(s, 5, cases::to_string(l.work));
+    bind_text(s, 6, cases::to_string(l.school));
+    bind_text(s, 7, cases::to_string(l.result));
+    bind_value(s, 8, l.outcome_at);
+    bind_value(s, 9, l.last_tracked_at);
+    bind_value(s, 10, l.work_reported_at);
+    bind_value(s, 11, l.work_seen_at);
+    bind_value(s, 12, l.planned_at);
+    s.bind(13, l.ever_planned ? 1 : 0);
+    s.bind(14, l.dismiss_reason);
+    s.bind(15, l.close_reason);
+    s.bind(16, l.merged_into);
+    s.bind(17, static_cast<std::int64_t>(serial));
+    s.exec();
+}
+
+std::vector<case_history_entry> history_of_serial(SQLite::Database& db, std::uint32_t serial)
+{
+    SQLite::Statement s(db, "SELECT id, case_serial, message_id, event_id, actor, action, detail, at"
+                            " FROM case_history WHERE case_serial = ?1 ORDER BY id");
+    s.bind(1, static_cast<std::int64_t>(serial));
+    std::vector<case_history_entry> out;
+    while (s.executeStep()) {
+        case_history_entry h;
+        h.id = s.getColumn(0).getInt64();
+        h.case_serial = static_cast<std::uint32_t>(s.getColumn(1).getInt64());
+        h.message_id = opt_int64(s, 2);
+        h.event_id = opt_int64(s, 3);
+        h.actor = text(s, 4);
+        h.action = text(s, 5);
+        h.detail = text(s, 6);
+        h.at = time(s, 7);
+        out.push_back(std::move(h));
+    }
+    return out;
+}
+
+// The case as its whole history makes it (the start is what its opening says).
+cases::child_case replayed(const case_record& c, const std::vector<case_history_entry>& history)
+{
+    const cases::child_case start = cases::open_case(c.opened_form, c.opened_at, c.risk_reason);
+    return cases::replay(start, machine_rows(history)).at_end;
+}
+
+// "NFE" / "NFE FAM": the service and whether it was for the family.
+std::pair<std::string, bool> service_of(std::string_view detail)
+{
+    const std::vector<std::string> words = split_codes(detail);
+    const bool family = words.size() > 1 && words[1] == "FAM";
+    return {words.empty() ? std::string{} : words[0], family};
 }
 
 } // namespace
-
-std::string_view to_string(case_state s) noexcept { return state_names[static_cast<std::size_t>(s)]; }
-std::string_view to_string(work_status s) noexcept { return work_names[static_cast<std::size_t>(s)]; }
-std::string_view to_string(school_status s) noexcept { return school_names[static_cast<std::size_t>(s)]; }
 
 char sex_letter(parser::sex s) noexcept
 {
@@ -105,19 +175,27 @@ char sex_letter(parser::sex s) noexcept
     return 'U';
 }
 
-case_opening make_case_opening(const parser::sms_message& id_report, std::int64_t event_id,
-                               std::int64_t message_id, std::string opened_by, timestamp opened_at)
+case_opening make_case_opening(const parser::sms_message& report, std::int64_t event_id, std::int64_t message_id,
+                               std::string opened_by, timestamp opened_at)
 {
     case_opening o;
-    if (const auto* s = std::get_if<parser::sighting>(&id_report.body)) {
+    if (const auto* s = std::get_if<parser::sighting>(&report.body)) {
+        o.form = cases::opening::id;
         o.site = s->site;
         o.kids = s->kids;
         o.age_min = s->age_min;
         o.age_max = s->age_max;
         o.work = s->work;
         o.hazards = s->hazards;
+    } else if (const auto* r = std::get_if<parser::risk_report>(&report.body)) {
+        o.form = cases::opening::risk;
+        o.site = r->site;
+        o.kids = r->kids;
+        o.age_min = r->age_min;
+        o.age_max = r->age_max;
+        o.risk_reason = r->reason;
     }
-    o.sensitive = id_report.sensitive;
+    o.sensitive = report.sensitive;
     o.event_id = event_id;
     o.message_id = message_id;
     o.opened_by = std::move(opened_by);
@@ -147,6 +225,7 @@ result<std::vector<std::string>> open_cases(connection& db, const case_opening& 
     if (next + static_cast<std::int64_t>(children.size()) - 1 > parser::max_case_serial)
         return make_error_code(errc::case_serials_exhausted);
 
+    const cases::child_case start = cases::open_case(o.form, o.opened_at, o.risk_reason);
     const std::string hazards = join_codes(o.hazards);
     const case_action opening{"", o.opened_by, o.message_id, o.event_id, o.opened_at};
     for (const parser::sex child : children) {
@@ -154,21 +233,34 @@ result<std::vector<std::string>> open_cases(connection& db, const case_opening& 
         std::string code = parser::make_case_code(serial);
         {
             statement_use s(db.prepared(
-                "INSERT INTO cases (serial, code, site, sex, age_min, age_max, work, hazards, sensitive,"
-                " opened_event_id, opened_by, opened_at, last_tracked_at, last_followed_by)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?11)"));
+                "INSERT INTO cases (serial, code, site, sex, age_min, age_max, opened_form, work, risk_reason, hazards,"
+                " sensitive, target, work_status, school_status, opened_event_id, opened_message_id, opened_by,"
+                " opened_at, last_tracked_at, last_followed_by)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?17)"));
             s->bind(1, static_cast<std::int64_t>(serial));
             s->bind(2, code);
             s->bind(3, o.site);
             s->bind(4, std::string(1, sex_letter(child)));
             s->bind(5, o.age_min);
             s->bind(6, o.age_max);
-            s->bind(7, o.work);
-            s->bind(8, hazards);
-            s->bind(9, o.sensitive ? 1 : 0);
-            s->bind(10, o.event_id);
-            s->bind(11, o.opened_by);
-            bind_value(*s, 12, o.opened_at);
+            bind_text(*s, 7, cases::to_string(o.form));
+            if (o.form == cases::opening::id)
+                s->bind(8, o.work);
+            else
+                s->bind(8);
+            if (o.form == cases::opening::risk)
+                s->bind(9, o.risk_reason);
+            else
+                s->bind(9);
+            s->bind(10, hazards);
+            s->bind(11, o.sensitive ? 1 : 0);
+            bind_text(*s, 12, cases::to_string(start.goal));
+            bind_text(*s, 13, cases::to_string(start.work));
+            bind_text(*s, 14, cases::to_string(start.school));
+            s->bind(15, o.event_id);
+            s->bind(16, o.message_id);
+            s->bind(17, o.opened_by);
+            bind_value(*s, 18, o.opened_at);
             s->exec();
         }
         append_history(db, serial, opening, "opened", o.site);
@@ -187,6 +279,21 @@ result<case_record> find_case(connection& db, std::string_view code)
     return read_case(*s);
 }
 
+result<case_record> find_kept_case(connection& db, std::string_view code)
+{
+    auto c = find_case(db, code);
+    // A merge always names an existing case that was not merged itself at that moment; the bound
+    // guards against a cycle a hand-edited store could hold.
+    for (int hops = 0; c && c->life.state == cases::case_state::merged && !c->life.merged_into.empty() && hops < 64;
+         ++hops) {
+        auto next = find_case(db, c->life.merged_into);
+        if (!next)
+            break;
+        c = std::move(next);
+    }
+    return c;
+}
+
 std::vector<std::string> cases_reported_by(connection& db, std::string_view phone)
 {
     statement_use s(db.prepared(
@@ -199,155 +306,154 @@ std::vector<std::string> cases_reported_by(connection& db, std::string_view phon
     return out;
 }
 
-tracking_effect tracking_effect_of(std::string_view status) noexcept
-{
-    if (status == "SCH")
-        return {std::nullopt, school_status::school};
-    if (status == "NFE")
-        return {std::nullopt, school_status::nfe};
-    if (status == "KG")
-        return {std::nullopt, school_status::kg};
-    if (status == "HOME")
-        return {work_status::not_working, std::nullopt};
-    if (status == "WORK")
-        return {work_status::working, std::nullopt};
-    if (status == "MOVED" || status == "MISS")
-        return {work_status::unknown, school_status::unknown};
-    return {};
-}
-
-// The frame every change to a case shares, in one savepoint: the case must exist and be open;
-// `update(case)` writes the derived columns and returns the history row's action and detail;
-// exactly one history row is appended; the case is returned as it is afterwards.
-template <class Update>
-result<case_record> change_case(connection& db, const case_action& a, Update update)
+result<case_record> save_change(connection& db, const case_action& a, const cases::change& ch)
 {
     savepoint sp(db, "case_change");
-    auto c = open_case_for_change(db, a.case_code);
+    auto c = find_case(db, a.case_code);
     if (!c)
         return c;
-    const auto [action, detail] = update(*c);
-    append_history(db, c->serial, a, action, detail);
+    write_life(db, c->serial, ch.after);
+    const std::int64_t history_id = append_history(db, c->serial, a, ch.history_action, ch.detail);
+    if (ch.history_action == "tracked") {
+        SQLite::Statement s(db, "UPDATE cases SET last_status = ?1, last_followed_by = ?2 WHERE serial = ?3");
+        s.bind(1, ch.detail);
+        s.bind(2, a.actor);
+        s.bind(3, static_cast<std::int64_t>(c->serial));
+        s.exec();
+    } else if (ch.history_action == "referred" || ch.history_action == "serviced") {
+        const auto [service, family] = service_of(ch.detail);
+        SQLite::Statement s(db, "INSERT INTO case_services (case_serial, history_id, kind, service, for_family, actor,"
+                                " message_id, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+        s.bind(1, static_cast<std::int64_t>(c->serial));
+        s.bind(2, history_id);
+        s.bind(3, ch.history_action == "referred" ? "referral" : "service");
+        s.bind(4, service);
+        s.bind(5, family ? 1 : 0);
+        s.bind(6, a.actor);
+        bind_value(s, 7, a.message_id);
+        bind_value(s, 8, a.at);
+        s.exec();
+        SQLite::Statement u(db, "UPDATE cases SET last_service = ?1, last_followed_by = ?2 WHERE serial = ?3");
+        u.bind(1, service);
+        u.bind(2, a.actor);
+        u.bind(3, static_cast<std::int64_t>(c->serial));
+        u.exec();
+    } else {
+        SQLite::Statement s(db, "UPDATE cases SET last_followed_by = ?1 WHERE serial = ?2");
+        s.bind(1, a.actor);
+        s.bind(2, static_cast<std::int64_t>(c->serial));
+        s.exec();
+    }
     auto after = find_case(db, a.case_code);
     sp.release();
     return after;
 }
 
-result<case_record> apply_tracking(connection& db, const case_action& a, std::string_view status)
+result<void> note_absorbed(connection& db, const case_action& a, std::string_view merged_code)
 {
-    return change_case(db, a, [&](const case_record& c) {
-        const tracking_effect effect = tracking_effect_of(status);
-        {
-            statement_use s(db.prepared("UPDATE cases SET last_status = ?1, work_status = COALESCE(?2, work_status),"
-                                        " school_status = COALESCE(?3, school_status), last_tracked_at = ?4,"
-                                        " last_followed_by = ?5 WHERE serial = ?6"));
-            bind_text(*s, 1, status);
-            if (effect.work)
-                bind_text(*s, 2, to_string(*effect.work));
-            else
-                s->bind(2);
-            if (effect.school)
-                bind_text(*s, 3, to_string(*effect.school));
-            else
-                s->bind(3);
-            bind_value(*s, 4, a.at);
-            s->bind(5, a.actor);
-            s->bind(6, static_cast<std::int64_t>(c.serial));
-            s->exec();
-        }
-        return std::pair<std::string_view, std::string_view>{"tracked", status};
-    });
-}
-
-result<case_record> apply_referral(connection& db, const case_action& a, std::string_view service)
-{
-    return change_case(db, a, [&](const case_record& c) {
-        {
-            statement_use s(db.prepared("UPDATE cases SET last_service = ?1, last_followed_by = ?2 WHERE serial = ?3"));
-            bind_text(*s, 1, service);
-            s->bind(2, a.actor);
-            s->bind(3, static_cast<std::int64_t>(c.serial));
-            s->exec();
-        }
-        return std::pair<std::string_view, std::string_view>{"referred", service};
-    });
-}
-
-result<case_record> apply_verification(connection& db, const case_action& a, bool confirmed)
-{
-    return change_case(db, a, [&](const case_record& c) {
-        const std::string last = c.last_status.value_or("");
-        std::string_view action;
-        if (confirmed) {
-            statement_use s(db.prepared("UPDATE cases SET state = 'confirmed', verified_status = last_status,"
-                                        " verified_at = ?1 WHERE serial = ?2"));
-            bind_value(*s, 1, a.at);
-            s->bind(2, static_cast<std::int64_t>(c.serial));
-            s->exec();
-            action = "verified";
-        } else if (c.state == case_state::confirmed && c.last_status) {
-            statement_use s(db.prepared("UPDATE cases SET verified_status = NULL, verified_at = ?1 WHERE serial = ?2"));
-            bind_value(*s, 1, a.at);
-            s->bind(2, static_cast<std::int64_t>(c.serial));
-            s->exec();
-            action = "status_not_confirmed";
-        } else {
-            statement_use s(db.prepared("UPDATE cases SET state = 'not_confirmed', verified_at = ?1 WHERE serial = ?2"));
-            bind_value(*s, 1, a.at);
-            s->bind(2, static_cast<std::int64_t>(c.serial));
-            s->exec();
-            action = "not_confirmed";
-        }
-        return std::pair<std::string_view, std::string>{action, last};
-    });
-}
-
-result<case_record> apply_closure(connection& db, const case_action& a, std::string_view reason)
-{
-    return change_case(db, a, [&](const case_record& c) {
-        {
-            statement_use s(db.prepared("UPDATE cases SET state = 'closed', close_reason = ?1 WHERE serial = ?2"));
-            bind_text(*s, 1, reason);
-            s->bind(2, static_cast<std::int64_t>(c.serial));
-            s->exec();
-        }
-        return std::pair<std::string_view, std::string_view>{"closed", reason};
-    });
+    auto c = find_case(db, a.case_code);
+    if (!c)
+        return c.error();
+    append_history(db, c->serial, a, "absorbed", merged_code);
+    return {};
 }
 
 std::vector<case_history_entry> case_history_of(connection& db, std::string_view code)
 {
-    statement_use s(db.prepared(
-        "SELECT h.id, h.case_serial, h.message_id, h.event_id, h.actor, h.action, h.detail, h.at"
-        " FROM case_history h JOIN cases c ON c.serial = h.case_serial WHERE c.code = ?1 ORDER BY h.id"));
-    bind_text(*s, 1, code);
-    std::vector<case_history_entry> out;
-    while (s->executeStep()) {
-        case_history_entry h;
-        h.id = s->getColumn(0).getInt64();
-        h.case_serial = static_cast<std::uint32_t>(s->getColumn(1).getInt64());
-        h.message_id = opt_int64(*s, 2);
-        h.event_id = opt_int64(*s, 3);
-        h.actor = text(*s, 4);
-        h.action = text(*s, 5);
-        h.detail = text(*s, 6);
-        h.at = time(*s, 7);
-        out.push_back(std::move(h));
+    auto c = find_case(db, code);
+    if (!c)
+        return {};
+    return history_of_serial(db, c->serial);
+}
+
+std::vector<cases::history_row> machine_rows(const std::vector<case_history_entry>& history)
+{
+    std::vector<cases::history_row> rows;
+    rows.reserve(history.size());
+    for (const auto& h : history)
+        rows.push_back({h.id, h.action, h.detail, h.at});
+    return rows;
+}
+
+result<case_history_entry> undo_last_change(connection& db, const case_action& a, std::string_view why)
+{
+    savepoint sp(db, "case_undo");
+    auto c = find_case(db, a.case_code);
+    if (!c)
+        return c.error();
+    std::vector<case_history_entry> history = history_of_serial(db, c->serial);
+    const auto last = cases::last_undoable(machine_rows(history));
+    if (!last)
+        return make_error_code(errc::nothing_to_undo);
+    const auto undone = std::find_if(history.begin(), history.end(), [&](const auto& h) { return h.id == *last; });
+    append_history(db, c->serial, a, "undone", cases::undo_detail(*last, why));
+    history = history_of_serial(db, c->serial);
+    write_life(db, c->serial, replayed(*c, history));
+    // A merge undone: the kept case notes it too (its own counting never changed).
+    if (undone != history.end() && undone->action == "merged")
+        if (auto kept = find_case(db, undone->detail))
+            append_history(db, kept->serial, a, "absorbed_undone", c->code);
+    case_history_entry out = *std::find_if(history.begin(), history.end(), [&](const auto& h) { return h.id == *last; });
+    sp.release();
+    return out;
+}
+
+void recompute_all_cases(SQLite::Database& db)
+{
+    std::vector<case_record> all;
+    {
+        SQLite::Statement s(db, "SELECT " KHARUUL_CASE_COLUMNS " FROM cases ORDER BY serial");
+        while (s.executeStep())
+            all.push_back(read_case(s));
+    }
+    for (const auto& c : all) {
+        const auto history = history_of_serial(db, c.serial);
+        write_life(db, c.serial, replayed(c, history));
+        std::optional<std::string> last_status;
+        for (const auto& h : history)
+            if (h.action == "tracked")
+                last_status = h.detail;
+        SQLite::Statement s(db, "UPDATE cases SET last_status = ?1 WHERE serial = ?2");
+        bind_value(s, 1, last_status);
+        s.bind(2, static_cast<std::int64_t>(c.serial));
+        s.exec();
+    }
+}
+
+std::vector<service_record_entry> service_record_of(connection& db, std::string_view code)
+{
+    auto c = find_case(db, code);
+    if (!c)
+        return {};
+    std::set<std::int64_t> undone;
+    for (const auto& h : history_of_serial(db, c->serial))
+        if (h.action == "undone")
+            if (auto id = cases::undone_id({h.id, h.action, h.detail, h.at}))
+                undone.insert(*id);
+    SQLite::Statement s(db, "SELECT id, history_id, kind, service, for_family, actor, message_id, at"
+                            " FROM case_services WHERE case_serial = ?1 ORDER BY id");
+    s.bind(1, static_cast<std::int64_t>(c->serial));
+    std::vector<service_record_entry> out;
+    while (s.executeStep()) {
+        service_record_entry e;
+        e.id = s.getColumn(0).getInt64();
+        e.history_id = s.getColumn(1).getInt64();
+        e.referral = text(s, 2) == "referral";
+        e.service = text(s, 3);
+        e.family = s.getColumn(4).getInt() != 0;
+        e.actor = text(s, 5);
+        e.message_id = opt_int64(s, 6);
+        e.at = time(s, 7);
+        e.undone = undone.count(e.history_id) > 0;
+        out.push_back(std::move(e));
     }
     return out;
 }
 
-std::vector<case_record> cases_without_news_since(connection& db, timestamp before)
-{
-    statement_use s(db.prepared("SELECT " KHARUUL_CASE_COLUMNS " FROM cases WHERE state <> 'closed'"
-                                " AND last_tracked_at < ?1 ORDER BY last_tracked_at, serial"));
-    bind_value(*s, 1, before);
-    return read_rows(*s, read_case);
-}
-
 std::vector<case_record> cases_needing_reminder(connection& db, timestamp news_before, timestamp reminded_before)
 {
-    statement_use s(db.prepared("SELECT " KHARUUL_CASE_COLUMNS " FROM cases WHERE state <> 'closed'"
+    statement_use s(db.prepared("SELECT " KHARUUL_CASE_COLUMNS " FROM cases"
+                                " WHERE state NOT IN ('dismissed', 'merged', 'closed')"
                                 " AND last_tracked_at < ?1 AND (last_reminder_at IS NULL OR last_reminder_at < ?2)"
                                 " ORDER BY last_tracked_at, serial"));
     bind_value(*s, 1, news_before);
@@ -363,6 +469,39 @@ result<void> mark_reminded(connection& db, std::string_view code, timestamp at)
     if (s->exec() == 0)
         return make_error_code(errc::unknown_case);
     return {};
+}
+
+std::vector<case_record> list_cases(connection& db, const case_filter& f)
+{
+    std::string sql = "SELECT " KHARUUL_CASE_COLUMNS " FROM cases c WHERE 1 = 1";
+    if (f.site)
+        sql += " AND c.site = :site";
+    if (f.area)
+        sql += " AND EXISTS (SELECT 1 FROM sites s WHERE s.code = c.site AND (s.area = :area OR"
+               " substr(s.area, 1, length(:area) + 1) = :area || '/'))";
+    if (f.states.empty()) {
+        sql += " AND c.state NOT IN ('dismissed', 'merged', 'closed')";
+    } else {
+        sql += " AND c.state IN (";
+        for (std::size_t i = 0; i < f.states.size(); ++i)
+            sql += (i == 0 ? "'" : ", '") + std::string(cases::to_string(f.states[i])) + "'";
+        sql += ")";
+    }
+    if (f.goal)
+        sql += " AND c.target = :target";
+    if (f.news_before)
+        sql += " AND c.last_tracked_at < :before AND c.state NOT IN ('dismissed', 'merged', 'closed')";
+    sql += " ORDER BY c.last_tracked_at, c.serial";
+    SQLite::Statement s(db, sql);
+    if (f.site)
+        s.bind(":site", *f.site);
+    if (f.area)
+        s.bind(":area", *f.area);
+    if (f.goal)
+        s.bind(":target", std::string(cases::to_string(*f.goal)));
+    if (f.news_before)
+        s.bind(":before", to_unix_ms(*f.news_before));
+    return read_rows(s, read_case);
 }
 
 std::vector<case_record> export_cases(connection& db, const time_range& range)

@@ -3,6 +3,7 @@
 #include "store/error.hpp"
 #include "store/migrations.hpp"
 
+#include <stdexcept>
 #include <string>
 #include <system_error>
 
@@ -65,6 +66,18 @@ void migrate(SQLite::Database& db)
             continue;
         // IMMEDIATE takes the write lock first, so two processes opening a fresh file at once
         // cannot both apply the same step: the second waits, then sees the new version.
+        // Outside the transaction: PRAGMA foreign_keys is a no-op inside one.
+        if (m.foreign_keys_off)
+            db.exec("PRAGMA foreign_keys=OFF");
+        struct keys_back_on {
+            SQLite::Database& db;
+            bool on;
+            ~keys_back_on()
+            {
+                if (on)
+                    db.exec("PRAGMA foreign_keys=ON");
+            }
+        } restore{db, m.foreign_keys_off};
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         const int current = schema_version(db);
         if (current > latest)
@@ -74,6 +87,12 @@ void migrate(SQLite::Database& db)
         if (current != m.version - 1)
             throw std::logic_error("store migrations are not contiguous at version " + std::to_string(m.version));
         m.apply(db);
+        if (m.foreign_keys_off) {
+            SQLite::Statement check(db, "PRAGMA foreign_key_check");
+            if (check.executeStep())
+                throw std::runtime_error("store migration " + std::to_string(m.version) + " broke a reference from " +
+                                         check.getColumn(0).getString() + "; nothing was changed");
+        }
         db.exec("PRAGMA user_version = " + std::to_string(m.version));
         tx.commit();
     }

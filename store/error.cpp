@@ -26,6 +26,7 @@ public:
         case errc::alert_already_acknowledged: return "alert already acknowledged";
         case errc::alert_closed: return "alert is closed";
         case errc::unknown_outbox: return "unknown outbox message";
+        case errc::nothing_to_undo: return "the case has no change to undo";
         }
         return "unknown store error";
     }

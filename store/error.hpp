@@ -28,6 +28,7 @@ enum class errc {
     alert_already_acknowledged, // someone acknowledged it before: nothing written
     alert_closed,           // escalation gave up on it: no further escalation step
     unknown_outbox,         // no outbox row with that id
+    nothing_to_undo,        // the case has no change after its opening
 };
 
 const std::error_category& store_category() noexcept;

@@ -1,5 +1,7 @@
 #include "store/migrations.hpp"
 
+#include "store/cases.hpp"
+
 #include <array>
 
 namespace kharuul::store {
@@ -307,10 +309,126 @@ CREATE INDEX messages_by_sender_text ON messages (sender, text, received_at);
 
 void apply_schema_3(SQLite::Database& db) { db.exec(schema_3); }
 
-constexpr std::array<migration, 3> all{{
+// Version 4: the case life cycle of spec cases.md. The STRICT `cases` table is rebuilt with the
+// machine's columns (cases/case_fsm.hpp) and room for seven-digit codes (serials up to 999999);
+// `not_confirmed` cases become `dismissed` with reason OTHER; every case's derived columns are
+// recomputed by replaying its history, which is kept as it is (rows are only ever added). The
+// service record gets its own append-only table, filled from the history's referrals; events gain
+// the new forms' fields. It runs with foreign keys off (SQLite's procedure for rebuilding a table
+// that others refer to); migrate() checks them all before the commit.
+constexpr const char* schema_4 = R"sql(
+CREATE TABLE cases_v4 (
+    serial            INTEGER PRIMARY KEY CHECK (serial BETWEEN 0 AND 999999),
+    code              TEXT    NOT NULL UNIQUE,   -- parser::make_case_code(serial): 6 or 7 digits
+    site              TEXT    NOT NULL,
+    sex               TEXT    NOT NULL CHECK (sex IN ('B', 'G', 'U')),
+    age_min           INTEGER NOT NULL,
+    age_max           INTEGER NOT NULL,
+    opened_form       TEXT    NOT NULL DEFAULT 'ID' CHECK (opened_form IN ('ID', 'RISK')),
+    work              TEXT,               -- ID: the work code; RISK: NULL
+    risk_reason       TEXT,               -- RISK: DROP, SIB, FAM, STREET, OTHER
+    hazards           TEXT    NOT NULL DEFAULT '',
+    sensitive         INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1)),
+    -- Derived from the history by the life-cycle machine; case_history is the record.
+    state             TEXT    NOT NULL DEFAULT 'reported'
+                      CHECK (state IN ('reported', 'confirmed', 'dismissed', 'merged', 'planned', 'outcome',
+                                       're_engaged', 'lost', 'closed')),
+    state_before_lost TEXT    NOT NULL DEFAULT 'reported'
+                      CHECK (state_before_lost IN ('reported', 'confirmed', 'planned', 'outcome', 're_engaged')),
+    target            TEXT    NOT NULL DEFAULT 'withdrawal' CHECK (target IN ('withdrawal', 'prevention')),
+    category          TEXT    NOT NULL DEFAULT '',
+    work_status       TEXT    NOT NULL DEFAULT 'working'
+                      CHECK (work_status IN ('working', 'less', 'not_working', 'unknown')),
+    school_status     TEXT    NOT NULL DEFAULT 'unknown'
+                      CHECK (school_status IN ('school', 'nfe', 'kg', 'vocational', 'none', 'unknown')),
+    outcome           TEXT    NOT NULL DEFAULT '' CHECK (outcome IN ('', 'WD', 'PR', 'LESS')),
+    outcome_at        INTEGER,
+    last_tr_at        INTEGER,            -- the last TR (NULL: never tracked)
+    work_reported_at  INTEGER,            -- the last TR with a work code
+    work_seen_at      INTEGER,            -- the last TR ... WORK
+    planned_at        INTEGER,
+    ever_planned      INTEGER NOT NULL DEFAULT 0 CHECK (ever_planned IN (0, 1)),
+    dismiss_reason    TEXT    NOT NULL DEFAULT '',
+    close_reason      TEXT    NOT NULL DEFAULT '',
+    merged_into       TEXT    NOT NULL DEFAULT '',
+    last_status       TEXT,               -- the last TR's codes
+    last_service      TEXT,               -- the last REF or SVC code
+    opened_event_id   INTEGER NOT NULL REFERENCES events (id),
+    opened_message_id INTEGER REFERENCES messages (id),
+    opened_by         TEXT    NOT NULL,   -- phone
+    opened_at         INTEGER NOT NULL,
+    last_tracked_at   INTEGER NOT NULL,   -- tracking news: the last TR, or opened_at
+    last_followed_by  TEXT    NOT NULL,   -- phone
+    last_reminder_at  INTEGER
+) STRICT;
+INSERT INTO cases_v4 (serial, code, site, sex, age_min, age_max, opened_form, work, hazards, sensitive, state,
+                      work_status, school_status, dismiss_reason, close_reason, last_status, last_service,
+                      opened_event_id, opened_message_id, opened_by, opened_at, last_tracked_at, last_followed_by,
+                      last_reminder_at)
+SELECT c.serial, c.code, c.site, c.sex, c.age_min, c.age_max, 'ID', c.work, c.hazards, c.sensitive,
+       CASE c.state WHEN 'not_confirmed' THEN 'dismissed' ELSE c.state END,
+       c.work_status, c.school_status, CASE c.state WHEN 'not_confirmed' THEN 'OTHER' ELSE '' END,
+       COALESCE(c.close_reason, ''), c.last_status, c.last_service, c.opened_event_id,
+       (SELECT e.message_id FROM events e WHERE e.id = c.opened_event_id), c.opened_by, c.opened_at,
+       c.last_tracked_at, c.last_followed_by, c.last_reminder_at
+FROM cases c;
+DROP TABLE cases;
+ALTER TABLE cases_v4 RENAME TO cases;
+CREATE INDEX cases_by_opener ON cases (opened_by);
+CREATE INDEX cases_by_follower ON cases (last_followed_by);
+CREATE INDEX cases_by_site ON cases (site, state);
+CREATE INDEX cases_by_last_tracked ON cases (state, last_tracked_at);
+CREATE INDEX cases_by_opened_at ON cases (opened_at);
+
+-- The service record (cases.md 1): every referral and every service delivered, for the child or
+-- the family, with who reported it and from which message. Rows are only ever added; an entry
+-- whose history row was undone is left out of the figures.
+CREATE TABLE case_services (
+    id          INTEGER PRIMARY KEY,
+    case_serial INTEGER NOT NULL REFERENCES cases (serial),
+    history_id  INTEGER NOT NULL REFERENCES case_history (id),
+    kind        TEXT    NOT NULL CHECK (kind IN ('referral', 'service')),
+    service     TEXT    NOT NULL,
+    for_family  INTEGER NOT NULL DEFAULT 0 CHECK (for_family IN (0, 1)),
+    actor       TEXT    NOT NULL,
+    message_id  INTEGER REFERENCES messages (id),
+    at          INTEGER NOT NULL
+) STRICT;
+CREATE INDEX case_services_by_case ON case_services (case_serial, id);
+CREATE INDEX case_services_by_time ON case_services (at);
+CREATE TRIGGER case_services_is_append_only_update BEFORE UPDATE ON case_services
+BEGIN
+    SELECT RAISE(ABORT, 'case_services is append-only');
+END;
+CREATE TRIGGER case_services_is_append_only_delete BEFORE DELETE ON case_services
+BEGIN
+    SELECT RAISE(ABORT, 'case_services is append-only');
+END;
+INSERT INTO case_services (case_serial, history_id, kind, service, for_family, actor, message_id, at)
+SELECT h.case_serial, h.id, 'referral', h.detail, 0, h.actor, h.message_id, h.at
+FROM case_history h WHERE h.action = 'referred' ORDER BY h.id;
+
+CREATE INDEX case_history_by_time ON case_history (at);
+
+-- The new forms' fields (TR's codes stay in `status`, space-separated; RISK's reason and VER NO's
+-- in `reason`; OUT's result and VER's OK/NO in `outcome`).
+ALTER TABLE events ADD COLUMN target TEXT;       -- PLAN: W or P
+ALTER TABLE events ADD COLUMN category TEXT;     -- PLAN
+ALTER TABLE events ADD COLUMN for_family INTEGER CHECK (for_family IN (0, 1)); -- SVC
+ALTER TABLE events ADD COLUMN into_case TEXT;    -- MERGE
+)sql";
+
+void apply_schema_4(SQLite::Database& db)
+{
+    db.exec(schema_4);
+    recompute_all_cases(db);
+}
+
+constexpr std::array<migration, 4> all{{
     {1, "messages, events, cases, case history, registry", &apply_schema_1},
     {2, "alerts, recipients, alert history, outbox, outbox attempts, case reminders", &apply_schema_2},
     {3, "an index for the duplicate-text rule", &apply_schema_3},
+    {4, "the case life cycle: rebuilt cases, service record, new event fields", &apply_schema_4, true},
 }};
 
 } // namespace

@@ -15,6 +15,9 @@ struct migration {
     int version = 0;              // 1, 2, ... without gaps
     std::string_view description; // for errors and for `kharuul` diagnostics
     void (*apply)(SQLite::Database&) = nullptr; // throws on failure; the caller rolls back
+    // Rebuilds a table that others refer to: run with PRAGMA foreign_keys=OFF around the
+    // transaction, and PRAGMA foreign_key_check must find nothing before the commit.
+    bool foreign_keys_off = false;
 };
 
 // Every migration this build knows, in order of version.

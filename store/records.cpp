@@ -23,7 +23,8 @@ constexpr std::array<std::string_view, 5> status_names{"received", "accepted", "
 
 #define KHARUUL_EVENT_COLUMNS                                                                             \
     "id, message_id, form, reporter, site, case_code, boys, girls, unknown, age_min, age_max, work, "     \
-    "hazards, status, service, outcome, reason, note, urgent, sensitive, occurred_at"
+    "hazards, status, service, outcome, reason, note, urgent, sensitive, occurred_at, target, category, "     \
+    "for_family, into_case"
 
 std::optional<parser::form> opt_form(const SQLite::Statement& s, int column)
 {
@@ -77,6 +78,11 @@ event_record read_event(const SQLite::Statement& s)
     e.urgent = s.getColumn(18).getInt() != 0;
     e.sensitive = s.getColumn(19).getInt() != 0;
     e.occurred_at = time(s, 20);
+    e.target = opt_text(s, 21);
+    e.category = opt_text(s, 22);
+    if (auto f = opt_int(s, 23))
+        e.for_family = *f != 0;
+    e.into_case = opt_text(s, 24);
     return e;
 }
 
@@ -226,15 +232,40 @@ new_event make_event(const parser::sms_message& m, std::int64_t message_id, std:
                 e.hazards = body.hazards;
             } else if constexpr (std::is_same_v<T, parser::nil_visit>) {
                 e.site = body.site;
+            } else if constexpr (std::is_same_v<T, parser::risk_report>) {
+                e.site = body.site;
+                e.boys = body.kids.boys;
+                e.girls = body.kids.girls;
+                e.unknown = body.kids.unknown;
+                e.age_min = body.age_min;
+                e.age_max = body.age_max;
+                e.reason = body.reason;
             } else if constexpr (std::is_same_v<T, parser::tracking>) {
                 e.case_code = body.case_code;
-                e.status = body.status;
+                e.status = body.codes.empty() ? body.status : join_codes(body.codes);
             } else if constexpr (std::is_same_v<T, parser::referral>) {
                 e.case_code = body.case_code;
                 e.service = body.service;
+            } else if constexpr (std::is_same_v<T, parser::service_delivery>) {
+                e.case_code = body.case_code;
+                e.service = body.service;
+                e.for_family = body.family;
             } else if constexpr (std::is_same_v<T, parser::verification>) {
                 e.case_code = body.case_code;
                 e.outcome = body.confirmed ? "OK" : "NO";
+                if (!body.reason.empty())
+                    e.reason = body.reason;
+            } else if constexpr (std::is_same_v<T, parser::assessment>) {
+                e.case_code = body.case_code;
+                e.target = std::string(1, body.target);
+                if (!body.category.empty())
+                    e.category = body.category;
+            } else if constexpr (std::is_same_v<T, parser::outcome_check>) {
+                e.case_code = body.case_code;
+                e.outcome = body.result;
+            } else if constexpr (std::is_same_v<T, parser::merger>) {
+                e.case_code = body.case_code;
+                e.into_case = body.into;
             } else if constexpr (std::is_same_v<T, parser::closure>) {
                 e.case_code = body.case_code;
                 e.reason = body.reason;
@@ -248,9 +279,10 @@ std::int64_t insert_event(connection& db, const new_event& e)
 {
     statement_use s(db.prepared(
         "INSERT INTO events (message_id, form, reporter, site, case_code, boys, girls, unknown, age_min,"
-        " age_max, work, hazards, status, service, outcome, reason, note, urgent, sensitive, occurred_at)"
+        " age_max, work, hazards, status, service, outcome, reason, note, urgent, sensitive, occurred_at,"
+        " target, category, for_family, into_case)"
         " VALUES (?1, ?2, ?3, COALESCE(?4, (SELECT site FROM cases WHERE code = ?5)), ?5, ?6, ?7, ?8, ?9,"
-        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"));
+        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"));
     s->bind(1, e.message_id);
     bind_text(*s, 2, parser::canonical_keyword(e.form));
     s->bind(3, e.reporter);
@@ -275,6 +307,13 @@ std::int64_t insert_event(connection& db, const new_event& e)
     s->bind(18, e.urgent ? 1 : 0);
     s->bind(19, e.sensitive ? 1 : 0);
     bind_value(*s, 20, e.occurred_at);
+    bind_value(*s, 21, e.target);
+    bind_value(*s, 22, e.category);
+    if (e.for_family)
+        s->bind(23, *e.for_family ? 1 : 0);
+    else
+        s->bind(23);
+    bind_value(*s, 24, e.into_case);
     s->exec();
     return db.getLastInsertRowid();
 }

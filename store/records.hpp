@@ -95,20 +95,24 @@ std::optional<message_record> find_recent_same_text(connection& db, std::string_
 // errc::unknown_message when no message has that id.
 result<void> set_message_outcome(connection& db, std::int64_t id, const message_outcome& outcome);
 
-// One event per accepted message that records something (ID, NIL, TR, REF, VER, CLOSE).
+// One event per accepted message that records something (ID, NIL, RISK and the case forms).
 struct new_event {
     std::int64_t message_id = 0;
     parser::form form = parser::form::id;
     std::string reporter; // phone
     std::optional<std::string> site;      // for case forms, filled from the case when empty
-    std::optional<std::string> case_code; // TR, REF, VER, CLOSE
+    std::optional<std::string> case_code; // the case forms: the case as sent (MERGE: the merged one)
     std::optional<int> boys, girls, unknown, age_min, age_max;
     std::optional<std::string> work;
     std::vector<std::string> hazards;
-    std::optional<std::string> status;  // TR
-    std::optional<std::string> service; // REF
-    std::optional<std::string> outcome; // VER: "OK" or "NO"
-    std::optional<std::string> reason;  // CLOSE
+    std::optional<std::string> status;    // TR: the codes, space-separated ("NFE STOP")
+    std::optional<std::string> service;   // REF, SVC
+    std::optional<std::string> outcome;   // VER: "OK" or "NO"; OUT: "WD", "PR", "LESS", "NO"
+    std::optional<std::string> reason;    // CLOSE; VER NO's dismiss reason; RISK's reason
+    std::optional<std::string> target;    // PLAN: "W" or "P"
+    std::optional<std::string> category;  // PLAN
+    std::optional<bool> for_family;       // SVC
+    std::optional<std::string> into_case; // MERGE
     std::optional<std::string> note;
     bool urgent = false;
     bool sensitive = false;

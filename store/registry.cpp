@@ -272,6 +272,9 @@ std::vector<site> list_sites(connection& db)
     return out;
 }
 
+// The areas and members of each team (the second step of both team look-ups).
+void add_areas_and_members(connection& db, std::vector<team_record>& out);
+
 std::vector<team_record> teams_covering_site(connection& db, std::string_view site_code)
 {
     std::vector<team_record> out;
@@ -288,6 +291,30 @@ std::vector<team_record> teams_covering_site(connection& db, std::string_view si
             out.push_back(std::move(r));
         }
     }
+    add_areas_and_members(db, out);
+    return out;
+}
+
+std::vector<team_record> list_teams(connection& db)
+{
+    std::vector<team_record> out;
+    {
+        statement_use s(db.prepared("SELECT t.id, t.name, t.sensitive_cases FROM teams t"
+                                    " WHERE EXISTS (SELECT 1 FROM team_areas a WHERE a.team = t.id) ORDER BY t.id"));
+        while (s->executeStep()) {
+            team_record r;
+            r.id = s->getColumn(0).getInt64();
+            r.definition.name = text(*s, 1);
+            r.definition.sensitive_cases = s->getColumn(2).getInt() != 0;
+            out.push_back(std::move(r));
+        }
+    }
+    add_areas_and_members(db, out);
+    return out;
+}
+
+void add_areas_and_members(connection& db, std::vector<team_record>& out)
+{
     for (team_record& r : out) {
         {
             statement_use s(db.prepared("SELECT area FROM team_areas WHERE team = ?1 ORDER BY area"));
@@ -300,7 +327,6 @@ std::vector<team_record> teams_covering_site(connection& db, std::string_view si
         while (s->executeStep())
             r.definition.members.push_back({text(*s, 0), text(*s, 1), text(*s, 2), text(*s, 3)});
     }
-    return out;
 }
 
 } // namespace kharuul::store

@@ -122,4 +122,7 @@ struct team_record {
 // The teams whose areas include the site's area, with their members: whom an ID report alerts.
 std::vector<team_record> teams_covering_site(connection& db, std::string_view site_code);
 
+// Every team that still has areas, with its areas and members, in id order (registry order).
+std::vector<team_record> list_teams(connection& db);
+
 } // namespace kharuul::store
