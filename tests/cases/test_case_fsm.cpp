@@ -215,8 +215,9 @@ TEST(case_fsm, services_never_change_what_a_case_counts_as) {
     for (const auto& row : table()) {
         for (const action& a : {action{refer{"PSY"}}, action{serve{"NFE", false}}, action{serve{"FAMILY", true}}}) {
             const decision d = decide(row.before, a, now);
-            if (const auto* ch = std::get_if<change>(&d))
+            if (const auto* ch = std::get_if<change>(&d)) {
                 EXPECT_EQ(ch->after, row.before) << row.name;
+            }
         }
     }
 }
