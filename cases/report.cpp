@@ -20,8 +20,16 @@
 //   opened at or after `until` are left out even if the loader passed them.
 // * overdue_tracking: open cases whose tracking news (the last TR, or the report for a case never
 //   tracked) came strictly before `until - reminder_after`; news exactly at that edge is in time.
+// * confirmed counts the VER OK that still stands at `until` (an undone one does not count);
+//   dismissed is keyed site, area, reason; referred rows are all `for` "child" (REF has no FAM).
+// * reporter_children sums the children an ID or RISK report gave; reporter_children_confirmed
+//   counts the cases those reports opened (opened_message_id) whose confirmation stands at
+//   `until`, merged cases left out, its trace the messages with at least one such child.
+// * The team of a case: among the covering teams of the right kind, the one with the longest
+//   (most specific) covering area; on a tie the first in registry order.
 // * ack_minutes_median and ack_minutes_p90 are nearest-rank percentiles: of the n sorted minutes,
-//   the one at rank ceil(p * n) (1-based), so that each figure is one real alert's minutes.
+//   the one at rank ceil(p * n) (1-based), so that each figure is one real alert's minutes;
+//   minutes are fractional (90 seconds is 1.5); the trace is every acknowledged alert of the team.
 namespace kharuul::cases {
 
 std::vector<age_band> default_age_bands() {

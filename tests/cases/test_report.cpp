@@ -561,3 +561,48 @@ TEST(report, rows_follow_the_table_order_with_ids_r1_to_rn) {
     EXPECT_EQ(rows[2].indicator, "confirmed");
     EXPECT_TRUE(rows_of(rows, "ussd_abandoned").empty());
 }
+
+TEST(report, a_lost_child_keeps_its_outcome_and_counts_as_lost_to_follow_up) {
+    auto in = quarter();
+    report_case c = withdrawn_case("100009", "ALT", 2);
+    c.history.push_back(row("tracked", "MISS", on(20)));
+    in.cases.push_back(c);
+    const auto rows = compute_report(in);
+    EXPECT_EQ(rows_of(rows, "verified_withdrawn").size(), 1u);
+    EXPECT_EQ(lines(rows, "lost_to_follow_up"), (strings{"site=ALT area=Bayankhongor/Bayan-Ovoo = 1 [ 100009 ]"}));
+    EXPECT_EQ(rows_of(rows, "school_status").size(), 1u); // lost is still open
+}
+
+TEST(report, an_undone_merge_counts_the_case_again) {
+    auto in = quarter();
+    report_case c = id_case("100014", "ALT", on(2));
+    const history_row m = row("merged", "100009", on(5));
+    c.history.push_back(m);
+    c.history.push_back(row("undone", undo_detail(m.id, "not the same child"), on(6)));
+    in.cases.push_back(c);
+    const auto rows = compute_report(in);
+    EXPECT_TRUE(rows_of(rows, "merged").empty());
+    EXPECT_EQ(rows_of(rows, "identified").size(), 1u);
+}
+
+TEST(report, a_site_missing_from_the_registry_has_a_null_area_and_an_area_filter_leaves_it_out) {
+    auto in = quarter();
+    in.cases.push_back(id_case("100009", "ZZZ", on(2)));
+    EXPECT_EQ(lines(compute_report(in), "identified"),
+              (strings{"sex=B age_band=12-14 site=ZZZ area=null work=MINE = 1 [ 100009 ]"}));
+    in.area = "Bayankhongor";
+    EXPECT_TRUE(rows_of(compute_report(in), "identified").empty());
+}
+
+TEST(report, the_team_with_the_most_specific_covering_area_wins_and_a_tie_goes_to_the_first) {
+    auto in = quarter();
+    in.teams = {{"Province", {"Bayankhongor"}, false},
+                {"First", {"Khovd", "Bayankhongor/Bayan-Ovoo"}, false},
+                {"Second", {"Bayankhongor/Bayan-Ovoo"}, false}};
+    in.cases.push_back(id_case("100009", "ALT", on(-60)));
+    in.cases.push_back(id_case("100014", "BUL", on(-60)));
+    in.cases.push_back(id_case("100021", "LKA", on(-60))); // Bayankhongor2: nobody's
+    EXPECT_EQ(lines(compute_report(in), "overdue_tracking"),
+              (strings{"team=null site=LKA = 1 [ 100021 ]", "team=First site=ALT = 1 [ 100009 ]",
+                       "team=Province site=BUL = 1 [ 100014 ]"}));
+}
