@@ -1125,9 +1125,7 @@ int cmd_rerun(const invocation& inv) {
                               std::string(store::to_string(before->status)) + "): it is not processed twice");
 
     const parser::lexicon lex(cfg.language, cfg.site_codes());
-    intake_settings settings;
-    settings.duplicate_window = cfg.messages.duplicate_window;
-    settings.alerts = std::make_shared<const alert_settings>(alert_settings_of(cfg));
+    const intake_settings settings = intake_settings_of(cfg);
     const auto now =
         std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
     auto outcome = rerun(db, id, lex, settings, now);

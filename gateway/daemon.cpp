@@ -70,8 +70,7 @@ std::shared_ptr<const routing> routing_of(const config::gateway_config& c) {
                       public_url_of(c)};
         r->channels.emplace(ch.name, std::move(b));
     }
-    r->intake.duplicate_window = c.messages.duplicate_window;
-    r->intake.alerts = std::make_shared<const alert_settings>(alert_settings_of(c));
+    r->intake = intake_settings_of(c);
     return r;
 }
 

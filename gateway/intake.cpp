@@ -397,6 +397,14 @@ private:
 
 } // namespace
 
+intake_settings intake_settings_of(const config::gateway_config& c) {
+    intake_settings s;
+    s.duplicate_window = c.messages.duplicate_window;
+    s.case_rules.outcome_evidence = c.cases.outcome_evidence;
+    s.alerts = std::make_shared<const alert_settings>(alert_settings_of(c));
+    return s;
+}
+
 intake_outcome take_in(store::connection& db, const inbound& msg, const lexicon& lex, const intake_settings& settings,
                        store::timestamp now) {
     if (msg.provider_id && !msg.provider_id->empty())

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "cases/case_fsm.hpp"
+#include "config/gateway_config.hpp"
 #include "gateway/alert_desk.hpp"
 #include "parser/lexicon.hpp"
 #include "parser/sms.hpp"
@@ -52,6 +53,9 @@ struct intake_outcome {
     bool urgent = false;
     bool sensitive = false;
 };
+
+// The settings a configuration gives (the daemon, `rerun` and `replay` build them the same way).
+intake_settings intake_settings_of(const config::gateway_config& c);
 
 // Stores and processes a new inbound message. `now` is the daemon's clock.
 intake_outcome take_in(store::connection& db, const inbound& msg, const parser::lexicon& lex,
