@@ -22,19 +22,19 @@ using namespace std::chrono_literals;
 
 const timestamp t0 = time_point_cast<milliseconds>(sys_days{2026y / July / 1});
 
-timestamp day(int n) { return t0 + days{n}; }
+timestamp day(int n) {
+    return t0 + days{n};
+}
 
-history_row row(std::int64_t id, std::string action, std::string detail, timestamp at)
-{
+history_row row(std::int64_t id, std::string action, std::string detail, timestamp at) {
     return history_row{id, std::move(action), std::move(detail), at};
 }
 
 // A season as the store would hold it: ID, VER OK, PLAN W, TR STOP, OUT WD.
-std::vector<history_row> withdrawn_season()
-{
+std::vector<history_row> withdrawn_season() {
     return {
-        row(1, "opened", "ALT", day(0)),      row(2, "verified", "", day(1)),
-        row(3, "planned", "W WFCL", day(2)),  row(4, "tracked", "NFE STOP", day(30)),
+        row(1, "opened", "ALT", day(0)),     row(2, "verified", "", day(1)),
+        row(3, "planned", "W WFCL", day(2)), row(4, "tracked", "NFE STOP", day(30)),
         row(5, "outcome", "WD", day(40)),
     };
 }
@@ -42,7 +42,9 @@ std::vector<history_row> withdrawn_season()
 // --- action_of ---
 
 TEST(case_replay, rows_of_this_build_read_back_as_their_actions) {
-    const auto read = [](std::string a, std::string d) { return action_of(row(1, std::move(a), std::move(d), t0)); };
+    const auto read = [](std::string a, std::string d) {
+        return action_of(row(1, std::move(a), std::move(d), t0));
+    };
     EXPECT_TRUE(std::get<verify>(*read("verified", "")).ok);
     EXPECT_EQ(std::get<verify>(*read("dismissed", "NOTFOUND")).reason, "NOTFOUND");
     EXPECT_FALSE(std::get<verify>(*read("dismissed", "NOTFOUND")).ok);
@@ -97,9 +99,12 @@ TEST(case_replay, rows_whose_detail_this_build_cannot_read_record_no_action) {
 TEST(case_replay, an_older_build_history_replays_to_a_case_past_triage) {
     // What store/cases.cpp wrote before this machine: one status per TR row.
     const std::vector<history_row> h{
-        row(1, "opened", "ALT", day(0)),       row(2, "tracked", "NFE", day(1)),
-        row(3, "verified", "NFE", day(2)),     row(4, "tracked", "HOME", day(3)),
-        row(5, "status_not_confirmed", "HOME", day(4)), row(6, "closed", "MOVED", day(5)),
+        row(1, "opened", "ALT", day(0)),
+        row(2, "tracked", "NFE", day(1)),
+        row(3, "verified", "NFE", day(2)),
+        row(4, "tracked", "HOME", day(3)),
+        row(5, "status_not_confirmed", "HOME", day(4)),
+        row(6, "closed", "MOVED", day(5)),
     };
     const timeline t = replay(open_case(opening::id, day(0)), h);
     EXPECT_EQ(t.at_end.state, case_state::closed);
@@ -248,8 +253,7 @@ struct accepted_form {
 
 constexpr auto window = days{60};
 
-bool evidence_held(opening by, const std::vector<accepted_form>& before, outcome kind, timestamp at)
-{
+bool evidence_held(opening by, const std::vector<accepted_form>& before, outcome kind, timestamp at) {
     target goal = by == opening::id ? target::withdrawal : target::prevention;
     std::optional<timestamp> last_tr, last_plan, last_work_news, last_seen_working;
     std::optional<work_status> last_work; // of the last TR with a work code, or unknown when lost
@@ -290,14 +294,12 @@ struct season_generator {
     std::mt19937_64 rng;
 
     int pick(int n) { return std::uniform_int_distribution<int>{0, n - 1}(rng); }
-    template <class T, std::size_t N>
-    T one_of(const T (&xs)[N]) { return xs[pick(static_cast<int>(N))]; }
+    template <class T, std::size_t N> T one_of(const T (&xs)[N]) { return xs[pick(static_cast<int>(N))]; }
 
     // Gaps of a few hours to 45 days, never zero: the window's edges are crossed often.
     milliseconds gap() { return hours{pick(45 * 24)} + milliseconds{1 + pick(1000)}; }
 
-    track tracking()
-    {
+    track tracking() {
         static const char* const school[]{"SCH", "NFE", "KG", "VOC", "DROP"};
         static const char* const work[]{"STOP", "HOME", "LESS", "WORK", "STOP", "LESS"};
         std::string codes;
@@ -325,8 +327,7 @@ struct season_generator {
         return std::get<track>(*action_of(history_row{0, "tracked", codes, {}}));
     }
 
-    action form()
-    {
+    action form() {
         static const char* const reasons[]{"NOTCL", "NOTFOUND", "DUP", "OTHER"};
         static const char* const categories[]{"", "CL", "WFCL", "RISK", "DROP", "HARD"};
         static const char* const services[]{"NFE", "SCH", "HEALTH", "PSY", "FAMILY"};
@@ -344,7 +345,8 @@ struct season_generator {
         if (n < 58)
             return tracking();
         if (n < 86) {
-            static const outcome kinds[]{outcome::withdrawn, outcome::prevented, outcome::reduced, outcome::none};
+            static const outcome kinds[]{outcome::withdrawn, outcome::prevented, outcome::reduced,
+                                         outcome::none};
             return verify_outcome{one_of(kinds)};
         }
         if (n < 88)
@@ -405,7 +407,8 @@ TEST(case_replay, random_seasons_never_count_an_outcome_without_its_evidence_and
                     bool evidence = true;
                     if (const auto* o = std::get_if<verify_outcome>(&a)) {
                         evidence = evidence_held(by, forms, o->result, at);
-                        EXPECT_TRUE(evidence) << "OUT " << to_string(o->result) << " accepted without evidence";
+                        EXPECT_TRUE(evidence)
+                            << "OUT " << to_string(o->result) << " accepted without evidence";
                         ++outcomes[static_cast<int>(o->result)];
                     }
                     if (std::holds_alternative<track>(a) && current.state == case_state::lost &&
