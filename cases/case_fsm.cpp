@@ -12,44 +12,38 @@
 namespace kharuul::cases {
 namespace {
 
-constexpr std::array<std::string_view, 9> state_names{"reported", "confirmed", "dismissed",  "merged", "planned",
-                                                      "outcome",  "re_engaged", "lost",      "closed"};
+constexpr std::array<std::string_view, 9> state_names{
+    "reported", "confirmed", "dismissed", "merged", "planned", "outcome", "re_engaged", "lost", "closed"};
 constexpr std::array<std::string_view, 3> target_names{"", "withdrawal", "prevention"};
 constexpr std::array<std::string_view, 4> work_names{"working", "less", "not_working", "unknown"};
-constexpr std::array<std::string_view, 6> school_names{"school", "nfe", "kg", "vocational", "none", "unknown"};
+constexpr std::array<std::string_view, 6> school_names{"school",     "nfe",  "kg",
+                                                       "vocational", "none", "unknown"};
 constexpr std::array<std::string_view, 4> outcome_names{"", "WD", "PR", "LESS"};
 constexpr std::array<std::string_view, 2> opening_names{"ID", "RISK"};
 constexpr std::array<std::string_view, 15> refusal_names{
-    "closed",       "dismissed",   "merged",      "past_triage",     "not_confirmed",
-    "has_outcome",  "lost",        "needs_plan",  "target_mismatch", "no_recent_tr",
-    "not_stopped",  "work_since_plan", "no_less", "needs_outcome",   "not_mergeable"};
+    "closed",  "dismissed",     "merged",          "past_triage",  "not_confirmed", "has_outcome",
+    "lost",    "needs_plan",    "target_mismatch", "no_recent_tr", "not_stopped",   "work_since_plan",
+    "no_less", "needs_outcome", "not_mergeable"};
 
 template <class Enum, std::size_t N>
-std::string_view name_of(const std::array<std::string_view, N>& names, Enum e) noexcept
-{
+std::string_view name_of(const std::array<std::string_view, N>& names, Enum e) noexcept {
     const auto i = static_cast<std::size_t>(e);
     return i < N ? names[i] : std::string_view{};
 }
 
 template <class Enum, std::size_t N>
-std::optional<Enum> from_name(const std::array<std::string_view, N>& names, std::string_view s) noexcept
-{
+std::optional<Enum> from_name(const std::array<std::string_view, N>& names, std::string_view s) noexcept {
     for (std::size_t i = 0; i < N; ++i)
         if (names[i] == s)
             return static_cast<Enum>(i);
     return std::nullopt;
 }
 
-template <class... F>
-struct overloaded : F... {
-    using F::operator()...;
-};
-template <class... F>
-overloaded(F...) -> overloaded<F...>;
+template <class... F> struct overloaded : F... { using F::operator()...; };
+template <class... F> overloaded(F...) -> overloaded<F...>;
 
 // The words of a history detail, split on single or repeated spaces.
-std::vector<std::string_view> words_of(std::string_view s)
-{
+std::vector<std::string_view> words_of(std::string_view s) {
     std::vector<std::string_view> out;
     std::size_t i = 0;
     while (i < s.size()) {
@@ -64,8 +58,7 @@ std::vector<std::string_view> words_of(std::string_view s)
     return out;
 }
 
-std::string_view goal_letter(target t) noexcept
-{
+std::string_view goal_letter(target t) noexcept {
     switch (t) {
     case target::withdrawal:
         return "W";
@@ -77,11 +70,12 @@ std::string_view goal_letter(target t) noexcept
     return "";
 }
 
-bool stands(outcome o) noexcept { return o == outcome::withdrawn || o == outcome::prevented; }
+bool withdrawn_or_prevented(outcome o) noexcept {
+    return o == outcome::withdrawn || o == outcome::prevented;
+}
 
 // The refusal a case that is not open gives to every action (closed DONE and TR WORK aside).
-std::optional<refusal_code> refusal_when_not_open(case_state s) noexcept
-{
+std::optional<refusal_code> refusal_when_not_open(case_state s) noexcept {
     switch (s) {
     case case_state::dismissed:
         return refusal_code::dismissed;
@@ -96,13 +90,11 @@ std::optional<refusal_code> refusal_when_not_open(case_state s) noexcept
 
 // A time within the evidence window before `at`: no older than `window`. A time after `at` (a
 // clock that went back) is news too: the window bounds age, not order.
-bool within(const std::optional<timestamp>& t, timestamp at, std::chrono::days window) noexcept
-{
+bool within(const std::optional<timestamp>& t, timestamp at, std::chrono::days window) noexcept {
     return t && *t >= at - window;
 }
 
-change apply_track(const child_case& c, const track& t, timestamp at)
-{
+change apply_track(const child_case& c, const track& t, timestamp at) {
     change ch{c, "tracked", t.codes};
     child_case& n = ch.after;
     n.last_tracked_at = at;
@@ -149,8 +141,7 @@ change apply_track(const child_case& c, const track& t, timestamp at)
 }
 
 std::optional<refusal_code> check_outcome(const child_case& c, const verify_outcome& o, timestamp at,
-                                          const rules& r)
-{
+                                          const rules& r) {
     if (auto code = refusal_when_not_open(c.state))
         return code;
     switch (c.state) {
@@ -163,7 +154,7 @@ std::optional<refusal_code> check_outcome(const child_case& c, const verify_outc
     case case_state::outcome:
         // Only reduced hours may later be verified as withdrawn (or, on a target that changed,
         // prevented); another LESS or a NO on a standing outcome would change nothing true.
-        if (c.result != outcome::reduced || !stands(o.result))
+        if (c.result != outcome::reduced || !withdrawn_or_prevented(o.result))
             return refusal_code::has_outcome;
         break;
     default:
@@ -196,76 +187,88 @@ std::optional<refusal_code> check_outcome(const child_case& c, const verify_outc
     return std::nullopt;
 }
 
-std::optional<refusal_code> check(const child_case& c, const action& a, timestamp at, const rules& r)
-{
+std::optional<refusal_code> check(const child_case& c, const action& a, timestamp at, const rules& r) {
     const case_state s = c.state;
-    return std::visit(
-        overloaded{
-            [&](const verify&) -> std::optional<refusal_code> {
-                if (auto code = refusal_when_not_open(s))
-                    return code;
-                if (s != case_state::reported)
-                    return refusal_code::past_triage;
-                return std::nullopt;
-            },
-            [&](const plan&) -> std::optional<refusal_code> {
-                if (auto code = refusal_when_not_open(s))
-                    return code;
-                switch (s) {
-                case case_state::reported:
-                    return refusal_code::not_confirmed;
-                case case_state::outcome:
-                    return refusal_code::has_outcome;
-                case case_state::lost:
-                    return refusal_code::lost;
-                default:
-                    return std::nullopt;
-                }
-            },
-            [&](const refer&) { return refusal_when_not_open(s); },
-            [&](const serve&) { return refusal_when_not_open(s); },
-            [&](const track& t) -> std::optional<refusal_code> {
-                if (s == case_state::closed && c.close_reason == "DONE" && t.effect.work == work_status::working &&
-                    !t.effect.lost)
-                    return std::nullopt;
-                return refusal_when_not_open(s);
-            },
-            [&](const verify_outcome& o) { return check_outcome(c, o, at, r); },
-            [&](const merge&) -> std::optional<refusal_code> {
-                if (auto code = refusal_when_not_open(s))
-                    return code;
-                if (s != case_state::reported && s != case_state::confirmed)
-                    return refusal_code::not_mergeable;
-                return std::nullopt;
-            },
-            [&](const close& cl) -> std::optional<refusal_code> {
-                if (auto code = refusal_when_not_open(s))
-                    return code;
-                if (cl.reason == "DONE" && !((s == case_state::outcome || s == case_state::lost) && stands(c.result)))
-                    return refusal_code::needs_outcome;
-                return std::nullopt;
-            },
-        },
-        a);
+    return std::visit(overloaded{
+                          [&](const verify&) -> std::optional<refusal_code> {
+                              if (auto code = refusal_when_not_open(s))
+                                  return code;
+                              if (s != case_state::reported)
+                                  return refusal_code::past_triage;
+                              return std::nullopt;
+                          },
+                          [&](const plan&) -> std::optional<refusal_code> {
+                              if (auto code = refusal_when_not_open(s))
+                                  return code;
+                              switch (s) {
+                              case case_state::reported:
+                                  return refusal_code::not_confirmed;
+                              case case_state::outcome:
+                                  return refusal_code::has_outcome;
+                              case case_state::lost:
+                                  return refusal_code::lost;
+                              default:
+                                  return std::nullopt;
+                              }
+                          },
+                          [&](const refer&) { return refusal_when_not_open(s); },
+                          [&](const serve&) { return refusal_when_not_open(s); },
+                          [&](const track& t) -> std::optional<refusal_code> {
+                              if (s == case_state::closed && c.close_reason == "DONE" &&
+                                  t.effect.work == work_status::working && !t.effect.lost)
+                                  return std::nullopt;
+                              return refusal_when_not_open(s);
+                          },
+                          [&](const verify_outcome& o) { return check_outcome(c, o, at, r); },
+                          [&](const merge&) -> std::optional<refusal_code> {
+                              if (auto code = refusal_when_not_open(s))
+                                  return code;
+                              if (s != case_state::reported && s != case_state::confirmed)
+                                  return refusal_code::not_mergeable;
+                              return std::nullopt;
+                          },
+                          [&](const close& cl) -> std::optional<refusal_code> {
+                              if (auto code = refusal_when_not_open(s))
+                                  return code;
+                              if (cl.reason == "DONE" &&
+                                  !((s == case_state::outcome || s == case_state::lost) &&
+                                    withdrawn_or_prevented(c.result)))
+                                  return refusal_code::needs_outcome;
+                              return std::nullopt;
+                          },
+                      },
+                      a);
 }
 
 } // namespace
 
-std::string_view to_string(case_state s) noexcept { return name_of(state_names, s); }
-std::string_view to_string(target t) noexcept { return name_of(target_names, t); }
-std::string_view to_string(work_status s) noexcept { return name_of(work_names, s); }
-std::string_view to_string(school_status s) noexcept { return name_of(school_names, s); }
-std::string_view to_string(outcome o) noexcept { return name_of(outcome_names, o); }
-std::string_view to_string(opening o) noexcept { return name_of(opening_names, o); }
-std::string_view to_string(refusal_code c) noexcept { return name_of(refusal_names, c); }
+std::string_view to_string(case_state s) noexcept {
+    return name_of(state_names, s);
+}
+std::string_view to_string(target t) noexcept {
+    return name_of(target_names, t);
+}
+std::string_view to_string(work_status s) noexcept {
+    return name_of(work_names, s);
+}
+std::string_view to_string(school_status s) noexcept {
+    return name_of(school_names, s);
+}
+std::string_view to_string(outcome o) noexcept {
+    return name_of(outcome_names, o);
+}
+std::string_view to_string(opening o) noexcept {
+    return name_of(opening_names, o);
+}
+std::string_view to_string(refusal_code c) noexcept {
+    return name_of(refusal_names, c);
+}
 
-std::optional<case_state> case_state_from(std::string_view s) noexcept
-{
+std::optional<case_state> case_state_from(std::string_view s) noexcept {
     return from_name<case_state>(state_names, s);
 }
 
-std::optional<target> target_from(std::string_view s) noexcept
-{
+std::optional<target> target_from(std::string_view s) noexcept {
     if (s == "W")
         return target::withdrawal;
     if (s == "P")
@@ -273,27 +276,27 @@ std::optional<target> target_from(std::string_view s) noexcept
     return from_name<target>(target_names, s);
 }
 
-std::optional<work_status> work_status_from(std::string_view s) noexcept
-{
+std::optional<work_status> work_status_from(std::string_view s) noexcept {
     return from_name<work_status>(work_names, s);
 }
 
-std::optional<school_status> school_status_from(std::string_view s) noexcept
-{
+std::optional<school_status> school_status_from(std::string_view s) noexcept {
     return from_name<school_status>(school_names, s);
 }
 
-std::optional<outcome> outcome_from(std::string_view s) noexcept { return from_name<outcome>(outcome_names, s); }
+std::optional<outcome> outcome_from(std::string_view s) noexcept {
+    return from_name<outcome>(outcome_names, s);
+}
 
-std::optional<opening> opening_from(std::string_view s) noexcept { return from_name<opening>(opening_names, s); }
+std::optional<opening> opening_from(std::string_view s) noexcept {
+    return from_name<opening>(opening_names, s);
+}
 
-bool is_open(case_state s) noexcept
-{
+bool is_open(case_state s) noexcept {
     return s != case_state::dismissed && s != case_state::merged && s != case_state::closed;
 }
 
-child_case open_case(opening by, timestamp at, std::string_view risk_reason)
-{
+child_case open_case(opening by, timestamp at, std::string_view risk_reason) {
     child_case c;
     c.opened_by = by;
     c.opened_at = at;
@@ -311,8 +314,7 @@ child_case open_case(opening by, timestamp at, std::string_view risk_reason)
     return c;
 }
 
-tracking_effect tracking_effect_of(std::string_view code) noexcept
-{
+tracking_effect tracking_effect_of(std::string_view code) noexcept {
     tracking_effect e;
     if (code == "SCH")
         e.school = school_status::school;
@@ -335,8 +337,7 @@ tracking_effect tracking_effect_of(std::string_view code) noexcept
     return e;
 }
 
-change apply(const child_case& c, const action& a, timestamp at)
-{
+change apply(const child_case& c, const action& a, timestamp at) {
     return std::visit(
         overloaded{
             [&](const verify& v) {
@@ -357,8 +358,12 @@ change apply(const child_case& c, const action& a, timestamp at)
                 ch.after.ever_planned = true;
                 return ch;
             },
-            [&](const refer& f) { return change{c, "referred", f.service}; },
-            [&](const serve& s) { return change{c, "serviced", s.family ? s.service + " FAM" : s.service}; },
+            [&](const refer& f) {
+                return change{c, "referred", f.service};
+            },
+            [&](const serve& s) {
+                return change{c, "serviced", s.family ? s.service + " FAM" : s.service};
+            },
             [&](const track& t) { return apply_track(c, t, at); },
             [&](const verify_outcome& o) {
                 change ch{c, "outcome", o.result == outcome::none ? "NO" : std::string{to_string(o.result)}};
@@ -385,15 +390,13 @@ change apply(const child_case& c, const action& a, timestamp at)
         a);
 }
 
-decision decide(const child_case& c, const action& a, timestamp at, const rules& r)
-{
+decision decide(const child_case& c, const action& a, timestamp at, const rules& r) {
     if (auto code = check(c, a, at, r))
         return refusal{*code, c};
     return apply(c, a, at);
 }
 
-std::optional<action> action_of(const history_row& row)
-{
+std::optional<action> action_of(const history_row& row) {
     const std::string_view name = row.action;
     if (name == "verified")
         return verify{true, {}};
@@ -445,16 +448,14 @@ std::optional<action> action_of(const history_row& row)
     return std::nullopt; // opened, absorbed, status_not_confirmed, undone, names of other builds
 }
 
-std::string undo_detail(std::int64_t undone_id, std::string_view why)
-{
+std::string undo_detail(std::int64_t undone_id, std::string_view why) {
     std::string out = std::to_string(undone_id);
     out += ' ';
     out += why;
     return out;
 }
 
-std::optional<std::int64_t> undone_id(const history_row& row) noexcept
-{
+std::optional<std::int64_t> undone_id(const history_row& row) noexcept {
     if (row.action != "undone")
         return std::nullopt;
     const std::string_view d = row.detail;
@@ -465,8 +466,8 @@ std::optional<std::int64_t> undone_id(const history_row& row) noexcept
     return id;
 }
 
-timeline replay(const child_case& start, const std::vector<history_row>& history, std::optional<timestamp> until)
-{
+timeline replay(const child_case& start, const std::vector<history_row>& history,
+                std::optional<timestamp> until) {
     const auto taken = [&](const history_row& row) { return !until || row.at < *until; };
     std::set<std::int64_t> undone;
     for (const auto& row : history)
@@ -497,8 +498,7 @@ timeline replay(const child_case& start, const std::vector<history_row>& history
     return t;
 }
 
-std::optional<std::int64_t> last_undoable(const std::vector<history_row>& history)
-{
+std::optional<std::int64_t> last_undoable(const std::vector<history_row>& history) {
     std::set<std::int64_t> undone;
     for (const auto& row : history)
         if (auto id = undone_id(row))

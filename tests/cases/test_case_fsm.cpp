@@ -21,8 +21,7 @@ using namespace std::chrono_literals;
 const timestamp t0 = time_point_cast<milliseconds>(sys_days{2026y / July / 1});
 const timestamp now = t0 + days{100};
 
-track tr(std::string codes)
-{
+track tr(std::string codes) {
     track t{codes, {}};
     std::size_t i = 0;
     while (i < codes.size()) {
@@ -38,8 +37,7 @@ track tr(std::string codes)
     return t;
 }
 
-const change& accepted(const decision& d)
-{
+const change& accepted(const decision& d) {
     if (const auto* r = std::get_if<refusal>(&d))
         ADD_FAILURE() << "refused: " << to_string(r->code);
     static const change none{};
@@ -47,37 +45,34 @@ const change& accepted(const decision& d)
     return c ? *c : none;
 }
 
-std::string refused(const decision& d)
-{
+std::string refused(const decision& d) {
     const auto* r = std::get_if<refusal>(&d);
     return r ? std::string{to_string(r->code)} : "accepted";
 }
 
 // The states of the table, built field by field as the store would hold them.
-child_case reported() { return open_case(opening::id, t0); }
-child_case confirmed()
-{
+child_case reported() {
+    return open_case(opening::id, t0);
+}
+child_case confirmed() {
     auto c = reported();
     c.state = case_state::confirmed;
     return c;
 }
-child_case dismissed()
-{
+child_case dismissed() {
     auto c = reported();
     c.state = case_state::dismissed;
     c.dismiss_reason = "NOTCL";
     return c;
 }
-child_case merged()
-{
+child_case merged() {
     auto c = reported();
     c.state = case_state::merged;
     c.merged_into = "100014";
     return c;
 }
 // Withdrawal target, seen working before the plan, STOP ten days ago: the evidence for WD.
-child_case planned()
-{
+child_case planned() {
     auto c = confirmed();
     c.state = case_state::planned;
     c.category = "WFCL";
@@ -90,8 +85,7 @@ child_case planned()
     c.last_tracked_at = now - days{10};
     return c;
 }
-child_case outcome_wd()
-{
+child_case outcome_wd() {
     auto c = planned();
     c.state = case_state::outcome;
     c.result = outcome::withdrawn;
@@ -99,8 +93,7 @@ child_case outcome_wd()
     return c;
 }
 // Reduced hours verified 20 days ago, STOP five days ago: may now be verified as withdrawn.
-child_case outcome_less()
-{
+child_case outcome_less() {
     auto c = planned();
     c.state = case_state::outcome;
     c.result = outcome::reduced;
@@ -109,16 +102,14 @@ child_case outcome_less()
     c.last_tracked_at = now - days{5};
     return c;
 }
-child_case re_engaged()
-{
+child_case re_engaged() {
     auto c = planned();
     c.state = case_state::re_engaged;
     c.work = work_status::working;
     c.work_seen_at = c.work_reported_at = c.last_tracked_at = now - days{2};
     return c;
 }
-child_case lost_from(child_case c)
-{
+child_case lost_from(child_case c) {
     c.state_before_lost = c.state;
     c.state = case_state::lost;
     c.work = work_status::unknown;
@@ -126,8 +117,7 @@ child_case lost_from(child_case c)
     c.last_tracked_at = now - days{3};
     return c;
 }
-child_case closed_from(child_case c, std::string reason)
-{
+child_case closed_from(child_case c, std::string reason) {
     c.state = case_state::closed;
     c.close_reason = std::move(reason);
     return c;
@@ -155,8 +145,9 @@ const std::array<std::pair<std::string_view, action>, 19> actions{{
     {"CLOSE MOVED", close{"MOVED"}},
 }};
 const std::array<std::string_view, 19> history_names{
-    "verified", "dismissed", "planned", "planned",  "referred", "serviced", "serviced", "tracked", "tracked", "tracked",
-    "tracked",  "outcome",   "outcome", "outcome",  "outcome",  "merged",   "closed",   "closed",  "closed"};
+    "verified", "dismissed", "planned", "planned", "referred", "serviced", "serviced",
+    "tracked",  "tracked",   "tracked", "tracked", "outcome",  "outcome",  "outcome",
+    "outcome",  "merged",    "closed",  "closed",  "closed"};
 
 struct table_row {
     std::string_view name;
@@ -213,7 +204,8 @@ TEST(case_fsm, every_state_and_action_gives_the_state_or_refusal_of_the_spec_tab
 
 TEST(case_fsm, services_never_change_what_a_case_counts_as) {
     for (const auto& row : table()) {
-        for (const action& a : {action{refer{"PSY"}}, action{serve{"NFE", false}}, action{serve{"FAMILY", true}}}) {
+        for (const action& a :
+             {action{refer{"PSY"}}, action{serve{"NFE", false}}, action{serve{"FAMILY", true}}}) {
             const decision d = decide(row.before, a, now);
             if (const auto* ch = std::get_if<change>(&d)) {
                 EXPECT_EQ(ch->after, row.before) << row.name;
@@ -223,7 +215,9 @@ TEST(case_fsm, services_never_change_what_a_case_counts_as) {
 }
 
 TEST(case_fsm, history_details_name_the_parameters_as_action_of_reads_them) {
-    const auto detail = [](const child_case& c, const action& a) { return accepted(decide(c, a, now)).detail; };
+    const auto detail = [](const child_case& c, const action& a) {
+        return accepted(decide(c, a, now)).detail;
+    };
     EXPECT_EQ(detail(reported(), verify{true, {}}), "");
     EXPECT_EQ(detail(reported(), verify{false, "NOTFOUND"}), "NOTFOUND");
     EXPECT_EQ(detail(confirmed(), plan{target::withdrawal, "WFCL"}), "W WFCL");
@@ -378,7 +372,8 @@ TEST(case_fsm, tr_work_on_a_case_closed_done_reopens_it_re_engaged) {
     EXPECT_EQ(ch.after.close_reason, "");
     EXPECT_EQ(ch.after.result, outcome::none);
     EXPECT_EQ(ch.after.school, school_status::school);
-    EXPECT_EQ(accepted(decide(ch.after, plan{target::withdrawal, "CL"}, now)).after.state, case_state::planned);
+    EXPECT_EQ(accepted(decide(ch.after, plan{target::withdrawal, "CL"}, now)).after.state,
+              case_state::planned);
 }
 
 TEST(case_fsm, only_tr_work_reopens_a_case_closed_done) {
@@ -472,8 +467,7 @@ TEST(case_fsm, out_less_needs_a_tr_less_in_the_window) {
     EXPECT_EQ(refused(decide(c, verify_outcome{outcome::reduced}, now)), "no_less");
 }
 
-child_case prevention_planned()
-{
+child_case prevention_planned() {
     auto c = open_case(opening::risk, t0, "SIB");
     c.state = case_state::planned;
     c.goal = target::prevention;
