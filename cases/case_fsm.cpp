@@ -316,6 +316,18 @@ child_case open_case(opening by, timestamp at, std::string_view risk_reason) {
 
 tracking_effect tracking_effect_of(std::string_view code) noexcept {
     tracking_effect e;
+    // A deployment's own code is kept with what it sets, "APPR=vocational", so that a replay of
+    // the history needs no configuration.
+    if (const auto eq = code.find('='); eq != std::string_view::npos) {
+        const std::string_view sets = code.substr(eq + 1);
+        if (sets == "lost")
+            e.lost = true;
+        else if (auto w = work_status_from(sets))
+            e.work = w;
+        else if (auto sc = school_status_from(sets))
+            e.school = sc;
+        return e;
+    }
     if (code == "SCH")
         e.school = school_status::school;
     else if (code == "NFE")

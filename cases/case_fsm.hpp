@@ -81,9 +81,12 @@ struct tracking_effect {
     std::optional<work_status> work;
     std::optional<school_status> school;
     bool lost = false; // MOVED, MISS: whereabouts no longer followed
+
+    bool operator==(const tracking_effect&) const = default;
 };
 // The effect of a canonical default code: SCH school, NFE nfe, KG kg, VOC vocational, DROP none;
-// STOP and HOME not_working, LESS less, WORK working; MOVED and MISS lost. Others: no effect.
+// STOP and HOME not_working, LESS less, WORK working; MOVED and MISS lost. A code written with
+// what it sets, "APPR=vocational" (a deployment's own code), has that effect. Others: none.
 tracking_effect tracking_effect_of(std::string_view code) noexcept;
 
 // The actions, one per team or volunteer form that touches a case.

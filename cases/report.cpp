@@ -161,9 +161,11 @@ private:
     bool keep_empty_ = false;
 };
 
-// The team of a case (cases.md 4): the ordinary team covering the area with the most specific
-// of its areas (the first in registry order on a tie); for a sensitive case, or an area no
-// ordinary team covers, the team for sensitive cases covering it chosen the same way; "" if none.
+} // namespace
+
+// The ordinary team covering the area with the most specific of its areas (the first in registry
+// order on a tie); for a sensitive case, or an area no ordinary team covers, the team for
+// sensitive cases covering it chosen the same way; "" if none.
 std::string team_of(const std::vector<report_team>& teams, std::string_view area, bool sensitive) {
     auto best = [&](bool want_sensitive) -> const report_team* {
         const report_team* found = nullptr;
@@ -186,6 +188,8 @@ std::string team_of(const std::vector<report_team>& teams, std::string_view area
     if (const auto* t = best(true)) return t->name;
     return {};
 }
+
+namespace {
 
 // Nearest-rank percentile of sorted values: the value at rank ceil(p * n), 1-based.
 double nearest_rank(const std::vector<double>& sorted, int percent) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -68,7 +69,14 @@ struct report_alert {
     bool urgent = false;
     timestamp created_at{};
     std::optional<timestamp> acked_at;
+    bool sensitive = false; // for the team of its site when `team` is ""
 };
+
+// The team of a case at a site in `area` (cases.md 4, the same rule as alert routing): the
+// ordinary team covering it with the most specific area (the first in `teams` on a tie), or, for
+// a sensitive case or an area no ordinary team covers, the team for sensitive cases covering it
+// chosen the same way; "" when none does.
+std::string team_of(const std::vector<report_team>& teams, std::string_view area, bool sensitive);
 
 struct age_band {
     std::string label; // "12-14"

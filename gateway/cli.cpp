@@ -116,6 +116,8 @@ const std::vector<command>& registry() {
         };
         for (auto& c : coordinator_commands())
             l.push_back(std::move(c));
+        for (auto c : {case_command(), cases_command(), report_command(), replay_command()})
+            l.push_back(std::move(c));
         return l;
     }();
     return list;

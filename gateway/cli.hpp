@@ -31,6 +31,13 @@ struct command {
 // gateway/coordinator_commands.cpp.
 std::vector<command> coordinator_commands();
 
+// The case commands, each in its own file: report (gateway/report_command.cpp), replay
+// (gateway/replay_command.cpp), case and cases (gateway/case_command.cpp).
+command report_command();
+command replay_command();
+command case_command();
+command cases_command();
+
 // The registered commands, in the order `kharuul --help` lists them.
 std::span<const command> commands();
 

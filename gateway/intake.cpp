@@ -235,8 +235,11 @@ private:
                     cases::track t;
                     const std::vector<std::string> codes = b.codes.empty() ? std::vector<std::string>{b.status} : b.codes;
                     for (const auto& code : codes) {
-                        t.codes += (t.codes.empty() ? "" : " ") + code;
                         const cases::tracking_effect e = effect_of(code);
+                        // A code whose meaning is not the default's is kept with what it sets.
+                        const code_def* d = lex_.code_by_name(table::status, code);
+                        const bool own = d != nullptr && !d->sets.empty() && !(cases::tracking_effect_of(code) == e);
+                        t.codes += (t.codes.empty() ? "" : " ") + code + (own ? "=" + d->sets : std::string{});
                         if (e.work)
                             t.effect.work = e.work;
                         if (e.school)

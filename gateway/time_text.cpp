@@ -1,5 +1,7 @@
 #include "gateway/time_text.hpp"
 
+#include <cstdlib>
+
 #include <charconv>
 #include <cstdio>
 
@@ -121,11 +123,38 @@ std::optional<store::timestamp> parse_time_bound(std::string_view text, time_bou
         if (s < 0 || s > 59)
             return std::nullopt;
     }
-    const bool utc = expect(text, pos, 'Z');
+    const auto at = store::timestamp{date + hours{h} + minutes{mi} + seconds{s}};
+    if (expect(text, pos, 'Z'))
+        return pos == text.size() ? std::optional<store::timestamp>(at) : std::nullopt;
+    // An explicit offset, "+08:00" or "-05:30" (ISO 8601, as `kharuul replay` lines carry).
+    if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+        const int sign = text[pos] == '-' ? -1 : 1;
+        ++pos;
+        const int oh = digits(text, pos, 2);
+        if (oh < 0 || oh > 14 || !expect(text, pos, ':'))
+            return std::nullopt;
+        const int om = digits(text, pos, 2);
+        if (om < 0 || om > 59 || pos != text.size())
+            return std::nullopt;
+        return at - sign * (hours{oh} + minutes{om});
+    }
     if (pos != text.size())
         return std::nullopt;
-    const auto at = store::timestamp{date + hours{h} + minutes{mi} + seconds{s}};
-    return utc ? at : at - utc_offset;
+    return at - utc_offset;
+}
+
+std::string format_local_iso(store::timestamp t, minutes utc_offset) {
+    const auto local = floor<seconds>(t + utc_offset);
+    const auto day = floor<days>(local);
+    const year_month_day ymd{day};
+    const hh_mm_ss hms{local - day};
+    const long off = utc_offset.count();
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%c%02ld:%02ld", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()), off < 0 ? '-' : '+', std::labs(off) / 60, std::labs(off) % 60);
+    return buf;
 }
 
 } // namespace kharuul::gateway

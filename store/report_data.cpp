@@ -113,9 +113,11 @@ void load_messages(connection& db, timestamp from, timestamp until, cases::repor
     }
 }
 
+// The team of an alert is the team of its site by cases::team_of (alerts name no team themselves
+// unless a future router sets teams.id).
 void load_alerts(connection& db, timestamp from, timestamp until, cases::report_input& in)
 {
-    SQLite::Statement s(db, "SELECT a.id, COALESCE(t.name, ''), a.site, a.urgent, a.created_at, a.acked_at"
+    SQLite::Statement s(db, "SELECT a.id, COALESCE(t.name, ''), a.site, a.urgent, a.created_at, a.acked_at, a.sensitive"
                             " FROM alerts a LEFT JOIN teams t ON t.id = a.team_id"
                             " WHERE a.created_at >= ?1 AND a.created_at < ?2 ORDER BY a.id");
     bind_value(s, 1, from);
@@ -124,8 +126,15 @@ void load_alerts(connection& db, timestamp from, timestamp until, cases::report_
         std::optional<timestamp> acked = opt_time(s, 5);
         if (acked && *acked >= until)
             acked.reset(); // as the store stood at `until`
-        in.alerts.push_back({s.getColumn(0).getInt64(), text(s, 1), text(s, 2), s.getColumn(3).getInt() != 0,
-                             time(s, 4), acked});
+        cases::report_alert a;
+        a.number = s.getColumn(0).getInt64();
+        a.team = text(s, 1);
+        a.site = text(s, 2);
+        a.urgent = s.getColumn(3).getInt() != 0;
+        a.sensitive = s.getColumn(6).getInt() != 0;
+        a.created_at = time(s, 4);
+        a.acked_at = acked;
+        in.alerts.push_back(std::move(a));
     }
 }
 
@@ -141,6 +150,12 @@ cases::report_input load_report_input(connection& db, timestamp from, timestamp 
     load_registry(db, in);
     load_messages(db, from, until, in);
     load_alerts(db, from, until, in);
+    std::unordered_map<std::string, std::string> area_of;
+    for (const auto& site : in.sites)
+        area_of[site.code] = site.area;
+    for (auto& a : in.alerts)
+        if (a.team.empty())
+            a.team = cases::team_of(in.teams, area_of[a.site], a.sensitive);
     return in;
 }
 
