@@ -164,10 +164,58 @@ private:
 
 struct code_table_rules {
     std::string_view key;  // "work", "hazards" ...
-    bool allow_new = true; // outcomes are exactly OK and NO
+    bool allow_new = true; // outcomes, targets and results are fixed sets: aliases and labels only
     bool has_urgent = false;
     bool has_sensitive = false;
+    bool has_group = false; // statuses: group (or kind) and sets
 };
+
+// The TR status groups and, per group, the values a code may set (cases::tracking_effect_of).
+struct status_group {
+    std::string_view name;
+    std::vector<std::string> sets;
+};
+const std::vector<status_group>& status_groups() {
+    static const std::vector<status_group> groups{
+        {"school", {"school", "nfe", "kg", "vocational", "none"}},
+        {"work", {"not_working", "less", "working"}},
+        {"alone", {"lost"}},
+    };
+    return groups;
+}
+
+const status_group* find_group(std::string_view name) {
+    for (const auto& g : status_groups()) {
+        if (g.name == name) {
+            return &g;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<std::string> group_names() {
+    std::vector<std::string> names;
+    for (const auto& g : status_groups()) {
+        names.emplace_back(g.name);
+    }
+    return names;
+}
+
+std::string join_words(const std::vector<std::string>& words) {
+    std::string out;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        out += (i == 0 ? "" : ", ") + words[i];
+    }
+    return out;
+}
+
+std::string one_of_fix(std::string_view typed, const std::vector<std::string>& choices) {
+    std::string fix = "use one of " + join_words(choices);
+    if (const std::string near = nearest(typed, choices); !near.empty()) {
+        fix = "did you mean " + near + "? (" + fix + ")";
+    }
+    return fix;
+}
 
 class code_merger {
 public:
@@ -213,6 +261,14 @@ private:
         const auto mn = r.get_string("mn");
         const auto urgent = rules_.has_urgent ? r.get_bool("urgent") : std::nullopt;
         const auto sensitive = rules_.has_sensitive ? r.get_bool("sensitive") : std::nullopt;
+        std::optional<located<std::string>> group;
+        std::optional<located<std::string>> sets;
+        if (rules_.has_group) {
+            group = read_group(r);
+            if (const auto v = r.get_string("sets")) {
+                sets = located<std::string>{*v, r.where("sets"), r.path_of("sets")};
+            }
+        }
         r.report_unknown_keys();
         if (!code) {
             return;
@@ -257,13 +313,38 @@ private:
                 sink_.warning(r.where(), r.path_of("mn"), "no Mongolian reply label for new code " + *code,
                               "add mn = \"...\"; until then Mongolian replies show " + in_quotes(*en));
             }
-            codes_.push_back(parser::code_def{*code, {}, *en, mn.value_or(*en), false, false});
+            if (rules_.has_group && (!group || !sets)) {
+                const std::string_view key = !group ? "group" : "sets";
+                sink_.error(
+                    r.where(), r.path_of(key), "a new status code needs its " + std::string(key),
+                    !group
+                        ? "add group = \"school\", \"work\" or \"alone\": which status " + *code + " reports"
+                        : "add sets = \"...\", what " + *code + " sets: " +
+                              join_words(find_group(group->value) != nullptr ? find_group(group->value)->sets
+                                                                             : group_names()));
+                return;
+            }
+            if (rules_.has_group && !valid_status(*group, *sets, std::nullopt)) {
+                return;
+            }
+            codes_.push_back(parser::code_def{*code, {}, *en, mn.value_or(*en), false, false, {}, {}});
             at = codes_.size() - 1;
             check_lookalike(*code, at, r.where("code"), r.path_of("code"));
             index(*code, at);
         }
 
         auto& def = codes_[at];
+        if (rules_.has_group && (group || sets)) {
+            const located<std::string> g =
+                group.value_or(located<std::string>{def.group, r.where(), r.path_of("group")});
+            const located<std::string> v =
+                sets.value_or(located<std::string>{def.sets, r.where(), r.path_of("sets")});
+            if (!valid_status(g, v, sets ? std::nullopt : std::optional<std::string>(def.code))) {
+                return;
+            }
+            def.group = g.value;
+            def.sets = v.value;
+        }
         if (en) {
             def.label_en = *en;
         }
@@ -281,6 +362,51 @@ private:
                 add_alias(at, alias);
             }
         }
+    }
+
+    // `group`, or its other spelling `kind` (one of them): which status a TR code reports.
+    std::optional<located<std::string>> read_group(table_reader& r) {
+        const auto group = r.get_string("group");
+        const auto kind = r.get_string("kind");
+        if (group && kind && *group != *kind) {
+            sink_.error(r.where("kind"), r.path_of("kind"),
+                        "says " + in_quotes(*kind) + " but group says " + in_quotes(*group),
+                        "write only group = \"...\" (kind is another name for it)");
+            // group stands, so that the rest of the entry is checked without a second problem
+        }
+        if (group) {
+            return located<std::string>{*group, r.where("group"), r.path_of("group")};
+        }
+        if (kind) {
+            return located<std::string>{*kind, r.where("kind"), r.path_of("kind")};
+        }
+        return std::nullopt;
+    }
+
+    // A status's group is one of school, work, alone and its sets a value of that group.
+    // `kept_sets` names the code whose shipped sets was kept because only group was written.
+    bool valid_status(const located<std::string>& group, const located<std::string>& sets,
+                      const std::optional<std::string>& kept_sets) {
+        const status_group* g = find_group(group.value);
+        if (g == nullptr) {
+            sink_.error(group.at, group.path, in_quotes(group.value) + " is not a status group",
+                        one_of_fix(group.value, group_names()));
+            return false;
+        }
+        if (std::ranges::find(g->sets, sets.value) == g->sets.end()) {
+            if (kept_sets) {
+                sink_.error(group.at, group.path,
+                            *kept_sets + " sets " + in_quotes(sets.value) + ", which is not a " +
+                                std::string(g->name) + " status",
+                            "add sets = \"...\" beside group: one of " + join_words(g->sets));
+                return false;
+            }
+            sink_.error(sets.at, sets.path,
+                        in_quotes(sets.value) + " is not a " + std::string(g->name) + " status",
+                        one_of_fix(sets.value, g->sets));
+            return false;
+        }
+        return true;
     }
 
     void add_alias(std::size_t at, const located<std::string>& alias) {
@@ -426,6 +552,42 @@ private:
     std::map<std::string, std::string> owners_; // fold_code spelling -> "boy", "girl", "unknown", "age_units"
 };
 
+// `family_words = ["GERBUL"]`: more words for SVC ... FAM. A word that names a service would
+// never be read as the family (the service is read first), and one starting with a digit would be
+// read as a case number.
+void merge_family_words(const std::vector<located<std::string>>& words, parser::language& lang,
+                        problem_sink& sink) {
+    std::map<std::string, std::string> services; // fold_word spelling -> service code
+    for (const auto& def : lang.services) {
+        services.emplace(parser::fold_word(def.code), def.code);
+        for (const auto& alias : def.aliases) {
+            services.emplace(parser::fold_word(alias), def.code);
+        }
+    }
+    for (const auto& word : words) {
+        if (auto why = word_problem(word.value)) {
+            sink.error(word.at, word.path, *why, "use one word without spaces or punctuation");
+            continue;
+        }
+        if (word.value[0] >= '0' && word.value[0] <= '9') {
+            sink.error(word.at, word.path, in_quotes(word.value) + " starts with a digit",
+                       "start it with a letter: a word starting with a digit is read as a case number");
+            continue;
+        }
+        const std::string folded = parser::fold_word(word.value);
+        if (const auto it = services.find(folded); it != services.end()) {
+            sink.error(word.at, word.path, in_quotes(word.value) + " is the service " + it->second,
+                       "choose a word that names no service: SVC reads it as the service");
+            continue;
+        }
+        const bool present = std::ranges::any_of(
+            lang.family_words, [&](const std::string& w) { return parser::fold_word(w) == folded; });
+        if (!present) {
+            lang.family_words.push_back(word.value);
+        }
+    }
+}
+
 } // namespace
 
 bool is_code(std::string_view text, std::size_t max_length) noexcept {
@@ -452,10 +614,18 @@ void merge_language(const toml::table& table, parser::language& lang, problem_si
 
     code_merger(lang.work, {"work", true, true, true}, sink).merge(reader);
     code_merger(lang.hazards, {"hazards", true, true, false}, sink).merge(reader);
-    code_merger(lang.statuses, {"statuses", true, false, false}, sink).merge(reader);
+    code_merger(lang.statuses, {"statuses", true, false, false, true}, sink).merge(reader);
     code_merger(lang.services, {"services", true, false, false}, sink).merge(reader);
     code_merger(lang.reasons, {"reasons", true, false, false}, sink).merge(reader);
     code_merger(lang.outcomes, {"outcomes", false, false, false}, sink).merge(reader);
+    code_merger(lang.risk_reasons, {"risk_reasons", true, false, false}, sink).merge(reader);
+    code_merger(lang.dismiss_reasons, {"dismiss_reasons", true, false, false}, sink).merge(reader);
+    code_merger(lang.targets, {"targets", false, false, false}, sink).merge(reader);
+    code_merger(lang.categories, {"categories", true, false, false}, sink).merge(reader);
+    code_merger(lang.results, {"results", false, false, false}, sink).merge(reader);
+    if (const auto words = reader.get_strings("family_words")) {
+        merge_family_words(*words, lang, sink);
+    }
 
     reader.report_unknown_keys();
 }

@@ -170,9 +170,13 @@ public:
         if (const auto* t = root.get_table("messages")) {
             read_messages(*t);
         }
+        if (const auto* t = root.get_table("cases")) {
+            read_cases(*t);
+        }
         if (const auto* t = root.get_table("language")) {
             detail::merge_language(*t, config_.language, sink_);
         }
+        config_.language.min_prevention_age = config_.cases.min_prevention_age; // RISK's youngest age
         check_rules(); // after the language: rules may name codes a deployment added
         root.report_unknown_keys();
         return std::move(config_);
@@ -892,6 +896,123 @@ private:
         read_duration(r, "duplicate_window_minutes", config_.messages.duplicate_window, 0, 24 * 60,
                       "minutes");
         r.report_unknown_keys();
+    }
+
+    // [cases]: the case life cycle and the figures (spec cases.md 2-4).
+    void read_cases(const toml::table& t) {
+        table_reader r(t, "cases", sink_);
+        auto& c = config_.cases;
+        if (const auto age = r.get_integer("min_prevention_age", 1, 17, "years")) {
+            c.min_prevention_age = static_cast<int>(*age);
+        }
+        read_duration(r, "outcome_evidence_days", c.outcome_evidence, 1, 3650, "days");
+        if (const auto bands = r.get_strings("age_bands")) {
+            read_age_bands(r, *bands);
+        }
+        r.report_unknown_keys();
+        check_age_band_coverage(r);
+    }
+
+    // "lo-hi" in years within 0..17, each band after the one before it. The bands replace the
+    // default only when every one is right.
+    void read_age_bands(table_reader& r, const std::vector<located<std::string>>& texts) {
+        if (texts.empty()) {
+            sink_.error(r.where("age_bands"), r.path_of("age_bands"), "has no age bands",
+                        "list the bands in years, e.g. [\"3-4\", \"5-11\", \"12-14\", \"15-17\"]");
+            return;
+        }
+        std::vector<cases_config::band> bands;
+        bool ok = true;
+        for (const auto& text : texts) {
+            const auto band = parse_age_band(text.value);
+            if (!band) {
+                sink_.error(text.at, text.path, in_quotes(text.value) + " is not an age band",
+                            "write it as \"lo-hi\" in years, e.g. \"5-11\"");
+                ok = false;
+                continue;
+            }
+            if (band->lo > band->hi) {
+                sink_.error(text.at, text.path, in_quotes(text.value) + " ends before it starts",
+                            "write the younger age first: \"" + std::to_string(band->hi) + "-" +
+                                std::to_string(band->lo) + "\"");
+                ok = false;
+                continue;
+            }
+            if (band->hi > 17) {
+                sink_.error(text.at, text.path, in_quotes(text.value) + " goes past 17",
+                            "end it at 17 at most: 18 or more is an adult, never a case");
+                ok = false;
+                continue;
+            }
+            if (!bands.empty() && band->lo <= bands.back().hi) {
+                const int from = bands.back().hi + 1;
+                sink_.error(text.at, text.path,
+                            in_quotes(text.value) + " overlaps or comes before " +
+                                in_quotes(bands.back().label),
+                            from > 17 ? "remove it: " + in_quotes(bands.back().label) + " already ends at 17"
+                                      : "list the bands from the youngest, each starting after the last: "
+                                        "start it at " +
+                                            std::to_string(from) + " or later");
+                ok = false;
+                continue;
+            }
+            bands.push_back(*band);
+        }
+        if (ok) {
+            config_.cases.age_bands = std::move(bands);
+        }
+    }
+
+    static std::optional<cases_config::band> parse_age_band(std::string_view text) {
+        const auto number = [](std::string_view digits) -> std::optional<int> {
+            if (digits.empty() || digits.size() > 2 ||
+                !std::ranges::all_of(digits, [](char c) { return c >= '0' && c <= '9'; })) {
+                return std::nullopt;
+            }
+            int v = 0;
+            for (const char c : digits) {
+                v = v * 10 + (c - '0');
+            }
+            return v;
+        };
+        const auto dash = text.find('-');
+        if (dash == std::string_view::npos) {
+            return std::nullopt;
+        }
+        const auto lo = number(text.substr(0, dash));
+        const auto hi = number(text.substr(dash + 1));
+        if (!lo || !hi) {
+            return std::nullopt;
+        }
+        return cases_config::band{std::string(text), *lo, *hi};
+    }
+
+    // Ages RISK and ID accept that no band holds would count in no age_band row: a warning.
+    void check_age_band_coverage(table_reader& r) {
+        const auto& bands = config_.cases.age_bands;
+        std::vector<std::string> gaps;
+        int age = config_.cases.min_prevention_age;
+        while (age <= 17) {
+            const auto in_band = [&](int a) {
+                return std::ranges::any_of(bands, [&](const auto& b) { return b.lo <= a && a <= b.hi; });
+            };
+            if (in_band(age)) {
+                ++age;
+                continue;
+            }
+            const int from = age;
+            while (age <= 17 && !in_band(age)) {
+                ++age;
+            }
+            gaps.push_back(from == age - 1 ? std::to_string(from)
+                                           : std::to_string(from) + "-" + std::to_string(age - 1));
+        }
+        if (!gaps.empty()) {
+            sink_.warning(r.where("age_bands"), r.path_of("age_bands"),
+                          "ages " + join(gaps) +
+                              " are in no age band, so their cases count in no age_band row",
+                          "add bands for them (a case's band is that of its age)");
+        }
     }
 
     problem_sink& sink_;

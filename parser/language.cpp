@@ -6,9 +6,14 @@ std::string_view canonical_keyword(form f) noexcept {
     switch (f) {
     case form::id: return "ID";
     case form::nil: return "NIL";
+    case form::risk: return "RISK";
     case form::tr: return "TR";
     case form::ref: return "REF";
+    case form::svc: return "SVC";
     case form::ver: return "VER";
+    case form::plan: return "PLAN";
+    case form::out: return "OUT";
+    case form::merge: return "MERGE";
     case form::close: return "CLOSE";
     case form::ack: return "ACK";
     case form::help: return "HELP";
@@ -27,21 +32,36 @@ namespace {
 
 code_def code(std::string c, std::string en, std::string mn, std::vector<std::string> aliases = {},
               bool urgent = false, bool sensitive = false) {
-    return code_def{std::move(c), std::move(aliases), std::move(en), std::move(mn), urgent, sensitive};
+    return code_def{
+        std::move(c), std::move(aliases), std::move(en), std::move(mn), urgent, sensitive, {}, {}};
+}
+
+// A TR status: the status it reports (`group`) and the value it sets (cases::tracking_effect_of).
+code_def status(std::string c, std::string group, std::string sets, std::string en, std::string mn,
+                std::vector<std::string> aliases = {}) {
+    code_def d = code(std::move(c), std::move(en), std::move(mn), std::move(aliases));
+    d.group = std::move(group);
+    d.sets = std::move(sets);
+    return d;
 }
 
 } // namespace
 
-// The tables of spec/sms-language.md sections 2-4. Mongolian labels are short on purpose: a
-// Cyrillic reply has 70 characters in all.
+// The tables of spec/sms-language.md sections 2-4 and spec/cases.md sections 2-3. Mongolian labels are short
+// on purpose: a Cyrillic reply has 70 characters in all.
 language default_language() {
     language l;
     l.keywords = {
         {form::id, "ID", {"FOUND", "ИД"}},
         {form::nil, "NIL", {}},
+        {form::risk, "RISK", {"ЭРСДЭЛ"}},
         {form::tr, "TR", {"TRACK"}},
         {form::ref, "REF", {"REFER"}},
+        {form::svc, "SVC", {"SERVICE"}},
         {form::ver, "VER", {"VERIFY"}},
+        {form::plan, "PLAN", {}},
+        {form::out, "OUT", {"OUTCOME"}},
+        {form::merge, "MERGE", {}},
         {form::close, "CLOSE", {}},
         {form::ack, "ACK", {"OK"}},
         {form::help, "HELP", {"?", "ТУСЛАМЖ"}},
@@ -73,14 +93,19 @@ language default_language() {
         code("NIGHT", "night", "шөнө"),
         code("ALONE", "alone", "ганцаараа", {}, true),
     };
+    // One school code and one work code may come together; MOVED and MISS stand alone.
     l.statuses = {
-        code("SCH", "in school", "сургуульд"),
-        code("NFE", "in non-formal education", "албан бус боловсролд"),
-        code("KG", "in kindergarten", "цэцэрлэгт"),
-        code("HOME", "at home, not working", "гэртээ"),
-        code("WORK", "working again", "дахин ажилд"),
-        code("MOVED", "moved away", "нүүсэн"),
-        code("MISS", "whereabouts unknown", "сураггүй"),
+        status("SCH", "school", "school", "in school", "сургуульд"),
+        status("NFE", "school", "nfe", "in non-formal education", "албан бус боловсролд"),
+        status("KG", "school", "kg", "in kindergarten", "цэцэрлэгт"),
+        status("VOC", "school", "vocational", "in vocational training", "мэргэжлийн сургалтад"),
+        status("DROP", "school", "none", "left school", "сургууль завсардсан"),
+        status("STOP", "work", "not_working", "not working", "ажил хийхгүй"),
+        status("HOME", "work", "not_working", "at home, not working", "гэртээ"),
+        status("LESS", "work", "less", "working less", "ажил багассан"),
+        status("WORK", "work", "working", "working again", "дахин ажилд"),
+        status("MOVED", "alone", "lost", "moved away", "нүүсэн"),
+        status("MISS", "alone", "lost", "whereabouts unknown", "сураггүй"),
     };
     l.services = {
         code("NFE", "non-formal education", "албан бус боловсрол"),
@@ -102,6 +127,38 @@ language default_language() {
         code("OK", "confirmed", "баталгаажсан", {"YES", "ТИЙМ"}),
         code("NO", "not confirmed", "батлагдаагүй", {"ҮГҮЙ"}),
     };
+    l.risk_reasons = {
+        code("DROP", "out of school", "сургуульгүй"),
+        code("SIB", "sibling works", "ах дүү нь ажилладаг"),
+        code("FAM", "family works there", "гэр бүл нь ажилладаг"),
+        code("STREET", "street child", "гудамжны хүүхэд"),
+        code("OTHER", "other risk", "бусад эрсдэл"),
+    };
+    l.dismiss_reasons = {
+        code("NOTCL", "not child labour", "хөдөлмөр биш"),
+        code("NOTFOUND", "not found", "олдоогүй"),
+        code("DUP", "duplicate", "давхардсан"),
+        code("OTHER", "other", "бусад"),
+    };
+    l.targets = {
+        code("W", "withdrawal", "гаргах"),
+        code("P", "prevention", "сэргийлэх"),
+    };
+    l.categories = {
+        code("CL", "child labourer", "хүүхэд хөдөлмөр"),
+        code("WFCL", "worst forms", "хамгийн муу хэлбэр"),
+        code("RISK", "at risk", "эрсдэлтэй"),
+        code("DROP", "school drop-out", "завсардсан"),
+        code("HARD", "difficult circumstances", "хүнд нөхцөл"),
+    };
+    l.results = {
+        code("WD", "withdrawn", "гарсан"),
+        code("PR", "prevented", "сэргийлсэн"),
+        code("LESS", "working less", "ажил багассан"),
+        code("NO", "not achieved", "үр дүнгүй"),
+    };
+    // SVC <case> <service> FAM: the family received the service. Not FAMILY, which is a service.
+    l.family_words = {"FAM", "ГЭР"};
     return l;
 }
 

@@ -104,6 +104,16 @@ lexicon::lexicon(language lang, std::vector<std::string> site_codes) : t_(std::m
     t_->add_codes(table::service, l.services);
     t_->add_codes(table::reason, l.reasons);
     t_->add_codes(table::outcome, l.outcomes);
+    t_->add_codes(table::risk_reason, l.risk_reasons);
+    t_->add_codes(table::dismiss_reason, l.dismiss_reasons);
+    t_->add_codes(table::target, l.targets);
+    t_->add_codes(table::category, l.categories);
+    t_->add_codes(table::result, l.results);
+    for (std::size_t i = 0; i < l.family_words.size(); ++i) {
+        t_->add_spelling(table::family, 0, l.family_words[i]); // all one entry: "the family"
+        t_->candidates[static_cast<std::size_t>(table::family)].emplace_back(fold_code(l.family_words[i]),
+                                                                             l.family_words.front());
+    }
     // A form the configuration left out still has its canonical keyword.
     static const std::array<keyword_def, all_forms.size()> fallback = [] {
         std::array<keyword_def, all_forms.size()> a;
@@ -161,6 +171,11 @@ const std::vector<code_def>& lexicon::codes(table t) const noexcept {
     case table::service: return l.services;
     case table::reason: return l.reasons;
     case table::outcome: return l.outcomes;
+    case table::risk_reason: return l.risk_reasons;
+    case table::dismiss_reason: return l.dismiss_reasons;
+    case table::target: return l.targets;
+    case table::category: return l.categories;
+    case table::result: return l.results;
     default: break;
     }
     static const std::vector<code_def> none;
@@ -173,6 +188,10 @@ const code_def* lexicon::find_code(table t, const folded_token& tok) const noexc
         return nullptr;
     const auto& defs = codes(t);
     return static_cast<std::size_t>(i) < defs.size() ? &defs[static_cast<std::size_t>(i)] : nullptr;
+}
+
+bool lexicon::is_family_word(const folded_token& tok) const noexcept {
+    return find(table::family, tok) >= 0;
 }
 
 const code_def* lexicon::code_by_name(table t, std::string_view c) const noexcept {

@@ -25,9 +25,27 @@ struct folded_token {
 
 folded_token fold_token(std::string_view raw);
 
-// The tables a token can be looked up in.
-enum class table : std::uint8_t { keyword, sex, age_unit, site, work, hazard, status, service, reason, outcome };
-inline constexpr std::size_t table_count = 10;
+// The tables a token can be looked up in. work..result are code tables (lang().work ...
+// lang().results); family holds lang().family_words, words without a code_def like age_unit.
+enum class table : std::uint8_t {
+    keyword,
+    sex,
+    age_unit,
+    site,
+    work,
+    hazard,
+    status,         // TR
+    service,        // REF, SVC
+    reason,         // CLOSE
+    outcome,        // VER: OK, NO
+    risk_reason,    // RISK
+    dismiss_reason, // VER NO
+    target,         // PLAN: W, P
+    category,       // PLAN
+    result,         // OUT: WD, PR, LESS, NO
+    family,         // SVC ... FAM
+};
+inline constexpr std::size_t table_count = 16;
 
 class lexicon {
 public:
@@ -46,9 +64,11 @@ public:
     std::optional<form> find_keyword(const folded_token& tok) const noexcept;
     std::optional<sex> find_sex(const folded_token& tok) const noexcept;
     const std::string* find_site(const folded_token& tok) const noexcept;
-    const code_def* find_code(table t, const folded_token& tok) const noexcept; // work..outcome
+    const code_def* find_code(table t, const folded_token& tok) const noexcept; // work..result
+    // True when the token is one of lang().family_words (SVC ... FAM).
+    bool is_family_word(const folded_token& tok) const noexcept;
 
-    // The code_def of entry `i` of a code table (work, hazard, status, service, reason, outcome).
+    // The entries of a code table (work .. result); empty for the other tables.
     const std::vector<code_def>& codes(table t) const noexcept;
     // The code_def with canonical code `c` in table `t`, or nullptr.
     const code_def* code_by_name(table t, std::string_view c) const noexcept;
@@ -56,8 +76,9 @@ public:
     // The keyword_def of a form (the configured keyword shown in replies).
     const keyword_def& keyword(form f) const noexcept;
 
-    // "Did you mean": the canonical code (the configured keyword for table::keyword) of the one
-    // entry of `t` one edit away from the token, or "" when none or several are.
+    // "Did you mean": the canonical code (the configured keyword for table::keyword, the first
+    // family word for table::family) of the one entry of `t` one edit away from the token, or ""
+    // when none or several are.
     std::string suggest(table t, const folded_token& tok) const;
 
     // The sex letter that is the longest prefix of `code_folded` at `pos`, advancing pos past

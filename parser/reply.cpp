@@ -16,18 +16,27 @@ std::optional<reply_language> reply_language_from(std::string_view code) noexcep
     return std::nullopt;
 }
 
-std::string_view reply_language_code(reply_language l) noexcept { return l == reply_language::mn ? "mn" : "en"; }
+std::string_view reply_language_code(reply_language l) noexcept {
+    return l == reply_language::mn ? "mn" : "en";
+}
 
 receipt placeholder_receipt(const sms_message& msg) {
     receipt r;
+    const children* kids = nullptr;
     if (const auto* s = std::get_if<sighting>(&msg.body))
-        r.case_codes.assign(static_cast<std::size_t>(s->kids.total()), std::string(case_placeholder));
+        kids = &s->kids;
+    else if (const auto* k = std::get_if<risk_report>(&msg.body))
+        kids = &k->kids;
+    if (kids != nullptr)
+        r.case_codes.assign(static_cast<std::size_t>(kids->total()), std::string(case_placeholder));
     return r;
 }
 
 namespace {
 
-bool mn(reply_language l) { return l == reply_language::mn; }
+bool mn(reply_language l) {
+    return l == reply_language::mn;
+}
 
 // Tries replies from richest to leanest, each built only when the one before did not fit (the
 // arguments of `f.offer(a) || f.offer(b)` are evaluated in order and stop at the first fit).
@@ -38,6 +47,7 @@ public:
         done_ = fits_one_segment(last_);
         return done_;
     }
+    bool done() const noexcept { return done_; }
     // The candidate that fitted, or the last one shortened.
     std::string result() && { return done_ ? std::move(last_) : shorten_to_segment(last_); }
 
@@ -66,16 +76,47 @@ const std::string& label_of(const lexicon& lex, table t, const std::string& code
     return d != nullptr ? label(*d, l) : code;
 }
 
-const std::string& kw(const lexicon& lex, form f) { return lex.keyword(f).keyword; }
+// The tables of the case life cycle forms (RISK reasons, VER NO reasons, PLAN targets and
+// categories, OUT results), read from the language itself: the same vectors the lexicon's
+// tables of those names hold.
+const std::string& label_in(const std::vector<code_def>& defs, const std::string& code, reply_language l) {
+    for (const auto& d : defs)
+        if (d.code == code)
+            return label(d, l);
+    return code;
+}
 
-std::string code_list(const lexicon& lex, table t, std::string_view sep = " ") {
+const std::string& kw(const lexicon& lex, form f) {
+    return lex.keyword(f).keyword;
+}
+
+std::string joined_codes(const std::vector<code_def>& defs, std::string_view sep = " ") {
     std::string out;
-    for (const auto& d : lex.codes(t)) {
+    for (const auto& d : defs) {
         if (!out.empty())
             out += sep;
         out += d.code;
     }
     return out;
+}
+
+std::string code_list(const lexicon& lex, table t, std::string_view sep = " ") {
+    return joined_codes(lex.codes(t), sep);
+}
+
+// A code list of the language, or the spec's default when a deployment's table is empty.
+std::string codes_or(const std::vector<code_def>& defs, std::string_view fallback, std::string_view sep) {
+    return defs.empty() ? std::string(fallback) : joined_codes(defs, sep);
+}
+
+std::string targets_alt(const lexicon& lex) {
+    return codes_or(lex.lang().targets, "W|P", "|");
+}
+std::string results_alt(const lexicon& lex) {
+    return codes_or(lex.lang().results, "WD|PR|LESS|NO", "|");
+}
+std::string family_word(const lexicon& lex) {
+    return lex.lang().family_words.empty() ? std::string("FAM") : lex.lang().family_words.front();
 }
 
 std::string children_phrase(const children& k, reply_language l) {
@@ -95,28 +136,30 @@ std::string children_phrase(const children& k, reply_language l) {
     return out;
 }
 
-std::string age_phrase(const sighting& s) {
-    std::string out = "~" + std::to_string(s.age_min);
-    if (s.age_max != s.age_min)
-        out += "-" + std::to_string(s.age_max);
+std::string age_phrase(int age_min, int age_max) {
+    std::string out = "~" + std::to_string(age_min);
+    if (age_max != age_min)
+        out += "-" + std::to_string(age_max);
     return out;
 }
 
-std::string example_site(const lexicon& lex) { return lex.site_codes().empty() ? "ALT" : lex.site_codes().front(); }
+std::string example_site(const lexicon& lex) {
+    return lex.site_codes().empty() ? "ALT" : lex.site_codes().front();
+}
 
-enum class hazard_detail { labels, codes, none };
+// One way to word a report that opens cases: what was seen, and whether the alert is named in
+// full ("Team alerted (#17).") or by its number alone (" #17").
+struct opening_wording {
+    std::string what;
+    bool short_alert = false;
+};
 
-std::string id_confirmation(const sighting& s, const receipt& r, const lexicon& lex, reply_language l) {
-    const std::string head = kw(lex, form::id) + (mn(l) ? " OK: " : " ok: ");
-    auto what = [&](hazard_detail d) {
-        std::string w = children_phrase(s.kids, l) + " " + age_phrase(s) + " " + label_of(lex, table::work, s.work, l);
-        if (d != hazard_detail::none)
-            for (const auto& h : s.hazards)
-                w += ", " + (d == hazard_detail::labels ? label_of(lex, table::hazard, h, l) : h);
-        w += mn(l) ? ", " : ", at ";
-        w += s.site;
-        return w + ".";
-    };
+// The confirmation of a report that opens cases (ID, RISK): `head` and one of `wordings` (richest
+// first; the last is the barest), then the case codes and the alert. Case codes matter most to
+// the sender (they need them for TR), then the alert number: when no wording fits with every code,
+// the later codes are counted instead ("+3 more").
+std::string opening_confirmation(const std::string& head, const std::vector<opening_wording>& wordings,
+                                 const receipt& r, reply_language l) {
     auto cases = [&](std::size_t shown) {
         if (r.case_codes.empty())
             return std::string{};
@@ -127,109 +170,349 @@ std::string id_confirmation(const sighting& s, const receipt& r, const lexicon& 
             c += " +" + std::to_string(r.case_codes.size() - shown) + (mn(l) ? "" : " more");
         return c + ".";
     };
-    const std::string alert =
-        r.alert ? (mn(l) ? " Багт мэдэгдэв #" : " Team alerted (#") + std::to_string(*r.alert) + (mn(l) ? "" : ").")
-                : std::string{};
+    const std::string alert = r.alert ? (mn(l) ? " Багт мэдэгдэв #" : " Team alerted (#") +
+                                            std::to_string(*r.alert) + (mn(l) ? "" : ").")
+                                      : std::string{};
     const std::string short_alert = r.alert ? " #" + std::to_string(*r.alert) : std::string{};
-    // Richest first. Case codes matter most to the sender (they need them for TR), then the
-    // alert number; hazard wording goes first, then the alert wording, then the later codes.
     fitter f;
     const std::string all_cases = cases(r.case_codes.size());
-    if (f.offer(head + what(hazard_detail::labels) + all_cases + alert) ||
-        (!s.hazards.empty() && f.offer(head + what(hazard_detail::codes) + all_cases + alert)))
-        return std::move(f).result();
-    const std::string bare = head + what(hazard_detail::none);
-    if (f.offer(bare + all_cases + alert) || f.offer(bare + all_cases + short_alert))
-        return std::move(f).result();
+    for (const opening_wording& w : wordings)
+        if (f.offer(head + w.what + all_cases + (w.short_alert ? short_alert : alert)))
+            return std::move(f).result();
+    const std::string bare = head + wordings.back().what;
     for (std::size_t shown = r.case_codes.size(); shown-- > 1;)
         if (f.offer(bare + cases(shown) + short_alert))
             break;
     return std::move(f).result();
 }
 
-std::string field_label(field f, reply_language l) {
+enum class hazard_detail { labels, codes, none };
+
+std::string id_confirmation(const sighting& s, const receipt& r, const lexicon& lex, reply_language l) {
+    auto what = [&](hazard_detail d) {
+        std::string w = children_phrase(s.kids, l) + " " + age_phrase(s.age_min, s.age_max) + " " +
+                        label_of(lex, table::work, s.work, l);
+        if (d != hazard_detail::none)
+            for (const auto& h : s.hazards)
+                w += ", " + (d == hazard_detail::labels ? label_of(lex, table::hazard, h, l) : h);
+        w += mn(l) ? ", " : ", at ";
+        w += s.site;
+        return w + ".";
+    };
+    // The hazard wording goes first, then the alert wording.
+    std::vector<opening_wording> wordings{{what(hazard_detail::labels)}};
+    if (!s.hazards.empty())
+        wordings.push_back({what(hazard_detail::codes)});
+    wordings.push_back({what(hazard_detail::none)});
+    wordings.push_back({what(hazard_detail::none), true});
+    return opening_confirmation(kw(lex, form::id) + (mn(l) ? " OK: " : " ok: "), wordings, r, l);
+}
+
+// "RISK ok: 1 girl ~8 at risk (out of school) at ALT. Case 100017. Team alerted (#4)."
+std::string risk_confirmation(const risk_report& s, const receipt& r, const lexicon& lex, reply_language l) {
+    const std::string who = children_phrase(s.kids, l) + " " + age_phrase(s.age_min, s.age_max);
+    auto what = [&](const std::string& reason) {
+        return mn(l) ? who + " эрсдэлтэй (" + reason + "), " + s.site + "."
+                     : who + " at risk (" + reason + ") at " + s.site + ".";
+    };
+    // The reason's wording is worth more here than the alert's (the alert is never urgent); with
+    // several children the reason goes before any case code does (the sender needs them for TR).
+    const std::string labelled = what(label_in(lex.lang().risk_reasons, s.reason, l));
+    const std::string coded = what(s.reason);
+    return opening_confirmation(kw(lex, form::risk) + (mn(l) ? " OK: " : " ok: "),
+                                {{labelled},
+                                 {labelled, true},
+                                 {coded},
+                                 {coded, true},
+                                 {who + (mn(l) ? ", " : " at ") + s.site + ".", true}},
+                                r, l);
+}
+
+// The case a form was applied to, richest first: the case named, or, when it had been merged,
+// the kept case with the one named ("100025 (100017 was merged into it)").
+std::vector<std::string> case_refs(const std::string& named, const receipt& r, reply_language l) {
+    if (r.applied_to.empty() || r.applied_to == named)
+        return {named};
+    const std::string& kept = r.applied_to;
+    if (mn(l))
+        return {kept + " (" + named + " үүнд нэгтгэгдсэн)", kept + " (" + named + " нэгтгэсэн)", kept};
+    return {kept + " (" + named + " was merged into it)", kept + " (merged from " + named + ")", kept};
+}
+
+// The confirmation of a form about one case: `ok`, the case (case_refs), one of `bodies` and one
+// of `tails` (each richest first). The tail's wording goes first, then the merge explanation's, then
+// the body's labels (their codes stay); the merge explanation itself goes last: the sender must
+// learn that the form went to another case.
+std::string case_confirmation(const std::string& ok, const std::vector<std::string>& refs,
+                              const std::vector<std::string>& bodies, const std::vector<std::string>& tails) {
+    fitter f;
+    auto offer = [&](const std::string& c, const std::string& b) {
+        for (const std::string& t : tails)
+            if (f.offer(ok + c + b + t))
+                return true;
+        return false;
+    };
+    const std::size_t explained = refs.size() > 1 ? refs.size() - 1 : refs.size();
+    for (const std::string& b : bodies)
+        for (std::size_t i = 0; i < explained; ++i)
+            if (offer(refs[i], b))
+                return std::move(f).result();
+    if (explained < refs.size())
+        for (const std::string& b : bodies)
+            if (offer(refs.back(), b))
+                return std::move(f).result();
+    return std::move(f).result();
+}
+
+// The tail of a TR confirmation: the alert the team got, and whether a verified outcome was
+// voided (re-engagement, cases.md 2), richest first.
+std::vector<std::string> tracking_tails(const receipt& r, reply_language l) {
+    const std::string n = r.alert ? std::to_string(*r.alert) : std::string{};
+    if (mn(l)) {
+        if (r.re_engaged)
+            return {" Батлагдсан үр дүн тооцогдохгүй" +
+                        (r.alert ? ", багт мэдэгдэв #" + n + "." : ", багт мэдэгдэнэ."),
+                    " Үр дүн хүчингүй" + (r.alert ? " #" + n + "." : ", багт мэдэгдэнэ."),
+                    " Үр дүн хүчингүй" + (r.alert ? " #" + n : std::string("."))};
+        return {r.alert ? " Багт мэдэгдэв #" + n : std::string{}, r.alert ? " #" + n : std::string{}};
+    }
+    if (r.re_engaged)
+        return {" The verified outcome no longer counts" +
+                    (r.alert ? "; team alerted (#" + n + ")." : "; the team is told."),
+                " Outcome no longer counts" + (r.alert ? "; team alerted (#" + n + ")." : "; team told."),
+                " Outcome void" + (r.alert ? ", #" + n + "." : "; team told.")};
+    return {r.alert ? " Team alerted (#" + n + ")." : std::string{}, r.alert ? " #" + n : std::string{}};
+}
+
+// OUT's result as a phrase: what the team verified.
+std::string result_phrase(const std::string& result, reply_language l) {
+    const bool m = mn(l);
+    if (result == "WD")
+        return m ? "хөдөлмөрөөс гарсан нь батлагдав" : "verified withdrawn";
+    if (result == "PR")
+        return m ? "урьдчилан сэргийлсэн нь батлагдав" : "verified prevented";
+    if (result == "LESS")
+        return m ? "ачаалал буурсан нь батлагдав" : "verified working less";
+    if (result == "NO")
+        return m ? "шалгасан, үр дүнд хүрээгүй" : "checked, outcome not achieved";
+    return result;
+}
+
+// A case's target as a word: W withdrawal, P prevention (the targets table's label when it has one).
+std::string target_word(const lexicon& lex, const std::string& code, reply_language l) {
+    for (const auto& d : lex.lang().targets)
+        if (d.code == code && !(mn(l) ? d.label_mn : d.label_en).empty())
+            return mn(l) ? d.label_mn : d.label_en;
+    if (code == "W")
+        return mn(l) ? "хөдөлмөрөөс гаргах" : "withdrawal";
+    if (code == "P")
+        return mn(l) ? "урьдчилан сэргийлэх" : "prevention";
+    return code;
+}
+
+std::string field_label(field f, std::optional<form> kind, reply_language l) {
     if (!mn(l)) {
-        if (f == field::alert)
+        switch (f) {
+        case field::alert:
             return "alert number";
-        return std::string(field_name(f));
+        case field::target:
+            return "target W or P";
+        case field::into:
+            return "the case to merge into";
+        case field::outcome:
+            return kind == form::out ? "outcome WD, PR, LESS or NO" : "OK or NO";
+        default:
+            return std::string(field_name(f));
+        }
     }
     switch (f) {
-    case field::site: return "газар";
-    case field::children: return "хүүхэд";
-    case field::age: return "нас";
-    case field::work: return "ажил";
-    case field::case_code: return "дугаар";
-    case field::status: return "төлөв";
-    case field::service: return "үйлчилгээ";
-    case field::outcome: return "OK/NO";
-    case field::reason: return "шалтгаан";
-    case field::alert: return "дохионы дугаар";
-    case field::none: break;
+    case field::site:
+        return "газар";
+    case field::children:
+        return "хүүхэд";
+    case field::age:
+        return "нас";
+    case field::work:
+        return "ажил";
+    case field::case_code:
+        return "дугаар";
+    case field::status:
+        return "төлөв";
+    case field::service:
+        return "үйлчилгээ";
+    case field::outcome:
+        return kind == form::out ? "WD/PR/LESS/NO" : "OK/NO";
+    case field::reason:
+        return "шалтгаан";
+    case field::alert:
+        return "дохионы дугаар";
+    case field::target:
+        return "зорилт W/P";
+    case field::into:
+        return "нэгтгэх дугаар";
+    case field::none:
+        break;
     }
     return {};
 }
 
+// The reasons a form takes: RISK's risk reasons, VER NO's dismiss reasons, CLOSE's reasons.
+const std::vector<code_def>& reasons_of(std::optional<form> kind, const lexicon& lex) {
+    if (kind == form::risk)
+        return lex.lang().risk_reasons;
+    if (kind == form::ver)
+        return lex.lang().dismiss_reasons;
+    return lex.codes(table::reason);
+}
+
+// A parse error of one code (and form), for the help texts that list a table's codes.
+parse_error error_of(errc code, std::optional<form> kind = std::nullopt) {
+    parse_error e;
+    e.code = code;
+    e.kind = kind;
+    return e;
+}
+
 // What to add after the problem to help the sender fix it (a list of valid codes).
-std::string code_hint(errc e, const lexicon& lex, reply_language l) {
-    switch (e) {
-    case errc::unknown_work: return (mn(l) ? "Ажил: " : "Work: ") + code_list(lex, table::work);
-    case errc::unknown_hazard: return (mn(l) ? "Аюул: " : "Hazards: ") + code_list(lex, table::hazard);
-    case errc::unknown_status: return (mn(l) ? "Төлөв: " : "Status: ") + code_list(lex, table::status);
-    case errc::unknown_service: return (mn(l) ? "Үйлчилгээ: " : "Services: ") + code_list(lex, table::service);
-    case errc::unknown_reason: return (mn(l) ? "Шалтгаан: " : "Reasons: ") + code_list(lex, table::reason);
-    default: return {};
+std::string code_hint(const parse_error& e, const lexicon& lex, reply_language l) {
+    const bool m = mn(l);
+    const std::string reasons = m ? "Шалтгаан: " : "Reasons: ";
+    switch (e.code) {
+    case errc::unknown_work:
+        return (m ? "Ажил: " : "Work: ") + code_list(lex, table::work);
+    case errc::unknown_hazard:
+        return (m ? "Аюул: " : "Hazards: ") + code_list(lex, table::hazard);
+    case errc::unknown_status:
+        return (m ? "Төлөв: " : "Status: ") + code_list(lex, table::status);
+    case errc::unknown_service:
+        return (m ? "Үйлчилгээ: " : "Services: ") + code_list(lex, table::service);
+    case errc::unknown_reason:
+        return reasons + joined_codes(reasons_of(e.kind, lex));
+    case errc::unknown_risk:
+        return reasons + joined_codes(lex.lang().risk_reasons);
+    case errc::unknown_category:
+        return (m ? "Ангилал: " : "Categories: ") + joined_codes(lex.lang().categories);
+    case errc::missing_field:
+        if (e.missing == field::reason && (e.kind == form::ver || e.kind == form::risk))
+            return reasons + joined_codes(reasons_of(e.kind, lex));
+        return {};
+    default:
+        return {};
     }
 }
 
 std::string problem_text(const parse_error& e, const lexicon& lex, reply_language l) {
     const std::string& t = e.token;
     const language& lang = lex.lang();
-    const std::string ages = std::to_string(lang.min_age) + "-" + std::to_string(lang.adult_age - 1);
+    const int youngest = e.kind == form::risk ? lang.min_prevention_age : lang.min_age;
+    const std::string ages = std::to_string(youngest) + "-" + std::to_string(lang.adult_age - 1);
+    const bool out = e.kind == form::out;
     if (mn(l)) {
         switch (e.code) {
-        case errc::empty: return {};
-        case errc::unknown_keyword: return "Код " + t + " танигдсангүй.";
-        case errc::unknown_site: return t + " газар олдсонгүй.";
-        case errc::missing_field: return field_label(e.missing, l) + " дутуу.";
-        case errc::bad_children: return t + ": хүүхдийг 2B, 1G, 2B1G гэж бич.";
-        case errc::too_many_children: return "Нэг мессежэнд " + std::to_string(lang.max_children) + " хүртэл хүүхэд.";
-        case errc::bad_age: return "Нас " + t + " буруу, " + ages + ".";
-        case errc::adult_age: return t + ": зөвхөн 18-аас доош насны хүүхэд.";
-        case errc::unknown_work: return t + " ажил танигдсангүй.";
-        case errc::unknown_hazard: return t + " аюул танигдсангүй.";
-        case errc::unplaced_number: return t + " юу болох нь тодорхойгүй. Нас 12Y, хүүхэд 2B.";
-        case errc::bad_case: return t + ": дугаар 6 оронтой.";
-        case errc::bad_case_check_digit: return t + " дугаар буруу, шалгана уу.";
-        case errc::unknown_status: return t + " төлөв танигдсангүй.";
-        case errc::unknown_service: return t + " үйлчилгээ танигдсангүй.";
-        case errc::bad_outcome: return "Дугаарын дараа OK эсвэл NO.";
-        case errc::unknown_reason: return t + " шалтгаан танигдсангүй.";
-        case errc::bad_alert: return t + ": дохионы дугаар цифрээр.";
-        case errc::note_too_long: return "# тэмдэглэл " + std::to_string(lang.max_note) + " тэмдэгтээс урт.";
+        case errc::empty:
+            return {};
+        case errc::unknown_keyword:
+            return "Код " + t + " танигдсангүй.";
+        case errc::unknown_site:
+            return t + " газар олдсонгүй.";
+        case errc::missing_field:
+            return field_label(e.missing, e.kind, l) + " дутуу.";
+        case errc::bad_children:
+            return t + ": хүүхдийг 2B, 1G, 2B1G гэж бич.";
+        case errc::too_many_children:
+            return "Нэг мессежэнд " + std::to_string(lang.max_children) + " хүртэл хүүхэд.";
+        case errc::bad_age:
+            return "Нас " + t + " буруу, " + ages + ".";
+        case errc::adult_age:
+            return t + ": зөвхөн 18-аас доош насны хүүхэд.";
+        case errc::unknown_work:
+            return t + " ажил танигдсангүй.";
+        case errc::unknown_hazard:
+            return t + " аюул танигдсангүй.";
+        case errc::unplaced_number:
+            return t + " юу болох нь тодорхойгүй. Нас 12Y, хүүхэд 2B.";
+        case errc::bad_case:
+            return t + ": дугаар 6 оронтой.";
+        case errc::bad_case_check_digit:
+            return t + " дугаар буруу, шалгана уу.";
+        case errc::unknown_status:
+            return t + " төлөв танигдсангүй.";
+        case errc::unknown_service:
+            return t + " үйлчилгээ танигдсангүй.";
+        case errc::bad_outcome:
+            return out ? "Дугаарын дараа " + results_alt(lex) + "." : "Дугаарын дараа OK эсвэл NO.";
+        case errc::unknown_reason:
+            return t + " шалтгаан танигдсангүй.";
+        case errc::bad_alert:
+            return t + ": дохионы дугаар цифрээр.";
+        case errc::note_too_long:
+            return "# тэмдэглэл " + std::to_string(lang.max_note) + " тэмдэгтээс урт.";
+        case errc::unknown_risk:
+            return t + " эрсдэлийн шалтгаан танигдсангүй.";
+        case errc::bad_target:
+            return "Дугаарын дараа W эсвэл P.";
+        case errc::unknown_category:
+            return t + " ангилал танигдсангүй.";
+        case errc::same_case:
+            return t + ": өөртэйгөө нэгтгэхгүй.";
+        case errc::conflicting_status:
+            return t + ": нэг сургууль, нэг ажлын код.";
         }
         return {};
     }
+    const std::string not_t = t.empty() ? std::string{} : ", not " + t;
     switch (e.code) {
-    case errc::empty: return {};
-    case errc::unknown_keyword: return "Unknown code " + t + ".";
-    case errc::unknown_site: return "unknown site " + t + ".";
-    case errc::missing_field: return field_label(e.missing, l) + " missing.";
-    case errc::bad_children: return "cannot read children " + t + ". Write 2B, 1G or 2B1G.";
+    case errc::empty:
+        return {};
+    case errc::unknown_keyword:
+        return "Unknown code " + t + ".";
+    case errc::unknown_site:
+        return "unknown site " + t + ".";
+    case errc::missing_field:
+        return field_label(e.missing, e.kind, l) + " missing.";
+    case errc::bad_children:
+        return "cannot read children " + t + ". Write 2B, 1G or 2B1G.";
     case errc::too_many_children:
         return "at most " + std::to_string(lang.max_children) + " children per message (" + t + ").";
-    case errc::bad_age: return "age " + t + " is not " + ages + ".";
-    case errc::adult_age: return "age " + t + " is an adult; report children under 18 only.";
-    case errc::unknown_work: return "unknown work " + t + ".";
-    case errc::unknown_hazard: return "unknown hazard " + t + ".";
-    case errc::unplaced_number: return "cannot tell what " + t + " is. Write age as 12Y, children as 2B.";
-    case errc::bad_case: return "case number " + t + " must be 6 digits.";
-    case errc::bad_case_check_digit: return t + " is not a valid case number; check the digits.";
-    case errc::unknown_status: return "unknown status " + t + ".";
-    case errc::unknown_service: return "unknown service " + t + ".";
-    case errc::bad_outcome: return "write OK or NO after the case" + (t.empty() ? std::string{} : ", not " + t) + ".";
-    case errc::unknown_reason: return "unknown reason " + t + ".";
-    case errc::bad_alert: return "alert number must be digits, not " + t + ".";
-    case errc::note_too_long: return "note too long: at most " + std::to_string(lang.max_note) + " characters after #.";
+    case errc::bad_age:
+        return "age " + t + " is not " + ages + ".";
+    case errc::adult_age:
+        return "age " + t + " is an adult; report children under 18 only.";
+    case errc::unknown_work:
+        return "unknown work " + t + ".";
+    case errc::unknown_hazard:
+        return "unknown hazard " + t + ".";
+    case errc::unplaced_number:
+        return "cannot tell what " + t + " is. Write age as 12Y, children as 2B.";
+    case errc::bad_case:
+        return "case number " + t + " must be 6 digits.";
+    case errc::bad_case_check_digit:
+        return t + " is not a valid case number; check the digits.";
+    case errc::unknown_status:
+        return "unknown status " + t + ".";
+    case errc::unknown_service:
+        return "unknown service " + t + ".";
+    case errc::bad_outcome:
+        return out ? "write WD, PR, LESS or NO after the case" + not_t + "."
+                   : "write OK or NO after the case" + not_t + ".";
+    case errc::unknown_reason:
+        return "unknown reason " + t + ".";
+    case errc::bad_alert:
+        return "alert number must be digits, not " + t + ".";
+    case errc::note_too_long:
+        return "note too long: at most " + std::to_string(lang.max_note) + " characters after #.";
+    case errc::unknown_risk:
+        return "unknown risk reason " + t + ".";
+    case errc::bad_target:
+        return "write W (withdrawal) or P (prevention) after the case" + not_t + ".";
+    case errc::unknown_category:
+        return "unknown category " + t + ".";
+    case errc::same_case:
+        return "case " + t + " cannot be merged into itself.";
+    case errc::conflicting_status:
+        return t +
+               " does not go with the other code: at most one school code and one work code; MOVED and MISS "
+               "stand alone.";
     }
     return {};
 }
@@ -240,14 +523,32 @@ std::string form_format(form f, const lexicon& lex, reply_language l) {
     const std::string k = kw(lex, f);
     const bool m = mn(l);
     switch (f) {
-    case form::id: return k + (m ? " газар хүүхэд нас ажил" : " site children age work");
-    case form::nil: return k + (m ? " газар" : " site");
-    case form::tr: return k + (m ? " дугаар төлөв" : " case status");
-    case form::ref: return k + (m ? " дугаар үйлчилгээ" : " case service");
-    case form::ver: return k + (m ? " дугаар OK|NO" : " case OK|NO");
-    case form::close: return k + (m ? " дугаар " : " case ") + code_list(lex, table::reason, "|");
-    case form::ack: return k + (m ? " дугаар" : " number");
-    case form::help: return k + (m ? " [код]" : " [code]");
+    case form::id:
+        return k + (m ? " газар хүүхэд нас ажил" : " site children age work");
+    case form::nil:
+        return k + (m ? " газар" : " site");
+    case form::risk:
+        return k + (m ? " газар хүүхэд нас шалтгаан" : " site children age reason");
+    case form::tr:
+        return k + (m ? " дугаар төлөв" : " case status");
+    case form::ref:
+        return k + (m ? " дугаар үйлчилгээ" : " case service");
+    case form::svc:
+        return k + (m ? " дугаар үйлчилгээ [" : " case service [") + family_word(lex) + "]";
+    case form::ver:
+        return k + (m ? " дугаар OK|NO шалтгаан" : " case OK|NO reason");
+    case form::plan:
+        return k + (m ? " дугаар " : " case ") + targets_alt(lex) + (m ? " [ангилал]" : " [category]");
+    case form::out:
+        return k + (m ? " дугаар " : " case ") + results_alt(lex);
+    case form::merge:
+        return k + (m ? " дугаар үндсэн-дугаар" : " case into-case");
+    case form::close:
+        return k + (m ? " дугаар " : " case ") + code_list(lex, table::reason, "|");
+    case form::ack:
+        return k + (m ? " дугаар" : " number");
+    case form::help:
+        return k + (m ? " [код]" : " [code]");
     }
     return k;
 }
@@ -256,50 +557,99 @@ std::string help_reply(std::optional<form> topic, const lexicon& lex, reply_lang
     const bool m = mn(l);
     const std::string ex_site = example_site(lex);
     if (!topic || *topic == form::help) {
-        const std::string card = (m ? "Кодууд: " : "Codes: ") + form_format(form::id, lex, l) + " | " +
-                                 form_format(form::nil, lex, l) + " | " + form_format(form::tr, lex, l) + " | " +
-                                 form_format(form::ack, lex, l);
-        const std::string more = " | " + kw(lex, form::help) + (m ? " ID: дэлгэрэнгүй." : " ID for one form.");
-        const std::string ex = (m ? " Жиш: " : " Ex: ") + kw(lex, form::id) + " " + ex_site + " 2B 12 MINE SHAFT";
-        const std::string short_card = form_format(form::id, lex, l) + "; " + form_format(form::nil, lex, l) +
-                                       "; " + form_format(form::tr, lex, l) + "; " + form_format(form::ack, lex, l);
-        return first_fit({card + more + ex, card + more, card, short_card});
+        // The volunteer's forms: what a person in the field needs on one screen.
+        auto card = [&](bool with_risk) {
+            std::string c = (m ? "Кодууд: " : "Codes: ") + form_format(form::id, lex, l) + " | " +
+                            form_format(form::nil, lex, l) + " | ";
+            if (with_risk)
+                c += form_format(form::risk, lex, l) + " | ";
+            return c + form_format(form::tr, lex, l) + " | " + form_format(form::ack, lex, l);
+        };
+        auto short_card = [&](bool with_risk) {
+            std::string c = form_format(form::id, lex, l) + "; " + form_format(form::nil, lex, l) + "; ";
+            if (with_risk)
+                c += kw(lex, form::risk) + "; ";
+            return c + form_format(form::tr, lex, l) + "; " + form_format(form::ack, lex, l);
+        };
+        const std::string more =
+            " | " + kw(lex, form::help) + (m ? " ID: дэлгэрэнгүй." : " ID for one form.");
+        const std::string ex =
+            (m ? " Жиш: " : " Ex: ") + kw(lex, form::id) + " " + ex_site + " 2B 12 MINE SHAFT";
+        const std::string full = card(true);
+        const std::string lean = card(false);
+        return first_fit(
+            {full + more + ex, full + more, full, lean + more, lean, short_card(true), short_card(false)});
     }
     const std::string fmt = form_format(*topic, lex, l);
     const std::string ex_case = "204812";
+    const std::string teams = m ? ": баг л илгээнэ." : ": teams only.";
     std::string detail;
     std::string ex;
     switch (*topic) {
     case form::id:
         detail = m ? " Хүүхэд 2B 1G 2B1G, нас 5-17." : " Children 2B 1G 2B1G U, age 5-17.";
         ex = kw(lex, form::id) + " " + ex_site + " 2B 12 MINE SHAFT";
-        detail += " " + code_hint(errc::unknown_work, lex, l) + ".";
+        detail += " " + code_hint(error_of(errc::unknown_work), lex, l) + ".";
         break;
     case form::nil:
         detail = m ? ": хүүхэд ажиллаагүй үзлэг." : ": a visit that found no child working.";
         ex = kw(lex, form::nil) + " " + ex_site;
         break;
+    case form::risk: {
+        const language& lang = lex.lang();
+        const std::string ages =
+            std::to_string(lang.min_prevention_age) + "-" + std::to_string(lang.adult_age - 1);
+        detail = (m ? ": эрсдэлтэй хүүхэд, нас " : ": a child at risk, age ") + ages + ". " +
+                 code_hint(error_of(errc::unknown_risk), lex, l) + ".";
+        ex = kw(lex, form::risk) + " " + ex_site + " G 8 " +
+             (lang.risk_reasons.empty() ? std::string("DROP") : lang.risk_reasons.front().code);
+        break;
+    }
     case form::tr:
-        detail = " " + code_hint(errc::unknown_status, lex, l) + ".";
+        detail = " " + code_hint(error_of(errc::unknown_status), lex, l) + ".";
         ex = kw(lex, form::tr) + " " + ex_case + " NFE";
         break;
     case form::ref:
-        detail = " " + code_hint(errc::unknown_service, lex, l) + ".";
+        detail = " " + code_hint(error_of(errc::unknown_service), lex, l) + ".";
         ex = kw(lex, form::ref) + " " + ex_case + " NFE";
         break;
+    case form::svc:
+        detail = (m ? ": үзүүлсэн үйлчилгээ, " + family_word(lex) + " гэр бүлд. "
+                    : ": a service delivered; " + family_word(lex) + " for the family. ") +
+                 code_hint(error_of(errc::unknown_service), lex, l) + ".";
+        ex = kw(lex, form::svc) + " " + ex_case + " NFE";
+        break;
     case form::ver:
-        detail = m ? ": баг л илгээнэ." : ": teams only.";
+        detail = teams + (m ? " NO шалтгаан: " : " Reasons for NO: ") +
+                 joined_codes(lex.lang().dismiss_reasons) + ".";
         ex = kw(lex, form::ver) + " " + ex_case + " OK";
         break;
+    case form::plan:
+        detail = (m ? ": W хөдөлмөрөөс гаргах, P урьдчилан сэргийлэх. " : ": W withdrawal, P prevention. ") +
+                 code_hint(error_of(errc::unknown_category), lex, l) + ".";
+        ex = kw(lex, form::plan) + " " + ex_case + " W WFCL";
+        break;
+    case form::out:
+        detail = m ? ": үр дүнг баг шалгана. Эхлээд PLAN, TR."
+                   : ": WD withdrawn, PR prevented, LESS working less, NO not achieved. Needs PLAN and a "
+                     "recent TR.";
+        ex = kw(lex, form::out) + " " + ex_case + " WD";
+        break;
+    case form::merge:
+        detail = m ? ": эхний хэрэг хоёр дахьтай нэг хүүхэд."
+                   : ": the first case is the same child as the second.";
+        ex = kw(lex, form::merge) + " 204820 " + ex_case;
+        break;
     case form::close:
-        detail = m ? ": баг л илгээнэ." : ": teams only.";
+        detail = teams;
         ex = kw(lex, form::close) + " " + ex_case + " DONE";
         break;
     case form::ack:
         detail = m ? ": дохиог хүлээн авснаа мэдэгдэнэ." : ": stops an alert's escalation.";
         ex = kw(lex, form::ack) + " 17";
         break;
-    case form::help: break;
+    case form::help:
+        break;
     }
     const std::string ex_label = m ? " Жиш: " : " Ex: ";
     return first_fit({fmt + detail + ex_label + ex, fmt + detail, fmt + ex_label + ex, fmt});
@@ -311,14 +661,26 @@ std::string error_reply(const parse_error& e, const lexicon& lex, reply_language
     const bool m = mn(l);
     const std::string problem = problem_text(e, lex, l);
     const std::string did_you_mean =
-        e.suggestion.empty() ? std::string{} : (m ? " " + e.suggestion + " гэж үү?" : " Did you mean " + e.suggestion + "?");
-    if (!e.kind) { // no keyword recognised: list the keywords
-        std::string start = m ? " Эхлэх: " : " Start with ";
-        for (form f : all_forms) {
-            start += kw(lex, f);
-            start += f == form::help ? "." : (f == form::ack ? (m ? ", " : " or ") : ", ");
-        }
-        return first_fit({problem + did_you_mean + start, problem + did_you_mean});
+        e.suggestion.empty() ? std::string{}
+                             : (m ? " " + e.suggestion + " гэж үү?" : " Did you mean " + e.suggestion + "?");
+    if (!e.kind) { // no keyword recognised: list the keywords, or the volunteer's when all do not fit
+        auto start = [&](bool all) {
+            std::vector<form> shown;
+            for (form f : all_forms)
+                if (all || f == form::id || f == form::nil || f == form::risk || f == form::tr ||
+                    f == form::help)
+                    shown.push_back(f);
+            std::string s = m ? " Эхлэх: " : " Start with ";
+            for (std::size_t i = 0; i < shown.size(); ++i) {
+                s += kw(lex, shown[i]);
+                s += i + 1 == shown.size() ? "." : (i + 2 == shown.size() ? (m ? ", " : " or ") : ", ");
+            }
+            return s;
+        };
+        fitter f;
+        if (!f.offer(problem + did_you_mean + start(true)) && !f.offer(problem + did_you_mean + start(false)))
+            f.offer(problem + did_you_mean);
+        return std::move(f).result();
     }
     const std::string head = kw(lex, *e.kind) + ": " + problem;
     auto send = [&] { return (m ? " Илгээх: " : " Send: ") + form_format(*e.kind, lex, l); };
@@ -326,7 +688,7 @@ std::string error_reply(const parse_error& e, const lexicon& lex, reply_language
     if (!did_you_mean.empty()) {
         if (f.offer(head + did_you_mean + send()) || f.offer(head + did_you_mean))
             return std::move(f).result();
-    } else if (const std::string hint = code_hint(e.code, lex, l); !hint.empty()) {
+    } else if (const std::string hint = code_hint(e, lex, l); !hint.empty()) {
         if (f.offer(head + " " + hint) || f.offer(head + send()))
             return std::move(f).result();
     } else if (f.offer(head + send())) {
@@ -336,38 +698,93 @@ std::string error_reply(const parse_error& e, const lexicon& lex, reply_language
     return std::move(f).result();
 }
 
-std::string confirmation_reply(const sms_message& msg, const receipt& r, const lexicon& lex, reply_language l) {
+std::string confirmation_reply(const sms_message& msg, const receipt& r, const lexicon& lex,
+                               reply_language l) {
     const bool m = mn(l);
     const std::string ok = kw(lex, msg.kind) + (m ? " OK: " : " ok: ");
-    const std::string alerted =
-        r.alert ? (m ? " Багт мэдэгдэв #" : " Team alerted (#") + std::to_string(*r.alert) + (m ? "" : ").")
-                : std::string{};
+    const std::vector<std::string> no_tail{std::string{}};
     return std::visit(
         [&](const auto& b) -> std::string {
             using T = std::decay_t<decltype(b)>;
             if constexpr (std::is_same_v<T, sighting>) {
                 return id_confirmation(b, r, lex, l);
+            } else if constexpr (std::is_same_v<T, risk_report>) {
+                return risk_confirmation(b, r, lex, l);
             } else if constexpr (std::is_same_v<T, nil_visit>) {
                 return first_fit({ok + b.site + (m ? " үзлэг бүртгэгдлээ." : " visit recorded.")});
             } else if constexpr (std::is_same_v<T, tracking>) {
-                const std::string s = label_of(lex, table::status, b.status, l);
-                return first_fit({ok + b.case_code + (m ? " одоо " : " now ") + s + "." + alerted,
-                                  ok + b.case_code + " " + b.status + "." + alerted});
+                // "now in non-formal education, not working.": each code's label, in the order typed.
+                const std::vector<std::string> codes =
+                    b.codes.empty() ? std::vector<std::string>{b.status} : b.codes;
+                std::string labels;
+                std::string plain;
+                for (const auto& c : codes) {
+                    labels += (labels.empty() ? "" : ", ") + label_of(lex, table::status, c, l);
+                    plain += " " + c;
+                }
+                return case_confirmation(ok, case_refs(b.case_code, r, l),
+                                         {(m ? " одоо " : " now ") + labels + ".", plain + "."},
+                                         tracking_tails(r, l));
             } else if constexpr (std::is_same_v<T, referral>) {
                 const std::string s = label_of(lex, table::service, b.service, l);
-                return first_fit({ok + b.case_code + (m ? " илгээв: " : " referred to ") + s + ".",
-                                  ok + b.case_code + " -> " + b.service + "."});
+                return case_confirmation(
+                    ok, case_refs(b.case_code, r, l),
+                    {(m ? " илгээв: " : " referred to ") + s + ".", " -> " + b.service + "."}, no_tail);
+            } else if constexpr (std::is_same_v<T, service_delivery>) {
+                // "SVC ok: 100009 non-formal education delivered (family)."
+                const std::string s = label_of(lex, table::service, b.service, l);
+                const std::string fam = b.family ? (m ? " (гэр бүлд)" : " (family)") : std::string{};
+                const std::string fam_code = b.family ? " " + family_word(lex) : std::string{};
+                return case_confirmation(
+                    ok, case_refs(b.case_code, r, l),
+                    {" " + s + (m ? " үзүүлэв" : " delivered") + fam + ".", " " + b.service + fam_code + "."},
+                    no_tail);
             } else if constexpr (std::is_same_v<T, verification>) {
-                const std::string s = label_of(lex, table::outcome, b.confirmed ? "OK" : "NO", l);
-                return first_fit({ok + b.case_code + " " + s + "."});
+                // "VER ok: 100009 confirmed." / "VER ok: 100009 dismissed: not found."
+                std::vector<std::string> bodies;
+                if (b.confirmed) {
+                    bodies = {" " + label_of(lex, table::outcome, "OK", l) + "."};
+                } else {
+                    const std::string dismissed = m ? " хэрэгсэхгүй" : " dismissed";
+                    if (b.reason.empty())
+                        bodies = {dismissed + "."};
+                    else
+                        bodies = {dismissed + ": " + label_in(lex.lang().dismiss_reasons, b.reason, l) + ".",
+                                  dismissed + ": " + b.reason + "."};
+                }
+                return case_confirmation(ok, case_refs(b.case_code, r, l), bodies, no_tail);
+            } else if constexpr (std::is_same_v<T, assessment>) {
+                // "PLAN ok: 100009 target withdrawal (worst forms)."
+                const std::string t(1, b.target);
+                const std::string goal = (m ? " зорилт: " : " target ") + target_word(lex, t, l);
+                std::vector<std::string> bodies;
+                if (b.category.empty())
+                    bodies = {goal + ".", " " + t + "."};
+                else
+                    bodies = {goal + " (" + label_in(lex.lang().categories, b.category, l) + ").",
+                              goal + " (" + b.category + ").", " " + t + " " + b.category + "."};
+                return case_confirmation(ok, case_refs(b.case_code, r, l), bodies, no_tail);
+            } else if constexpr (std::is_same_v<T, outcome_check>) {
+                return case_confirmation(ok, case_refs(b.case_code, r, l),
+                                         {" " + result_phrase(b.result, l) + ".", " " + b.result + "."},
+                                         no_tail);
+            } else if constexpr (std::is_same_v<T, merger>) {
+                // "MERGE ok: 100017 is now part of 100009."
+                const std::string& into = r.applied_to.empty() ? b.into : r.applied_to;
+                return case_confirmation(
+                    ok, {b.case_code},
+                    {m ? " нь " + into + "-д нэгтгэгдлээ." : " is now part of " + into + ".",
+                     " -> " + into + "."},
+                    no_tail);
             } else if constexpr (std::is_same_v<T, closure>) {
                 const std::string s = label_of(lex, table::reason, b.reason, l);
-                return first_fit({ok + b.case_code + (m ? " хаагдсан: " : " closed: ") + s + ".",
-                                  ok + b.case_code + " " + b.reason + "."});
+                return case_confirmation(ok, case_refs(b.case_code, r, l),
+                                         {(m ? " хаагдсан: " : " closed: ") + s + ".", " " + b.reason + "."},
+                                         no_tail);
             } else if constexpr (std::is_same_v<T, acknowledgement>) {
                 const std::string n = "#" + std::to_string(b.alert);
-                return first_fit({ok + (m ? "дохио " + n + " хүлээн авлаа. Баярлалаа." : "alert " + n +
-                                                                                        " acknowledged. Thank you.")});
+                return first_fit({ok + (m ? "дохио " + n + " хүлээн авлаа. Баярлалаа."
+                                          : "alert " + n + " acknowledged. Thank you.")});
             } else {
                 return help_reply(b.topic, lex, l);
             }
@@ -375,12 +792,212 @@ std::string confirmation_reply(const sms_message& msg, const receipt& r, const l
         msg.body);
 }
 
-std::string refusal_reply(refusal r, std::optional<form> f, std::string_view token, std::string_view suggestion,
-                          const lexicon& lex, reply_language l) {
+namespace {
+
+// The reply to a refusal of the case life cycle (cases.md 2): "<KW> <case>[ <code>]: <why>. <next
+// step>", richest first. Every candidate names the case and the step that is missing.
+struct refusal_text {
+    std::string head;                // "OUT 204812 WD:"
+    std::vector<std::string> bodies; // " no TR in the last 60 days. Send TR 204812 <status> first"
+};
+
+std::string fit_refusal(const refusal_text& t) {
+    fitter f;
+    for (const std::string& b : t.bodies)
+        if (f.offer(t.head + b))
+            break;
+    return std::move(f).result();
+}
+
+// "the Bayan-Ovoo team's area": a team named "... team" is not called "... team team".
+std::string team_area(const std::string& team) {
+    std::string lower;
+    for (char c : team)
+        lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    const bool named_team = lower.size() >= 4 && lower.compare(lower.size() - 4, 4, "team") == 0;
+    return "the " + team + (named_team ? "'s area" : " team's area");
+}
+
+// The area named shorter: its last part ("Bayankhongor/Bayan-Ovoo" -> "Bayan-Ovoo"), at most `max`
+// code points ("..." when cut).
+std::string short_area(const std::string& area, std::size_t max) {
+    const auto slash = area.rfind('/');
+    std::string last = slash == std::string::npos ? area : area.substr(slash + 1);
+    std::size_t pos = 0;
+    std::size_t n = 0;
+    while (pos < last.size() && n < max) {
+        next_code_point(last, pos);
+        ++n;
+    }
+    return pos < last.size() ? last.substr(0, pos) + "..." : last;
+}
+
+std::optional<refusal_text> case_refusal(refusal r, std::optional<form> f, const std::string& c,
+                                         const lexicon& lex, reply_language l, const refusal_detail& d) {
+    const bool m = mn(l);
+    const std::string k = f ? kw(lex, *f) + " " : std::string{};
+    const std::string head = k + c + ":";
+    const std::string days = std::to_string(d.days);
+    const std::string tr = kw(lex, form::tr);
+    const std::string out = kw(lex, form::out);
+    const std::string plan = kw(lex, form::plan);
+    const std::string ver = kw(lex, form::ver);
+    // The head with the result sent: "OUT 204812 WD:".
+    auto with = [&](const std::string& fallback) {
+        return k + c + " " + (d.outcome.empty() ? fallback : d.outcome) + ":";
+    };
+    switch (r) {
+    case refusal::dismissed_case:
+        if (m)
+            return refusal_text{head,
+                                {" хэрэгсэхгүй болсон, өөрчлөөгүй. Буруу бол зохицуулагчид хандана уу.",
+                                 " хэрэгсэхгүй болсон, өөрчлөөгүй."}};
+        return refusal_text{
+            head,
+            {" dismissed at triage; nothing changed. If that was wrong, ask a coordinator to undo "
+             "the " +
+                 ver + " NO.",
+             " dismissed at triage; nothing changed."}};
+    case refusal::past_triage:
+        return refusal_text{
+            head,
+            {m ? " ангилал хийгдсэн. Үр дүн: " + out + " " + c + " " + results_alt(lex)
+               : " already past triage. For the outcome send " + out + " " + c + " " + results_alt(lex),
+             m ? " ангилсан. " + out + " " + c + " " + results_alt(lex)
+               : " past triage. Send " + out + " " + c + " " + results_alt(lex)}};
+    case refusal::not_confirmed:
+        return refusal_text{head,
+                            {m ? " батлагдаагүй. Эхлээд " + ver + " " + c + " OK илгээ"
+                               : " not confirmed yet. Send " + ver + " " + c + " OK first"}};
+    case refusal::has_outcome: {
+        const std::string o = d.outcome.empty() ? std::string("WD") : d.outcome;
+        const bool less = o == "LESS";
+        const std::string close = kw(lex, form::close) + " " + c + " DONE";
+        const std::string next_en = less ? "Send " + out + " " + c + " WD once withdrawal is verified"
+                                         : "Send " + close + " to close the case";
+        const std::string next_mn = less ? out + " " + c + " WD илгээж болно" : close + " илгээж хаа";
+        if (m)
+            return refusal_text{head, {" үр дүн " + o + " батлагдсан. " + next_mn, " " + o + " батлагдсан."}};
+        return refusal_text{
+            head,
+            {" outcome " + o + " (" + result_phrase(o, l) + ") already stands; nothing changed. " + next_en,
+             " outcome " + o + " already stands. " + next_en}};
+    }
+    case refusal::lost_case:
+        return refusal_text{head,
+                            {m ? " сураггүй. Эхлээд " + tr + " " + c + " төлөв илгээ"
+                               : " lost to follow-up. Send " + tr + " " + c + " <status> first"}};
+    case refusal::needs_plan:
+        return refusal_text{head,
+                            {m ? " төлөвлөгөөгүй. Эхлээд " + plan + " " + c + " W эсвэл P"
+                               : " no plan yet. Send " + plan + " " + c + " W or P first"}};
+    case refusal::target_mismatch: {
+        // The case's target and the result that would fit it; or a new plan for the result sent.
+        const std::string t = d.target.empty() ? std::string("P") : d.target;
+        const std::string fits = t == "P" ? "PR" : "WD";
+        const std::string other = t == "P" ? "W" : "P";
+        const std::string h = with(t == "P" ? "WD" : "PR");
+        if (m)
+            return refusal_text{h,
+                                {" зорилт " + target_word(lex, t, l) + ". " + out + " " + c + " " + fits +
+                                     " эсвэл " + plan + " " + c + " " + other,
+                                 " зорилт " + t + ". " + out + " " + c + " " + fits + " эсвэл " + plan + " " +
+                                     c + " " + other}};
+        return refusal_text{h,
+                            {" the target is " + target_word(lex, t, l) + ". Send " + out + " " + c + " " +
+                             fits + ", or " + plan + " " + c + " " + other + " first"}};
+    }
+    case refusal::no_recent_tr: // the spec's wording (cases.md 2)
+        return refusal_text{
+            head,
+            {m ? " " + days + " хоногт " + tr + " алга. Эхлээд " + tr + " " + c + " төлөв илгээ"
+               : " no " + tr + " in the last " + days + " days. Send " + tr + " " + c + " <status> first"}};
+    case refusal::not_stopped:
+        return refusal_text{
+            with("WD"),
+            {m ? " " + days + " хоногт " + tr + " STOP/HOME алга. Эхлээд " + tr + " " + c + " STOP"
+               : " no " + tr + " STOP or HOME in the last " + days + " days. Send " + tr + " " + c +
+                     " STOP first"}};
+    case refusal::work_since_plan:
+        if (m)
+            return refusal_text{with("PR"),
+                                {" төлөвлөгөөнөөс хойш ажилласан. " + plan + " " + c + " W илгээ",
+                                 " ажилласан. " + plan + " " + c + " W илгээ"}};
+        return refusal_text{with("PR"),
+                            {" seen working since the plan, so not prevented. Send " + plan + " " + c +
+                                 " W (withdrawal) first",
+                             " seen working since the plan. Send " + plan + " " + c + " W first"}};
+    case refusal::no_less:
+        return refusal_text{
+            with("LESS"),
+            {m ? " " + days + " хоногт " + tr + " LESS алга. Эхлээд " + tr + " " + c + " LESS"
+               : " no " + tr + " LESS in the last " + days + " days. Send " + tr + " " + c + " LESS first"}};
+    case refusal::needs_outcome:
+        return refusal_text{k + c + " DONE:",
+                            {m ? " үр дүн батлагдаагүй. Эхлээд " + out + " " + c + " WD/PR"
+                               : " no verified outcome. Send " + out + " " + c + " WD or PR first"}};
+    case refusal::not_mergeable: {
+        if (m) {
+            const std::string next = d.other.empty() ? std::string{} : " " + k + d.other + " " + c;
+            return refusal_text{
+                head, {" зөвхөн шинэ, батлагдсан хэрэг нэгтгэнэ." + next, " нэгтгэх боломжгүй." + next}};
+        }
+        const std::string next = d.other.empty() ? std::string(" Merge the other case into it instead")
+                                                 : " Send " + k + d.other + " " + c + " instead";
+        return refusal_text{head,
+                            {" only reported or confirmed cases can be merged." + next,
+                             " only reported or confirmed cases can be merged"}};
+    }
+    case refusal::merge_target: {
+        const std::string o = d.other.empty() ? std::string("the other case") : "case " + d.other;
+        if (m) {
+            const std::string other = d.other.empty() ? std::string("нөгөө хэрэг") : d.other;
+            return refusal_text{k + c + ":",
+                                {" " + other + " хаагдсан эсвэл хэрэгсэхгүй. Нээлттэй хэрэгт нэгтгэ",
+                                 " " + other + " нээлттэй биш. Нээлттэй хэрэгт нэгтгэ"}};
+        }
+        return refusal_text{
+            k + c + ":",
+            {" " + o + " is closed or dismissed; nothing changed. Merge " + c + " into an open case"}};
+    }
+    case refusal::other_area: {
+        // "VER 204812: case is in Bayankhongor/Bayan-Ovoo, the Bayan-Ovoo team's area. Nothing changed."
+        // A long team name goes first, then the area is named shorter.
+        const std::string nothing = m ? " Өөрчлөөгүй." : " Nothing changed.";
+        std::vector<std::string> areas{d.area, short_area(d.area, 1000), short_area(d.area, m ? 16 : 40),
+                                       short_area(d.area, 8)};
+        std::vector<std::string> bodies;
+        auto where = [&](const std::string& a, bool team) {
+            if (m)
+                return " " + a + (team ? ", " + d.team + " багийн нутаг." : ", өөр багийн нутаг.") + nothing;
+            return " case is in " + a + (team ? ", " + team_area(d.team) + "." : ", outside your areas.") +
+                   nothing;
+        };
+        if (d.area.empty())
+            return refusal_text{
+                head, {m ? " өөр багийн нутагт." + nothing : " case is outside your areas." + nothing}};
+        if (!d.team.empty())
+            bodies.push_back(where(d.area, true));
+        for (const auto& a : areas)
+            bodies.push_back(where(a, false));
+        return refusal_text{head, bodies};
+    }
+    default:
+        return std::nullopt;
+    }
+}
+
+} // namespace
+
+std::string refusal_reply(refusal r, std::optional<form> f, std::string_view token,
+                          std::string_view suggestion, const lexicon& lex, reply_language l,
+                          const refusal_detail& detail) {
     const bool m = mn(l);
     const std::string prefix = f ? kw(lex, *f) + ": " : std::string{};
     const std::string t(token);
     const std::string send = f ? (m ? " Илгээх: " : " Send: ") + form_format(*f, lex, l) : std::string{};
+    if (auto text = case_refusal(r, f, t, lex, l, detail))
+        return fit_refusal(*text);
     switch (r) {
     case refusal::unknown_case: {
         const std::string base = prefix + (m ? t + " дугаартай хүүхэд бүртгэлгүй." : "no case " + t + ".");
@@ -392,22 +1009,27 @@ std::string refusal_reply(refusal r, std::optional<form> f, std::string_view tok
         return first_fit({base + send, base});
     }
     case refusal::closed_case:
-        return first_fit({prefix + (m ? t + " хаагдсан, өөрчлөөгүй." : "case " + t + " is closed; nothing changed.")});
+        return first_fit(
+            {prefix + (m ? t + " хаагдсан, өөрчлөөгүй." : "case " + t + " is closed; nothing changed.")});
     case refusal::not_allowed:
         return first_fit(
-            {prefix + (m ? "зөвхөн хамгааллын баг илгээнэ. Та ID, NIL, TR ашиглана."
+            {prefix + (m ? "зөвхөн хамгааллын баг илгээнэ. Та ID, NIL, RISK, TR ашиглана."
                          : "only protection teams may send " + (f ? kw(lex, *f) : std::string("this")) +
-                               ". You can send ID, NIL and TR."),
+                               ". You can send ID, NIL, RISK and TR."),
              prefix + (m ? "зөвхөн баг илгээнэ." : "teams only.")});
     case refusal::unknown_alert:
         return first_fit({prefix + (m ? "#" + t + " нээлттэй дохио алга." : "no open alert #" + t + ".")});
     case refusal::not_recipient:
-        return first_fit({prefix + (m ? "#" + t + " дохио танд илгээгдээгүй." : "alert #" + t + " was not sent to you.")});
+        return first_fit(
+            {prefix + (m ? "#" + t + " дохио танд илгээгдээгүй." : "alert #" + t + " was not sent to you.")});
     case refusal::unregistered:
         return first_fit({m ? "Энэ дугаар бүртгэлгүй. Зохицуулагчдаа бүртгүүлнэ үү; мессеж хадгалагдсан."
                             : "This number is not registered. Ask your coordinator to register it; your "
                               "message is kept and will be processed then.",
-                          m ? "Дугаар бүртгэлгүй. Зохицуулагчдаа хандана уу." : "Number not registered. Ask your coordinator."});
+                          m ? "Дугаар бүртгэлгүй. Зохицуулагчдаа хандана уу."
+                            : "Number not registered. Ask your coordinator."});
+    default:
+        break;
     }
     return {};
 }

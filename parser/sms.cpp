@@ -56,6 +56,11 @@ std::string_view error_code_name(errc e) noexcept {
     case errc::unknown_reason: return "unknown_reason";
     case errc::bad_alert: return "bad_alert";
     case errc::note_too_long: return "note_too_long";
+    case errc::unknown_risk: return "unknown_risk";
+    case errc::bad_target: return "bad_target";
+    case errc::unknown_category: return "unknown_category";
+    case errc::same_case: return "same_case";
+    case errc::conflicting_status: return "conflicting_status";
     }
     return "unknown";
 }
@@ -73,6 +78,8 @@ std::string_view field_name(field f) noexcept {
     case field::outcome: return "outcome";
     case field::reason: return "reason";
     case field::alert: return "alert";
+    case field::target: return "target";
+    case field::into: return "into";
     }
     return "";
 }
@@ -185,17 +192,41 @@ parse_error fail(errc code, std::optional<form> f, std::string_view tok = {}, st
 // ---------------------------------------------------------------------------------------------
 // The forms
 
+// The fields of a case form: its case numbers (digit-led tokens) and its words (codes), each in
+// the order typed; the two may interleave ("TR NFE 204812").
+struct case_fields {
+    boost::container::small_vector<std::string_view, 2> cases;
+    boost::container::small_vector<folded_token, 4> words;
+};
+
 class form_parser {
 public:
     form_parser(const lexicon& lex, form f, const token_list& tokens) : lex_(lex), form_(f), toks_(tokens) {}
 
-    parse_result parse_id();
+    parse_result parse_report(); // ID and RISK
     parse_result parse_nil();
-    parse_result parse_case_form(table t, field code_field, errc unknown);
+    parse_result parse_case_form(table t, field code_field, errc unknown); // REF, CLOSE
+    parse_result parse_tracking();
+    parse_result parse_verification();
+    parse_result parse_assessment();
+    parse_result parse_service();
+    parse_result parse_outcome();
+    parse_result parse_merger();
     parse_result parse_ack(std::optional<std::string>& note);
     parse_result parse_help();
 
 private:
+    // Splits tokens 1.. into case numbers and words. Up to `wanted` numbers are case numbers; one
+    // more before any word is unplaced_number (a number where a code belongs); after a word,
+    // further numbers are free text and ignored. Then the first case number is checked (missing:
+    // missing_field case). The result is empty on success.
+    std::optional<parse_error> read_case_fields(std::size_t wanted, case_fields& out) const;
+    std::optional<parse_error> check_case(std::string_view tok) const;
+    // RISK reads a reason where ID reads work, and no hazards.
+    bool is_risk() const noexcept { return form_ == form::risk; }
+    table work_table() const noexcept { return is_risk() ? table::risk_reason : table::work; }
+    errc unknown_work_code() const noexcept { return is_risk() ? errc::unknown_risk : errc::unknown_work; }
+
     // Reads the site at token 1; on failure returns the error.
     std::optional<parse_error> read_site(std::string& site);
     bool looks_like_id_field(const folded_token& ft) const;
@@ -225,14 +256,14 @@ std::optional<parse_error> form_parser::read_site(std::string& site) {
         return std::nullopt;
     }
     std::string suggestion = lex_.suggest(table::site, ft);
-    if (suggestion.empty() && form_ == form::id && looks_like_id_field(ft))
+    if (suggestion.empty() && (form_ == form::id || is_risk()) && looks_like_id_field(ft))
         return fail(errc::missing_field, form_, {}, {}, field::site);
     return fail(errc::unknown_site, form_, ft.raw, std::move(suggestion));
 }
 
 bool form_parser::looks_like_id_field(const folded_token& ft) const {
-    return leading_digits(ft.code) > 0 || lex_.find_sex(ft) || lex_.find_code(table::work, ft) ||
-           lex_.find_code(table::hazard, ft);
+    return leading_digits(ft.code) > 0 || lex_.find_sex(ft) || lex_.find_code(work_table(), ft) ||
+           (!is_risk() && lex_.find_code(table::hazard, ft));
 }
 
 std::optional<parse_error> form_parser::add_children(sex s, int count, std::string_view raw) {
@@ -252,7 +283,8 @@ std::optional<parse_error> form_parser::set_age(int lo, int hi, std::string_view
         return fail(errc::unplaced_number, form_, raw);
     if (hi >= lex_.lang().adult_age || lo >= lex_.lang().adult_age)
         return fail(errc::adult_age, form_, raw);
-    if (lo < lex_.lang().min_age || lo > hi)
+    const int youngest = is_risk() ? lex_.lang().min_prevention_age : lex_.lang().min_age;
+    if (lo < youngest || lo > hi)
         return fail(errc::bad_age, form_, raw);
     age_seen_ = true;
     s_.age_min = lo;
@@ -335,7 +367,9 @@ std::size_t form_parser::read_age(std::size_t i, std::optional<parse_error>& err
     return used;
 }
 
-parse_result form_parser::parse_id() {
+// ID and RISK share the site, the children and the age; ID then reads one work code and any
+// hazards, RISK one risk reason (kept in s_.work until the body is built) and no hazards.
+parse_result form_parser::parse_report() {
     if (auto e = read_site(s_.site))
         return *e;
     for (std::size_t i = 2; i < toks_.size();) {
@@ -396,14 +430,14 @@ parse_result form_parser::parse_id() {
             ++i;
             continue;
         }
-        if (const code_def* w = lex_.find_code(table::work, ft)) {
+        if (const code_def* w = lex_.find_code(work_table(), ft)) {
             if (!s_.work.empty() && s_.work != w->code)
-                return fail(errc::unknown_work, form_, ft.raw);
+                return fail(unknown_work_code(), form_, ft.raw);
             s_.work = w->code;
             ++i;
             continue;
         }
-        if (const code_def* h = lex_.find_code(table::hazard, ft)) {
+        if (const code_def* h = is_risk() ? nullptr : lex_.find_code(table::hazard, ft)) {
             if (std::find(s_.hazards.begin(), s_.hazards.end(), h->code) == s_.hazards.end())
                 s_.hazards.push_back(h->code);
             ++i;
@@ -419,6 +453,8 @@ parse_result form_parser::parse_id() {
             ++i;
             continue;
         }
+        if (is_risk()) // no hazards: any other word is a mistyped or unknown reason
+            return fail(errc::unknown_risk, form_, ft.raw, lex_.suggest(table::risk_reason, ft));
         // Unknown word: a work code if one is one edit away or the work is still missing.
         std::string work_hint = lex_.suggest(table::work, ft);
         std::string hazard_hint = lex_.suggest(table::hazard, ft);
@@ -433,10 +469,14 @@ parse_result form_parser::parse_id() {
     if (!age_seen_)
         return fail(errc::missing_field, form_, {}, {}, field::age);
     if (s_.work.empty())
-        return fail(errc::missing_field, form_, {}, {}, field::work);
+        return fail(errc::missing_field, form_, {}, {}, is_risk() ? field::reason : field::work);
 
     sms_message m;
-    m.kind = form::id;
+    m.kind = form_;
+    if (is_risk()) { // a prevention report: never urgent, never sensitive (cases.md 3)
+        m.body = risk_report{std::move(s_.site), s_.kids, s_.age_min, s_.age_max, std::move(s_.work)};
+        return m;
+    }
     const code_def* w = lex_.code_by_name(table::work, s_.work);
     m.urgent = w != nullptr && w->urgent;
     m.sensitive = w != nullptr && w->sensitive;
@@ -457,8 +497,8 @@ parse_result form_parser::parse_nil() {
     return m;
 }
 
-// TR, REF, VER and CLOSE: a case number and one code, in either order (each is recognisable by
-// its shape: digits or letters). Extra words after both are ignored: the raw text is kept.
+// REF and CLOSE: a case number and one code, in either order (each is recognisable by its shape:
+// digits or letters). Extra words after both are ignored: the raw text is kept.
 parse_result form_parser::parse_case_form(table t, field code_field, errc unknown) {
     std::string_view case_tok;
     std::optional<folded_token> code_tok;
@@ -476,26 +516,217 @@ parse_result form_parser::parse_case_form(table t, field code_field, errc unknow
     }
     if (case_tok.empty())
         return fail(errc::missing_field, form_, {}, {}, field::case_code);
-    switch (check_case_code(case_tok)) {
-    case case_code_check::valid: break;
-    case case_code_check::not_six_digits: return fail(errc::bad_case, form_, case_tok);
-    case case_code_check::bad_check_digit: return fail(errc::bad_case_check_digit, form_, case_tok);
-    }
+    if (auto e = check_case(case_tok))
+        return *e;
     if (!code_tok)
         return fail(errc::missing_field, form_, {}, {}, code_field);
     const code_def* d = lex_.find_code(t, *code_tok);
     if (d == nullptr)
-        return fail(unknown, form_, code_tok->raw, t == table::outcome ? std::string{} : lex_.suggest(t, *code_tok));
+        return fail(unknown, form_, code_tok->raw, lex_.suggest(t, *code_tok));
 
     sms_message m;
     m.kind = form_;
     std::string c(case_tok);
-    switch (form_) {
-    case form::tr: m.body = tracking{std::move(c), d->code}; break;
-    case form::ref: m.body = referral{std::move(c), d->code}; break;
-    case form::ver: m.body = verification{std::move(c), d->code == "OK"}; break;
-    default: m.body = closure{std::move(c), d->code}; break;
+    if (form_ == form::ref)
+        m.body = referral{std::move(c), d->code};
+    else
+        m.body = closure{std::move(c), d->code};
+    return m;
+}
+
+std::optional<parse_error> form_parser::check_case(std::string_view tok) const {
+    switch (check_case_code(tok)) {
+    case case_code_check::valid: return std::nullopt;
+    case case_code_check::not_six_digits: return fail(errc::bad_case, form_, tok);
+    case case_code_check::bad_check_digit: return fail(errc::bad_case_check_digit, form_, tok);
     }
+    return fail(errc::bad_case, form_, tok);
+}
+
+std::optional<parse_error> form_parser::read_case_fields(std::size_t wanted, case_fields& out) const {
+    for (std::size_t i = 1; i < toks_.size(); ++i) {
+        const std::string_view raw = toks_[i].raw;
+        if (!raw.empty() && raw[0] >= '0' && raw[0] <= '9') {
+            if (out.cases.size() < wanted)
+                out.cases.push_back(raw);
+            else if (out.words.empty())
+                return fail(errc::unplaced_number, form_, raw);
+        } else {
+            out.words.push_back(fold_token(raw));
+        }
+    }
+    if (out.cases.empty())
+        return fail(errc::missing_field, form_, {}, {}, field::case_code);
+    return check_case(out.cases[0]);
+}
+
+// TR <case> <status> [status]: at most one school code and one work code, in either order, or
+// MOVED / MISS alone (a code whose group is neither school nor work stands alone). The same code
+// twice counts once. Words after the two status places are free text unless they are status
+// codes, which can only conflict.
+parse_result form_parser::parse_tracking() {
+    case_fields f;
+    if (auto e = read_case_fields(1, f))
+        return *e;
+    if (f.words.empty())
+        return fail(errc::missing_field, form_, {}, {}, field::status);
+    tracking t;
+    t.case_code = std::string(f.cases[0]);
+    bool alone = false;
+    for (std::size_t i = 0; i < f.words.size(); ++i) {
+        const folded_token& w = f.words[i];
+        const code_def* d = lex_.find_code(table::status, w);
+        if (d == nullptr) {
+            if (i < 2)
+                return fail(errc::unknown_status, form_, w.raw, lex_.suggest(table::status, w));
+            break;
+        }
+        if (std::find(t.codes.begin(), t.codes.end(), d->code) != t.codes.end())
+            continue;
+        const bool school = d->group == "school";
+        const bool work = d->group == "work";
+        if (!t.codes.empty() && (alone || (!school && !work) || (school && t.school) || (work && t.work)))
+            return fail(errc::conflicting_status, form_, w.raw);
+        if (school)
+            t.school = d->code;
+        else if (work)
+            t.work = d->code;
+        else
+            alone = true;
+        t.codes.push_back(d->code);
+    }
+    t.status = t.codes.front();
+    sms_message m;
+    m.kind = form::tr;
+    m.body = std::move(t);
+    return m;
+}
+
+// VER <case> OK | VER <case> NO <reason>. Words after OK, or after NO's reason, are free text.
+parse_result form_parser::parse_verification() {
+    case_fields f;
+    if (auto e = read_case_fields(1, f))
+        return *e;
+    if (f.words.empty())
+        return fail(errc::missing_field, form_, {}, {}, field::outcome);
+    const code_def* d = lex_.find_code(table::outcome, f.words[0]);
+    if (d == nullptr)
+        return fail(errc::bad_outcome, form_, f.words[0].raw);
+    verification v;
+    v.case_code = std::string(f.cases[0]);
+    v.confirmed = d->code == "OK";
+    if (!v.confirmed) {
+        if (f.words.size() < 2)
+            return fail(errc::missing_field, form_, {}, {}, field::reason);
+        const code_def* r = lex_.find_code(table::dismiss_reason, f.words[1]);
+        if (r == nullptr)
+            return fail(errc::unknown_reason, form_, f.words[1].raw,
+                        lex_.suggest(table::dismiss_reason, f.words[1]));
+        v.reason = r->code;
+    }
+    sms_message m;
+    m.kind = form::ver;
+    m.body = std::move(v);
+    return m;
+}
+
+// PLAN <case> W|P [category]. A category where the target belongs means the target is missing.
+parse_result form_parser::parse_assessment() {
+    case_fields f;
+    if (auto e = read_case_fields(1, f))
+        return *e;
+    if (f.words.empty())
+        return fail(errc::missing_field, form_, {}, {}, field::target);
+    const code_def* t = lex_.find_code(table::target, f.words[0]);
+    if (t == nullptr) {
+        if (lex_.find_code(table::category, f.words[0]) != nullptr)
+            return fail(errc::missing_field, form_, {}, {}, field::target);
+        return fail(errc::bad_target, form_, f.words[0].raw, lex_.suggest(table::target, f.words[0]));
+    }
+    assessment a;
+    a.case_code = std::string(f.cases[0]);
+    a.target = t->code.empty() ? 'W' : t->code[0];
+    if (f.words.size() >= 2) {
+        const code_def* c = lex_.find_code(table::category, f.words[1]);
+        if (c == nullptr)
+            return fail(errc::unknown_category, form_, f.words[1].raw,
+                        lex_.suggest(table::category, f.words[1]));
+        a.category = c->code;
+    }
+    sms_message m;
+    m.kind = form::plan;
+    m.body = std::move(a);
+    return m;
+}
+
+// SVC <case> <service> [FAM]: the family word may stand anywhere. A word right after the service
+// one edit from a family word is refused (a typo must not record the child instead of the
+// family); other words after the service are free text.
+parse_result form_parser::parse_service() {
+    case_fields f;
+    if (auto e = read_case_fields(1, f))
+        return *e;
+    service_delivery s;
+    s.case_code = std::string(f.cases[0]);
+    bool right_after = false;
+    for (const folded_token& w : f.words) {
+        if (s.service.empty()) {
+            if (const code_def* d = lex_.find_code(table::service, w)) {
+                s.service = d->code;
+                right_after = true;
+            } else if (lex_.is_family_word(w)) {
+                s.family = true;
+            } else {
+                return fail(errc::unknown_service, form_, w.raw, lex_.suggest(table::service, w));
+            }
+            continue;
+        }
+        if (lex_.is_family_word(w)) {
+            s.family = true;
+        } else if (right_after) {
+            if (std::string hint = lex_.suggest(table::family, w); !hint.empty())
+                return fail(errc::unknown_service, form_, w.raw, std::move(hint));
+        }
+        right_after = false;
+    }
+    if (s.service.empty())
+        return fail(errc::missing_field, form_, {}, {}, field::service);
+    sms_message m;
+    m.kind = form::svc;
+    m.body = std::move(s);
+    return m;
+}
+
+// OUT <case> WD|PR|LESS|NO.
+parse_result form_parser::parse_outcome() {
+    case_fields f;
+    if (auto e = read_case_fields(1, f))
+        return *e;
+    if (f.words.empty())
+        return fail(errc::missing_field, form_, {}, {}, field::outcome);
+    const code_def* d = lex_.find_code(table::result, f.words[0]);
+    if (d == nullptr)
+        return fail(errc::bad_outcome, form_, f.words[0].raw, lex_.suggest(table::result, f.words[0]));
+    sms_message m;
+    m.kind = form::out;
+    m.body = outcome_check{std::string(f.cases[0]), d->code};
+    return m;
+}
+
+// MERGE <case> <into>: both case codes checked; a case cannot be merged into itself.
+parse_result form_parser::parse_merger() {
+    case_fields f;
+    if (auto e = read_case_fields(2, f))
+        return *e;
+    if (f.cases.size() < 2)
+        return fail(errc::missing_field, form_, {}, {}, field::into);
+    if (auto e = check_case(f.cases[1]))
+        return *e;
+    if (f.cases[0] == f.cases[1])
+        return fail(errc::same_case, form_, f.cases[1]);
+    sms_message m;
+    m.kind = form::merge;
+    m.body = merger{std::string(f.cases[0]), std::string(f.cases[1])};
     return m;
 }
 
@@ -558,11 +789,16 @@ parse_result parse_sms(std::string_view text, const lexicon& lex) {
     form_parser p(lex, *f, toks);
     parse_result r = [&]() -> parse_result {
         switch (*f) {
-        case form::id: return p.parse_id();
+        case form::id: return p.parse_report();
         case form::nil: return p.parse_nil();
-        case form::tr: return p.parse_case_form(table::status, field::status, errc::unknown_status);
+        case form::risk: return p.parse_report();
+        case form::tr: return p.parse_tracking();
         case form::ref: return p.parse_case_form(table::service, field::service, errc::unknown_service);
-        case form::ver: return p.parse_case_form(table::outcome, field::outcome, errc::bad_outcome);
+        case form::svc: return p.parse_service();
+        case form::ver: return p.parse_verification();
+        case form::plan: return p.parse_assessment();
+        case form::out: return p.parse_outcome();
+        case form::merge: return p.parse_merger();
         case form::close: return p.parse_case_form(table::reason, field::reason, errc::unknown_reason);
         case form::ack: return p.parse_ack(note);
         case form::help: return p.parse_help();

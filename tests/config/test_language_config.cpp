@@ -170,3 +170,71 @@ TEST(language_config, new_code_without_mongolian_label_warns_and_uses_the_englis
     ASSERT_NE(it, r.config->language.work.end());
     EXPECT_EQ(it->label_mn, "gravel");
 }
+
+TEST(language_config, new_status_code_comes_through_with_its_group_and_what_it_sets) {
+    const auto l = load_language(R"([[language.statuses]]
+code = "GHER"
+aliases = ["ГЭРСУР"]
+group = "school"
+sets = "nfe"
+en = "in the gher school"
+mn = "гэр сургуульд"
+[[language.statuses]]
+code = "HERDS"
+kind = "work"
+sets = "working"
+en = "herding again"
+mn = "мал маллаж байна"
+)");
+    const auto* gher = code_of(l.statuses, "GHER");
+    ASSERT_NE(gher, nullptr);
+    EXPECT_EQ(gher->group, "school");
+    EXPECT_EQ(gher->sets, "nfe");
+    const auto* herds = code_of(l.statuses, "HERDS");
+    ASSERT_NE(herds, nullptr);
+    EXPECT_EQ(herds->group, "work") << "kind is another name for group";
+    EXPECT_EQ(herds->sets, "working");
+    EXPECT_EQ(code_of(l.statuses, "HOME")->group, "work") << "the shipped statuses keep theirs";
+    EXPECT_EQ(code_of(l.statuses, "MISS")->sets, "lost");
+}
+
+TEST(language_config, shipped_status_may_be_given_a_new_value_within_its_group) {
+    const auto l = load_language("[[language.statuses]]\ncode = \"HOME\"\nsets = \"less\"\n");
+    EXPECT_EQ(code_of(l.statuses, "HOME")->group, "work");
+    EXPECT_EQ(code_of(l.statuses, "HOME")->sets, "less");
+}
+
+TEST(language_config, case_form_tables_take_new_codes_and_aliases) {
+    const auto l = load_language(R"([language]
+family_words = ["GERBUL", "fam"]
+[[language.risk_reasons]]
+code = "DEBT"
+en = "family debt"
+mn = "өр"
+[[language.dismiss_reasons]]
+code = "ADULT"
+en = "an adult"
+mn = "насанд хүрсэн"
+[[language.categories]]
+code = "TRAF"
+en = "trafficked"
+mn = "хүний наймаа"
+[[language.targets]]
+code = "W"
+aliases = ["ГАРГАХ"]
+[[language.results]]
+code = "WD"
+aliases = ["ГАРСАН"]
+)");
+    EXPECT_NE(code_of(l.risk_reasons, "DEBT"), nullptr);
+    EXPECT_NE(code_of(l.risk_reasons, "SIB"), nullptr);
+    EXPECT_NE(code_of(l.dismiss_reasons, "ADULT"), nullptr);
+    EXPECT_NE(code_of(l.categories, "TRAF"), nullptr);
+    EXPECT_TRUE(contains(code_of(l.targets, "W")->aliases, "ГАРГАХ"));
+    EXPECT_EQ(l.targets.size(), 2u);
+    EXPECT_TRUE(contains(code_of(l.results, "WD")->aliases, "ГАРСАН"));
+    EXPECT_EQ(l.results.size(), 4u);
+    EXPECT_TRUE(contains(l.family_words, "GERBUL"));
+    EXPECT_EQ(std::ranges::count(l.family_words, std::string("FAM")), 1) << "fam is FAM, already there";
+    EXPECT_EQ(l.family_words.size(), parser::default_language().family_words.size() + 1);
+}

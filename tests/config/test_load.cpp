@@ -269,7 +269,60 @@ INSTANTIATE_TEST_SUITE_P(
                     "language.age_units[0]", "already a letter for girl", "choose"},
         broken_case{"urgent_on_a_status_code_is_an_unknown_key",
                     "[[language.statuses]]\ncode = \"SCH\"\nurgent = true\n", true, 3,
-                    "language.statuses[0].urgent", "unknown key", "code, aliases, en, mn"}),
+                    "language.statuses[0].urgent", "unknown key", "code, aliases, en, mn"},
+        broken_case{
+            "new_status_code_without_a_group_is_refused",
+            "[[language.statuses]]\ncode = \"GHER\"\nen = \"gher school\"\nmn = \"гэр\"\nsets = \"nfe\"\n",
+            true, 1, "language.statuses[0].group", "needs its group", "\"school\", \"work\" or \"alone\""},
+        broken_case{"status_group_that_does_not_exist_suggests_the_nearest",
+                    "[[language.statuses]]\ncode = \"GHER\"\nen = \"gher school\"\nmn = \"гэр\"\n"
+                    "group = \"shool\"\nsets = \"nfe\"\n",
+                    true, 5, "language.statuses[0].group", "is not a status group", "did you mean school?"},
+        broken_case{"status_that_sets_a_value_of_another_group_is_refused",
+                    "[[language.statuses]]\ncode = \"GHER\"\nen = \"gher school\"\nmn = \"гэр\"\n"
+                    "group = \"school\"\nsets = \"not_working\"\n",
+                    true, 6, "language.statuses[0].sets", "is not a school status", "nfe"},
+        broken_case{"moving_a_shipped_status_to_another_group_needs_its_sets",
+                    "[[language.statuses]]\ncode = \"HOME\"\ngroup = \"school\"\n", true, 3,
+                    "language.statuses[0].group", "HOME sets \"not_working\"", "add sets"},
+        broken_case{"kind_and_group_saying_two_things_are_refused",
+                    "[[language.statuses]]\ncode = \"GHER\"\nen = \"g\"\nmn = \"г\"\ngroup = \"school\"\n"
+                    "kind = \"work\"\nsets = \"nfe\"\n",
+                    true, 6, "language.statuses[0].kind", "but group says", "write only group"},
+        broken_case{"new_target_code_is_refused", "[[language.targets]]\ncode = \"X\"\nen = \"x\"\n", true, 2,
+                    "language.targets[0].code", "is not one of W and P", "aliases"},
+        broken_case{"new_result_code_is_refused", "[[language.results]]\ncode = \"HALF\"\nen = \"half\"\n",
+                    true, 2, "language.results[0].code", "is not one of WD, PR, LESS and NO", "aliases"},
+        broken_case{"category_alias_used_by_another_category_is_refused",
+                    "[[language.categories]]\ncode = \"CL\"\naliases = [\"wfcl\"]\n", true, 3,
+                    "language.categories[0].aliases[0]", "already used by WFCL", "one word"},
+        broken_case{"family_word_that_names_a_service_is_refused",
+                    "[language]\nfamily_words = [\"FAMILY\"]\n", true, 2, "language.family_words[0]",
+                    "is the service FAMILY", "names no service"},
+        broken_case{"family_word_starting_with_a_digit_is_refused", "[language]\nfamily_words = [\"2FAM\"]\n",
+                    true, 2, "language.family_words[0]", "starts with a digit", "case number"},
+        broken_case{"prevention_age_of_zero_is_out_of_range", "[cases]\nmin_prevention_age = 0\n", true, 2,
+                    "cases.min_prevention_age", "out of range", "1 to 17 years"},
+        broken_case{"outcome_evidence_of_zero_days_is_out_of_range", "[cases]\noutcome_evidence_days = 0\n",
+                    true, 2, "cases.outcome_evidence_days", "out of range", "days"},
+        broken_case{"age_band_that_is_not_lo_hi_is_refused",
+                    "[cases]\nage_bands = [\n  \"3-4\",\n  \"5 to 11\",\n]\n", true, 4, "cases.age_bands[1]",
+                    "\"5 to 11\" is not an age band", "\"lo-hi\""},
+        broken_case{"age_band_written_backwards_is_shown_the_right_way_round",
+                    "[cases]\nage_bands = [\"11-5\"]\n", true, 2, "cases.age_bands[0]",
+                    "ends before it starts", "\"5-11\""},
+        broken_case{"age_band_past_seventeen_is_refused", "[cases]\nage_bands = [\"3-11\", \"12-18\"]\n",
+                    true, 2, "cases.age_bands[1]", "goes past 17", "17 at most"},
+        broken_case{"overlapping_age_bands_are_refused",
+                    "[cases]\nage_bands = [\n  \"3-4\",\n  \"5-12\",\n  \"12-14\",\n]\n", true, 5,
+                    "cases.age_bands[2]", "overlaps or comes before \"5-12\"", "start it at 13"},
+        broken_case{"age_bands_out_of_order_are_refused", "[cases]\nage_bands = [\"12-17\", \"3-11\"]\n",
+                    true, 2, "cases.age_bands[1]", "overlaps or comes before \"12-17\"",
+                    "already ends at 17"},
+        broken_case{"empty_age_band_list_is_refused", "[cases]\nage_bands = []\n", true, 2, "cases.age_bands",
+                    "has no age bands", "\"5-11\""},
+        broken_case{"misspelt_cases_key_suggests_the_right_one", "[cases]\nage_band = [\"3-17\"]\n", true, 2,
+                    "cases.age_band", "unknown key", "did you mean age_bands?"}),
     [](const testing::TestParamInfo<broken_case>& p) { return p.param.name; });
 
 // ---- whole-file behaviour -----------------------------------------------------------------------
@@ -426,6 +479,64 @@ type = "log"
     EXPECT_EQ(r.config->server.listen.port, 9090);
     EXPECT_EQ(r.config->server.public_url, "http://127.0.0.1:9090");
     EXPECT_EQ(r.config->server.idle_timeout, 60s);
+}
+
+TEST(parse_config, cases_section_defaults_to_the_spec_and_sets_the_parsers_prevention_age) {
+    const auto r = parse_config(std::string(channel_and_alerts), "cases.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    const auto& c = r.config->cases;
+    EXPECT_EQ(c.min_prevention_age, 3);
+    EXPECT_EQ(c.outcome_evidence, std::chrono::days{60});
+    ASSERT_EQ(c.age_bands.size(), 4u);
+    EXPECT_EQ(c.age_bands[0].label, "3-4");
+    EXPECT_EQ(c.age_bands[3].lo, 15);
+    EXPECT_EQ(c.age_bands[3].hi, 17);
+    EXPECT_EQ(r.config->language.min_prevention_age, 3);
+}
+
+TEST(parse_config, cases_section_is_read_into_cases_config_and_the_language) {
+    const auto r = parse_config(R"([cases]
+min_prevention_age = 5
+outcome_evidence_days = 90
+age_bands = ["5-11", "12-14", "15-17"]
+)" + std::string(channel_and_alerts),
+                                "cases.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_TRUE(r.problems.empty()) << errors_of(r);
+    const auto& c = r.config->cases;
+    EXPECT_EQ(c.min_prevention_age, 5);
+    EXPECT_EQ(c.outcome_evidence, std::chrono::days{90});
+    ASSERT_EQ(c.age_bands.size(), 3u);
+    EXPECT_EQ(c.age_bands[1].label, "12-14");
+    EXPECT_EQ(c.age_bands[1].lo, 12);
+    EXPECT_EQ(c.age_bands[1].hi, 14);
+    EXPECT_EQ(r.config->language.min_prevention_age, 5);
+}
+
+TEST(parse_config, ages_in_no_age_band_are_a_warning_naming_them) {
+    const auto r = parse_config(
+        "[cases]\nage_bands = [\"5-11\", \"15-17\"]\n" + std::string(channel_and_alerts), "gaps.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    ASSERT_EQ(r.problems.size(), 1u) << errors_of(r);
+    EXPECT_EQ(r.problems[0].level, severity::warning);
+    EXPECT_EQ(r.problems[0].key_path, "cases.age_bands");
+    EXPECT_EQ(r.problems[0].line, 2);
+    EXPECT_NE(r.problems[0].message.find("ages 3-4, 12-14 are in no age band"), std::string::npos)
+        << r.problems[0].message;
+}
+
+TEST(parse_config, a_bad_age_band_is_formatted_with_file_line_key_and_fix) {
+    const auto r = parse_config(
+        "[cases]\nage_bands = [\"3-4\", \"5_11\"]\n" + std::string(channel_and_alerts), "config/site.toml");
+    ASSERT_FALSE(r.ok());
+    ASSERT_EQ(r.problems.size(), 1u) << errors_of(r);
+    EXPECT_EQ(format_problem(r.problems[0]).rfind("config/site.toml:2:", 0), 0u)
+        << format_problem(r.problems[0]);
+    EXPECT_NE(format_problem(r.problems[0])
+                  .find("cases.age_bands[1]: \"5_11\" is not an age band; fix: write "
+                        "it as \"lo-hi\" in years"),
+              std::string::npos)
+        << format_problem(r.problems[0]);
 }
 
 TEST(parse_config, member_and_reporter_language_default_to_mongolian) {

@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace kharuul::parser {
 namespace {
@@ -42,17 +44,42 @@ std::string describe(const parse_result& r) {
                     s += " " + h;
             } else if constexpr (std::is_same_v<T, nil_visit>) {
                 s += " " + b.site;
+            } else if constexpr (std::is_same_v<T, risk_report>) {
+                s += " " + b.site + " " + std::to_string(b.kids.boys) + "B" + std::to_string(b.kids.girls) +
+                     "G" + std::to_string(b.kids.unknown) + "U " + std::to_string(b.age_min) + "-" +
+                     std::to_string(b.age_max) + " " + b.reason;
             } else if constexpr (std::is_same_v<T, tracking>) {
+                // "TR 204812 NFE STOP s=NFE w=STOP": the codes as typed, then the two status places.
                 s += " " + b.case_code + " " + b.status;
+                for (std::size_t i = 1; i < b.codes.size(); ++i)
+                    s += " " + b.codes[i];
+                if (b.codes.empty() || b.codes.front() != b.status)
+                    s += " !codes";
+                if (b.school)
+                    s += " s=" + *b.school;
+                if (b.work)
+                    s += " w=" + *b.work;
             } else if constexpr (std::is_same_v<T, referral>) {
                 s += " " + b.case_code + " " + b.service;
+            } else if constexpr (std::is_same_v<T, service_delivery>) {
+                s += " " + b.case_code + " " + b.service + (b.family ? " FAM" : "");
             } else if constexpr (std::is_same_v<T, verification>) {
                 s += " " + b.case_code + (b.confirmed ? " OK" : " NO");
+                if (!b.reason.empty())
+                    s += " " + b.reason;
+            } else if constexpr (std::is_same_v<T, assessment>) {
+                s += " " + b.case_code + " " + std::string(1, b.target);
+                if (!b.category.empty())
+                    s += " " + b.category;
+            } else if constexpr (std::is_same_v<T, outcome_check>) {
+                s += " " + b.case_code + " " + b.result;
+            } else if constexpr (std::is_same_v<T, merger>) {
+                s += " " + b.case_code + " " + b.into;
             } else if constexpr (std::is_same_v<T, closure>) {
                 s += " " + b.case_code + " " + b.reason;
             } else if constexpr (std::is_same_v<T, acknowledgement>) {
                 s += " " + std::to_string(b.alert);
-            } else {
+            } else if constexpr (std::is_same_v<T, help_request>) {
                 if (b.topic)
                     s += " " + std::string(canonical_keyword(*b.topic));
             }
@@ -89,14 +116,20 @@ const sample spec_examples[] = {
     {"ИД АLТ 1 ХҮҮ 11 нас CARRY LOAD", "ID ALT 1B0G0U 11-11 CARRY LOAD"},
     {"ID DKH 1G 14 TRADE", "ID DKH 0B1G0U 14-14 TRADE"},
     {"ID ULT 2B1G 10-12 PAN MERC", "ID ULT 2B1G0U 10-12 PAN MERC"},
-    {"TR 204812 NFE", "TR 204812 NFE"},
-    {"tr 204812 work # at the market again", "TR 204812 WORK #at the market again"},
+    {"TR 204812 NFE", "TR 204812 NFE s=NFE"},
+    {"tr 204812 work # at the market again", "TR 204812 WORK w=WORK #at the market again"},
     {"REF 204812 NFE", "REF 204812 NFE"},
     {"VER 204812 OK", "VER 204812 OK"},
     {"ACK 17", "ACK 17"},
     {"HELP", "HELP"},
     // and the others shown in the spec's text
-    {"VER 204812 NO # not at the gher school since Monday", "VER 204812 NO #not at the gher school since Monday"},
+    {"VER 204812 NO NOTFOUND # nobody of that age at the pit since Monday",
+     "VER 204812 NO NOTFOUND #nobody of that age at the pit since Monday"},
+    {"PLAN 204812 W WFCL", "PLAN 204812 W WFCL"},
+    {"SVC 204812 NFE", "SVC 204812 NFE"},
+    {"OUT 204812 WD", "OUT 204812 WD"},
+    {"MERGE 204820 204812", "MERGE 204820 204812"},
+    {"TR 204812 NFE STOP", "TR 204812 NFE STOP s=NFE w=STOP"},
     {"CLOSE 204812 DONE", "CLOSE 204812 DONE"},
     {"HELP ID", "HELP ID"},
     {"NIL ALT", "NIL ALT"},
@@ -272,13 +305,13 @@ const sample other_forms[] = {
     {"NIL ULТ", "NIL ULT"},
     {"NIL", "err:missing_field form=NIL field=site"},
     {"NIL ULX", "err:unknown_site form=NIL tok=ULX sugg=ULT"},
-    {"TRACK 204812 SCH", "TR 204812 SCH"},
-    {"TR 204812 KG", "TR 204812 KG"},
-    {"TR 204812 HOME", "TR 204812 HOME"},
+    {"TRACK 204812 SCH", "TR 204812 SCH s=SCH"},
+    {"TR 204812 KG", "TR 204812 KG s=KG"},
+    {"TR 204812 HOME", "TR 204812 HOME w=HOME"}, // a work code: at home, not working
     {"TR 204812 MOVED # to Arvaikheer", "TR 204812 MOVED #to Arvaikheer"},
     {"TR 204812 MISS", "TR 204812 MISS"},
-    {"TR NFE 204812", "TR 204812 NFE"},
-    {"ТR 204812 NFЕ", "TR 204812 NFE"},
+    {"TR NFE 204812", "TR 204812 NFE s=NFE"},
+    {"ТR 204812 NFЕ", "TR 204812 NFE s=NFE"},
     {"TR 204813 NFE", "err:bad_case(check) form=TR tok=204813"},
     {"TR 204821 NFE", "err:bad_case(check) form=TR tok=204821"},
     {"TR 2048 NFE", "err:bad_case form=TR tok=2048"},
@@ -300,12 +333,13 @@ const sample other_forms[] = {
     {"REF 204812 HELTH", "err:unknown_service form=REF tok=HELTH sugg=HEALTH"},
     {"REF 204812", "err:missing_field form=REF field=service"},
     {"VERIFY 204812 OK", "VER 204812 OK"},
-    {"VER 204812 no", "VER 204812 NO"},
+    {"VER 204812 no dup", "VER 204812 NO DUP"},
     {"VER 204812 YES", "VER 204812 OK"},
     {"VER 204812 ТИЙМ", "VER 204812 OK"},
-    {"VER 204812 үгүй", "VER 204812 NO"},
+    {"VER 204812 үгүй NOTCL", "VER 204812 NO NOTCL"},
     {"VER 204812 MAYBE", "err:bad_outcome form=VER tok=MAYBE"},
     {"VER 204812", "err:missing_field form=VER field=outcome"},
+    {"VER 204812 NO # not at the gher school since Monday", "err:missing_field form=VER field=reason"},
     {"CLOSE 204812 ADULT", "CLOSE 204812 ADULT"},
     {"CLOSE 204812 MOVED # to Darkhan", "CLOSE 204812 MOVED #to Darkhan"},
     {"close 204812 done", "CLOSE 204812 DONE"},
@@ -326,6 +360,132 @@ const sample other_forms[] = {
     {"HELP FOO", "HELP"},
 };
 INSTANTIATE_TEST_SUITE_P(other_forms, parse_table, ::testing::ValuesIn(other_forms));
+
+// RISK: a child at risk (cases.md 3). Like ID, but a reason instead of work, no hazards, ages from
+// min_prevention_age (3) and never urgent.
+const sample risk_reports[] = {
+    {"RISK ALT 2B 8 SIB", "RISK ALT 2B0G0U 8-8 SIB"},
+    {"risk alt g 4 drop # not enrolled", "RISK ALT 0B1G0U 4-4 DROP #not enrolled"},
+    {"RISK ULT 1 ХҮҮ 3 нас FAM", "RISK ULT 1B0G0U 3-3 FAM"},
+    {"ЭРСДЭЛ ALT 2B1G 10-12 STREET", "RISK ALT 2B1G0U 10-12 STREET"},
+    {"эрсдэл alt 1 охин 6 sib", "RISK ALT 0B1G0U 6-6 SIB"},
+    {"RISK АLТ B 17 ОТНЕR", "RISK ALT 1B0G0U 17-17 OTHER"}, // Cyrillic А Т О Т Н Е
+    {"RISK ALT SIB 2G 9", "RISK ALT 0B2G0U 9-9 SIB"},
+    {"RISK ALT 3 B 5Y FAM", "RISK ALT 3B0G0U 5-5 FAM"},
+    {"RISK ALT B 3-4 DROP", "RISK ALT 1B0G0U 3-4 DROP"},
+    {"RISK ALT B 2 DROP", "err:bad_age form=RISK tok=2"},
+    {"RISK ALT B 2-4 DROP", "err:bad_age form=RISK tok=2-4"},
+    {"RISK ALT B 18 DROP", "err:adult_age form=RISK tok=18"},
+    {"RISK ALT B 16-18 DROP", "err:adult_age form=RISK tok=16-18"},
+    {"RISK ALT B 12 SIBB", "err:unknown_risk form=RISK tok=SIBB sugg=SIB"},
+    {"RISK ALT B 12 STRET", "err:unknown_risk form=RISK tok=STRET sugg=STREET"},
+    {"RISK ALT B 12 POOR", "err:unknown_risk form=RISK tok=POOR"},
+    {"RISK ALT B 12 MINE", "err:unknown_risk form=RISK tok=MINE"},
+    {"RISK ALT B 12 DROP SHAFT", "err:unknown_risk form=RISK tok=SHAFT"},
+    {"RISK ALT B 12 DROP SIB", "err:unknown_risk form=RISK tok=SIB"},
+    {"RISK ALT B 12", "err:missing_field form=RISK field=reason"},
+    {"RISK ALT DROP", "err:missing_field form=RISK field=children"},
+    {"RISK ALT B DROP", "err:missing_field form=RISK field=age"},
+    {"RISK 2B 12 DROP", "err:missing_field form=RISK field=site"},
+    {"RISK ALX B 12 DROP", "err:unknown_site form=RISK tok=ALX sugg=ALT"},
+    {"RISK ALT 12 DROP", "err:unplaced_number form=RISK tok=12"},
+    {"RISK ALT 21B 12 DROP", "err:too_many_children form=RISK tok=21B"},
+    {"RISC ALT B 12 DROP", "err:unknown_keyword tok=RISC sugg=RISK"},
+};
+INSTANTIATE_TEST_SUITE_P(risk_reports, parse_table, ::testing::ValuesIn(risk_reports));
+
+// TR with one school code and one work code in either order; MOVED and MISS alone.
+const sample tracking_statuses[] = {
+    {"TR 204812 STOP", "TR 204812 STOP w=STOP"},
+    {"TR 204812 LESS", "TR 204812 LESS w=LESS"},
+    {"TR 204812 VOC", "TR 204812 VOC s=VOC"},
+    {"TR 204812 DROP", "TR 204812 DROP s=DROP"},
+    {"TR 204812 NFE STOP", "TR 204812 NFE STOP s=NFE w=STOP"},
+    {"TR 204812 STOP NFE", "TR 204812 STOP NFE s=NFE w=STOP"},
+    {"tr 204812 sch less", "TR 204812 SCH LESS s=SCH w=LESS"},
+    {"TR 204812 HOME VOC", "TR 204812 HOME VOC s=VOC w=HOME"},
+    {"TR 204812 DROP WORK # at the market", "TR 204812 DROP WORK s=DROP w=WORK #at the market"},
+    {"TR NFE 204812 STOP", "TR 204812 NFE STOP s=NFE w=STOP"},
+    {"ТR 204812 КG НОМЕ", "TR 204812 KG HOME s=KG w=HOME"}, // Cyrillic Т К Н О М Е
+    {"TR 204812 STOP STOP", "TR 204812 STOP w=STOP"},
+    {"TR 204812 NFE STOP TODAY", "TR 204812 NFE STOP s=NFE w=STOP"},
+    {"TR 204812 NFE SCH", "err:conflicting_status form=TR tok=SCH"},
+    {"TR 204812 STOP WORK", "err:conflicting_status form=TR tok=WORK"},
+    {"TR 204812 home less", "err:conflicting_status form=TR tok=less"},
+    {"TR 204812 MOVED STOP", "err:conflicting_status form=TR tok=STOP"},
+    {"TR 204812 NFE MISS", "err:conflicting_status form=TR tok=MISS"},
+    {"TR 204812 MISS MOVED", "err:conflicting_status form=TR tok=MOVED"},
+    {"TR 204812 NFE STOP KG", "err:conflicting_status form=TR tok=KG"},
+    {"TR 204812 nfe stop moved", "err:conflicting_status form=TR tok=moved"},
+    {"TR 204812 NFE STPO", "err:unknown_status form=TR tok=STPO sugg=STOP"},
+    {"TR 204812 LES", "err:unknown_status form=TR tok=LES sugg=LESS"},
+    {"TR 204812 NFE TODAY", "err:unknown_status form=TR tok=TODAY"},
+};
+INSTANTIATE_TEST_SUITE_P(tracking_statuses, parse_table, ::testing::ValuesIn(tracking_statuses));
+
+// The team forms of the case life cycle (cases.md 2).
+const sample team_forms[] = {
+    {"VER 204812 NO NOTCL", "VER 204812 NO NOTCL"},
+    {"VER 204812 NO DUP # same boy as 204820", "VER 204812 NO DUP #same boy as 204820"},
+    {"VERIFY 204812 no other", "VER 204812 NO OTHER"},
+    {"VER NO 204812 NOTFOUND", "VER 204812 NO NOTFOUND"},
+    {"VER 204812 OK # seen at the pit", "VER 204812 OK #seen at the pit"},
+    {"VER 204812 NO", "err:missing_field form=VER field=reason"},
+    {"VER 204812 NO NOTFUND", "err:unknown_reason form=VER tok=NOTFUND sugg=NOTFOUND"},
+    {"VER 204812 NO BUSY", "err:unknown_reason form=VER tok=BUSY"},
+    {"VER 204812 NO DONE", "err:unknown_reason form=VER tok=DONE"}, // a CLOSE reason, not a dismissal
+    {"VER 204813 NO DUP", "err:bad_case(check) form=VER tok=204813"},
+    {"PLAN 204812 W", "PLAN 204812 W"},
+    {"plan 204812 p risk", "PLAN 204812 P RISK"},
+    {"PLAN 204812 P DROP", "PLAN 204812 P DROP"},
+    {"PLAN 204812 W CL # mine owner told", "PLAN 204812 W CL #mine owner told"},
+    {"PLAN 204812 W HARD", "PLAN 204812 W HARD"},
+    {"PLAN 204812 Р", "PLAN 204812 P"}, // Cyrillic Р
+    {"PLAN 204812 w wfcl", "PLAN 204812 W WFCL"},
+    {"PLAN 204812", "err:missing_field form=PLAN field=target"},
+    {"PLAN 204812 WFCL", "err:missing_field form=PLAN field=target"},
+    {"PLAN 204812 X", "err:bad_target form=PLAN tok=X"},
+    {"PLAN 204812 WW", "err:bad_target form=PLAN tok=WW sugg=W"},
+    {"PLAN 204812 W WFLC", "err:unknown_category form=PLAN tok=WFLC sugg=WFCL"},
+    {"PLAN 204812 W POOR", "err:unknown_category form=PLAN tok=POOR"},
+    {"PLAN W", "err:missing_field form=PLAN field=case"},
+    {"PLAM 204812 W", "err:unknown_keyword tok=PLAM sugg=PLAN"},
+    {"SVC 204812 FAMILY FAM", "SVC 204812 FAMILY FAM"},
+    {"SERVICE 204812 HEALTH fam", "SVC 204812 HEALTH FAM"},
+    {"SVC 204812 SOCIAL гэр", "SVC 204812 SOCIAL FAM"},
+    {"svc 204812 fam social", "SVC 204812 SOCIAL FAM"},
+    {"SVC 204812 NFE # books and a uniform", "SVC 204812 NFE #books and a uniform"},
+    {"SVC 204812 NFE SCHOOL TODAY", "SVC 204812 NFE"},
+    {"SVC 204812 NFE FAMM", "err:unknown_service form=SVC tok=FAMM sugg=FAM"},
+    {"SVC 204812 HELTH", "err:unknown_service form=SVC tok=HELTH sugg=HEALTH"},
+    {"SVC 204812", "err:missing_field form=SVC field=service"},
+    {"SVC 204812 FAM", "err:missing_field form=SVC field=service"},
+    {"SVS 204812 NFE", "err:unknown_keyword tok=SVS sugg=SVC"},
+    {"OUTCOME 204812 pr", "OUT 204812 PR"},
+    {"OUT 204812 LESS", "OUT 204812 LESS"},
+    {"OUT 204812 NO # still at the pit", "OUT 204812 NO #still at the pit"},
+    {"ОUТ 204812 WD", "OUT 204812 WD"}, // Cyrillic О Т
+    {"OUT 204812 РR", "OUT 204812 PR"}, // Cyrillic Р
+    {"OUT 204812", "err:missing_field form=OUT field=outcome"},
+    {"OUT 204812 LES", "err:bad_outcome form=OUT tok=LES sugg=LESS"},
+    {"OUT 204812 DONE", "err:bad_outcome form=OUT tok=DONE"},
+    {"OUT 204812 OK", "err:bad_outcome form=OUT tok=OK"},
+    {"OUT 20481 WD", "err:bad_case form=OUT tok=20481"},
+    {"OUTT 204812 WD", "err:unknown_keyword tok=OUTT sugg=OUT"},
+    {"merge 204820 204812 # the same girl, seen twice", "MERGE 204820 204812 #the same girl, seen twice"},
+    {"MERGE 204820", "err:missing_field form=MERGE field=into"},
+    {"MERGE", "err:missing_field form=MERGE field=case"},
+    {"MERGE 204812 204812", "err:same_case form=MERGE tok=204812"},
+    {"MERGE 204820 204813", "err:bad_case(check) form=MERGE tok=204813"},
+    {"MERGE 204821 204812", "err:bad_case(check) form=MERGE tok=204821"},
+    {"MERGE 204820 2048", "err:bad_case form=MERGE tok=2048"},
+    {"MERGE 204820 204812 204836", "err:unplaced_number form=MERGE tok=204836"},
+    {"MERG 204820 204812", "err:unknown_keyword tok=MERG sugg=MERGE"},
+    {"HELP PLAN", "HELP PLAN"},
+    {"help svc", "HELP SVC"},
+    {"? risk", "HELP RISK"},
+};
+INSTANTIATE_TEST_SUITE_P(team_forms, parse_table, ::testing::ValuesIn(team_forms));
 
 const sample keywords[] = {
     {"", "err:empty"},
@@ -388,6 +548,96 @@ TEST(parse_sms, every_count_up_to_twenty_is_accepted_in_each_spelling) {
             }
         }
     }
+}
+
+TEST(parse_sms, every_risk_age_from_the_prevention_age_to_seventeen_is_accepted_and_others_refused) {
+    const lexicon& lex = testing::demo_lexicon();
+    const int youngest = lex.lang().min_prevention_age;
+    ASSERT_EQ(youngest, 3);
+    for (int age = 0; age <= 30; ++age) {
+        const std::string text = "RISK ALT 1G " + std::to_string(age) + " SIB";
+        auto r = parse_sms(text, lex);
+        if (age >= youngest && age <= 17) {
+            ASSERT_TRUE(r) << text;
+            EXPECT_EQ(std::get<risk_report>(r->body).age_min, age);
+            EXPECT_FALSE(r->urgent) << text;
+        } else {
+            ASSERT_FALSE(r) << text;
+            EXPECT_EQ(r.error().code, age >= 18 ? errc::adult_age : errc::bad_age) << text;
+        }
+    }
+}
+
+TEST(parse_sms, a_configured_prevention_age_moves_the_youngest_risk_age_but_not_the_id_age) {
+    language l = default_language();
+    l.min_prevention_age = 6;
+    const lexicon lex(std::move(l), {"ALT"});
+    EXPECT_TRUE(parse_sms("RISK ALT B 6 DROP", lex));
+    auto r = parse_sms("RISK ALT B 5 DROP", lex);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, errc::bad_age);
+    EXPECT_TRUE(parse_sms("ID ALT B 5 MINE", lex));
+}
+
+TEST(parse_sms, a_two_code_tr_keeps_the_codes_in_typed_order_and_the_first_as_its_status) {
+    auto r = parse_sms("TR 204812 stop nfe", testing::demo_lexicon());
+    ASSERT_TRUE(r);
+    const auto& t = std::get<tracking>(r->body);
+    EXPECT_EQ(t.status, "STOP");
+    EXPECT_EQ(t.codes, (std::vector<std::string>{"STOP", "NFE"}));
+    EXPECT_EQ(t.school, std::optional<std::string>("NFE"));
+    EXPECT_EQ(t.work, std::optional<std::string>("STOP"));
+}
+
+TEST(parse_sms, every_school_code_goes_with_every_work_code_in_either_order) {
+    const lexicon& lex = testing::demo_lexicon();
+    int checked = 0;
+    for (const auto& a : lex.lang().statuses)
+        for (const auto& b : lex.lang().statuses) {
+            const std::string text = "TR 204812 " + a.code + " " + b.code;
+            auto r = parse_sms(text, lex);
+            const bool pair = a.code != b.code && ((a.group == "school" && b.group == "work") ||
+                                                   (a.group == "work" && b.group == "school"));
+            if (a.code == b.code) {
+                ASSERT_TRUE(r) << text; // the same code twice is one code
+                EXPECT_EQ(std::get<tracking>(r->body).codes.size(), 1u) << text;
+            } else if (pair) {
+                ASSERT_TRUE(r) << text;
+                const auto& t = std::get<tracking>(r->body);
+                EXPECT_EQ(t.school.value(), a.group == "school" ? a.code : b.code) << text;
+                EXPECT_EQ(t.work.value(), a.group == "work" ? a.code : b.code) << text;
+                ++checked;
+            } else {
+                ASSERT_FALSE(r) << text;
+                EXPECT_EQ(r.error().code, errc::conflicting_status) << text;
+                EXPECT_EQ(r.error().token, b.code) << text;
+            }
+        }
+    EXPECT_EQ(checked, 2 * 5 * 4); // SCH NFE KG VOC DROP x STOP HOME LESS WORK, both orders
+}
+
+TEST(parse_sms, merge_checks_the_check_digit_of_the_kept_case_too) {
+    const lexicon& lex = testing::demo_lexicon();
+    const std::string kept = make_case_code(20481);
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        std::string bad = kept;
+        bad[i] = bad[i] == '9' ? '0' : static_cast<char>(bad[i] + 1);
+        auto r = parse_sms("MERGE 204820 " + bad, lex);
+        ASSERT_FALSE(r) << bad;
+        EXPECT_EQ(r.error().code, errc::bad_case_check_digit) << bad;
+        EXPECT_EQ(r.error().token, bad);
+    }
+}
+
+TEST(parse_sms, the_new_error_codes_and_fields_have_their_stable_names) {
+    EXPECT_EQ(error_code_name(errc::unknown_risk), "unknown_risk");
+    EXPECT_EQ(error_code_name(errc::bad_target), "bad_target");
+    EXPECT_EQ(error_code_name(errc::unknown_category), "unknown_category");
+    EXPECT_EQ(error_code_name(errc::same_case), "same_case");
+    EXPECT_EQ(error_code_name(errc::conflicting_status), "conflicting_status");
+    EXPECT_EQ(field_name(field::target), "target");
+    EXPECT_EQ(field_name(field::into), "into");
+    EXPECT_EQ(make_error_code(errc::same_case).message(), "same_case");
 }
 
 TEST(parse_sms, a_case_code_with_any_single_wrong_digit_is_refused_as_a_check_digit_error) {
