@@ -315,13 +315,13 @@ private:
             }
             if (rules_.has_group && (!group || !sets)) {
                 const std::string_view key = !group ? "group" : "sets";
-                sink_.error(r.where(), r.path_of(key), "a new status code needs its " + std::string(key),
-                            !group ? "add group = \"school\", \"work\" or \"alone\": which status " + *code +
-                                         " reports"
-                                   : "add sets = \"...\", what " + *code + " sets: " +
-                                         join_words(find_group(group->value) != nullptr
-                                                        ? find_group(group->value)->sets
-                                                        : group_names()));
+                sink_.error(
+                    r.where(), r.path_of(key), "a new status code needs its " + std::string(key),
+                    !group
+                        ? "add group = \"school\", \"work\" or \"alone\": which status " + *code + " reports"
+                        : "add sets = \"...\", what " + *code + " sets: " +
+                              join_words(find_group(group->value) != nullptr ? find_group(group->value)->sets
+                                                                             : group_names()));
                 return;
             }
             if (rules_.has_group && !valid_status(*group, *sets, std::nullopt)) {
@@ -335,8 +335,10 @@ private:
 
         auto& def = codes_[at];
         if (rules_.has_group && (group || sets)) {
-            const located<std::string> g = group.value_or(located<std::string>{def.group, r.where(), r.path_of("group")});
-            const located<std::string> v = sets.value_or(located<std::string>{def.sets, r.where(), r.path_of("sets")});
+            const located<std::string> g =
+                group.value_or(located<std::string>{def.group, r.where(), r.path_of("group")});
+            const located<std::string> v =
+                sets.value_or(located<std::string>{def.sets, r.where(), r.path_of("sets")});
             if (!valid_status(g, v, sets ? std::nullopt : std::optional<std::string>(def.code))) {
                 return;
             }
@@ -367,8 +369,8 @@ private:
         const auto group = r.get_string("group");
         const auto kind = r.get_string("kind");
         if (group && kind && *group != *kind) {
-            sink_.error(r.where("kind"), r.path_of("kind"), "says " + in_quotes(*kind) + " but group says " +
-                                                                in_quotes(*group),
+            sink_.error(r.where("kind"), r.path_of("kind"),
+                        "says " + in_quotes(*kind) + " but group says " + in_quotes(*group),
                         "write only group = \"...\" (kind is another name for it)");
             // group stands, so that the rest of the entry is checked without a second problem
         }

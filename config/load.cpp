@@ -947,10 +947,12 @@ private:
             if (!bands.empty() && band->lo <= bands.back().hi) {
                 const int from = bands.back().hi + 1;
                 sink_.error(text.at, text.path,
-                            in_quotes(text.value) + " overlaps or comes before " + in_quotes(bands.back().label),
+                            in_quotes(text.value) + " overlaps or comes before " +
+                                in_quotes(bands.back().label),
                             from > 17 ? "remove it: " + in_quotes(bands.back().label) + " already ends at 17"
                                       : "list the bands from the youngest, each starting after the last: "
-                                        "start it at " + std::to_string(from) + " or later");
+                                        "start it at " +
+                                            std::to_string(from) + " or later");
                 ok = false;
                 continue;
             }
@@ -1007,7 +1009,8 @@ private:
         }
         if (!gaps.empty()) {
             sink_.warning(r.where("age_bands"), r.path_of("age_bands"),
-                          "ages " + join(gaps) + " are in no age band, so their cases count in no age_band row",
+                          "ages " + join(gaps) +
+                              " are in no age band, so their cases count in no age_band row",
                           "add bands for them (a case's band is that of its age)");
         }
     }

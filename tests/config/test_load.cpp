@@ -270,9 +270,10 @@ INSTANTIATE_TEST_SUITE_P(
         broken_case{"urgent_on_a_status_code_is_an_unknown_key",
                     "[[language.statuses]]\ncode = \"SCH\"\nurgent = true\n", true, 3,
                     "language.statuses[0].urgent", "unknown key", "code, aliases, en, mn"},
-        broken_case{"new_status_code_without_a_group_is_refused",
-                    "[[language.statuses]]\ncode = \"GHER\"\nen = \"gher school\"\nmn = \"гэр\"\nsets = \"nfe\"\n", true, 1,
-                    "language.statuses[0].group", "needs its group", "\"school\", \"work\" or \"alone\""},
+        broken_case{
+            "new_status_code_without_a_group_is_refused",
+            "[[language.statuses]]\ncode = \"GHER\"\nen = \"gher school\"\nmn = \"гэр\"\nsets = \"nfe\"\n",
+            true, 1, "language.statuses[0].group", "needs its group", "\"school\", \"work\" or \"alone\""},
         broken_case{"status_group_that_does_not_exist_suggests_the_nearest",
                     "[[language.statuses]]\ncode = \"GHER\"\nen = \"gher school\"\nmn = \"гэр\"\n"
                     "group = \"shool\"\nsets = \"nfe\"\n",
@@ -302,21 +303,22 @@ INSTANTIATE_TEST_SUITE_P(
                     true, 2, "language.family_words[0]", "starts with a digit", "case number"},
         broken_case{"prevention_age_of_zero_is_out_of_range", "[cases]\nmin_prevention_age = 0\n", true, 2,
                     "cases.min_prevention_age", "out of range", "1 to 17 years"},
-        broken_case{"outcome_evidence_of_zero_days_is_out_of_range", "[cases]\noutcome_evidence_days = 0\n", true,
-                    2, "cases.outcome_evidence_days", "out of range", "days"},
+        broken_case{"outcome_evidence_of_zero_days_is_out_of_range", "[cases]\noutcome_evidence_days = 0\n",
+                    true, 2, "cases.outcome_evidence_days", "out of range", "days"},
         broken_case{"age_band_that_is_not_lo_hi_is_refused",
                     "[cases]\nage_bands = [\n  \"3-4\",\n  \"5 to 11\",\n]\n", true, 4, "cases.age_bands[1]",
                     "\"5 to 11\" is not an age band", "\"lo-hi\""},
         broken_case{"age_band_written_backwards_is_shown_the_right_way_round",
-                    "[cases]\nage_bands = [\"11-5\"]\n", true, 2, "cases.age_bands[0]", "ends before it starts",
-                    "\"5-11\""},
-        broken_case{"age_band_past_seventeen_is_refused", "[cases]\nage_bands = [\"3-11\", \"12-18\"]\n", true,
-                    2, "cases.age_bands[1]", "goes past 17", "17 at most"},
+                    "[cases]\nage_bands = [\"11-5\"]\n", true, 2, "cases.age_bands[0]",
+                    "ends before it starts", "\"5-11\""},
+        broken_case{"age_band_past_seventeen_is_refused", "[cases]\nage_bands = [\"3-11\", \"12-18\"]\n",
+                    true, 2, "cases.age_bands[1]", "goes past 17", "17 at most"},
         broken_case{"overlapping_age_bands_are_refused",
                     "[cases]\nage_bands = [\n  \"3-4\",\n  \"5-12\",\n  \"12-14\",\n]\n", true, 5,
                     "cases.age_bands[2]", "overlaps or comes before \"5-12\"", "start it at 13"},
-        broken_case{"age_bands_out_of_order_are_refused", "[cases]\nage_bands = [\"12-17\", \"3-11\"]\n", true,
-                    2, "cases.age_bands[1]", "overlaps or comes before \"12-17\"", "already ends at 17"},
+        broken_case{"age_bands_out_of_order_are_refused", "[cases]\nage_bands = [\"12-17\", \"3-11\"]\n",
+                    true, 2, "cases.age_bands[1]", "overlaps or comes before \"12-17\"",
+                    "already ends at 17"},
         broken_case{"empty_age_band_list_is_refused", "[cases]\nage_bands = []\n", true, 2, "cases.age_bands",
                     "has no age bands", "\"5-11\""},
         broken_case{"misspelt_cases_key_suggests_the_right_one", "[cases]\nage_band = [\"3-17\"]\n", true, 2,
@@ -512,8 +514,8 @@ age_bands = ["5-11", "12-14", "15-17"]
 }
 
 TEST(parse_config, ages_in_no_age_band_are_a_warning_naming_them) {
-    const auto r = parse_config("[cases]\nage_bands = [\"5-11\", \"15-17\"]\n" + std::string(channel_and_alerts),
-                                "gaps.toml");
+    const auto r = parse_config(
+        "[cases]\nage_bands = [\"5-11\", \"15-17\"]\n" + std::string(channel_and_alerts), "gaps.toml");
     ASSERT_TRUE(r.ok()) << errors_of(r);
     ASSERT_EQ(r.problems.size(), 1u) << errors_of(r);
     EXPECT_EQ(r.problems[0].level, severity::warning);
@@ -524,13 +526,15 @@ TEST(parse_config, ages_in_no_age_band_are_a_warning_naming_them) {
 }
 
 TEST(parse_config, a_bad_age_band_is_formatted_with_file_line_key_and_fix) {
-    const auto r = parse_config("[cases]\nage_bands = [\"3-4\", \"5_11\"]\n" + std::string(channel_and_alerts),
-                                "config/site.toml");
+    const auto r = parse_config(
+        "[cases]\nage_bands = [\"3-4\", \"5_11\"]\n" + std::string(channel_and_alerts), "config/site.toml");
     ASSERT_FALSE(r.ok());
     ASSERT_EQ(r.problems.size(), 1u) << errors_of(r);
-    EXPECT_EQ(format_problem(r.problems[0]).rfind("config/site.toml:2:", 0), 0u) << format_problem(r.problems[0]);
-    EXPECT_NE(format_problem(r.problems[0]).find("cases.age_bands[1]: \"5_11\" is not an age band; fix: write "
-                                                 "it as \"lo-hi\" in years"),
+    EXPECT_EQ(format_problem(r.problems[0]).rfind("config/site.toml:2:", 0), 0u)
+        << format_problem(r.problems[0]);
+    EXPECT_NE(format_problem(r.problems[0])
+                  .find("cases.age_bands[1]: \"5_11\" is not an age band; fix: write "
+                        "it as \"lo-hi\" in years"),
               std::string::npos)
         << format_problem(r.problems[0]);
 }
