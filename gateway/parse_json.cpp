@@ -15,6 +15,10 @@ json::value note_value(const sms_message& m) {
 
 json::value text_or_null(const std::string& s) { return s.empty() ? json::value(nullptr) : json::value(s); }
 
+json::value code_or_null(const std::optional<std::string>& s) {
+    return s ? json::value(*s) : json::value(nullptr);
+}
+
 } // namespace
 
 json::object fields_json(const sms_message& m) {
@@ -38,17 +42,47 @@ json::object fields_json(const sms_message& m) {
             } else if constexpr (std::is_same_v<T, nil_visit>) {
                 f["site"] = b.site;
                 f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, risk_report>) {
+                f["site"] = b.site;
+                f["boys"] = b.kids.boys;
+                f["girls"] = b.kids.girls;
+                f["unknown"] = b.kids.unknown;
+                f["age_min"] = b.age_min;
+                f["age_max"] = b.age_max;
+                f["reason"] = b.reason;
+                f["note"] = note_value(m);
             } else if constexpr (std::is_same_v<T, tracking>) {
                 f["case"] = b.case_code;
                 f["status"] = b.status;
+                f["school"] = code_or_null(b.school);
+                f["work"] = code_or_null(b.work);
                 f["note"] = note_value(m);
             } else if constexpr (std::is_same_v<T, referral>) {
                 f["case"] = b.case_code;
                 f["service"] = b.service;
                 f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, service_delivery>) {
+                f["case"] = b.case_code;
+                f["service"] = b.service;
+                f["for"] = b.family ? "family" : "child";
+                f["note"] = note_value(m);
             } else if constexpr (std::is_same_v<T, verification>) {
                 f["case"] = b.case_code;
                 f["outcome"] = b.confirmed ? "OK" : "NO";
+                f["reason"] = b.confirmed ? json::value(nullptr) : text_or_null(b.reason);
+                f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, assessment>) {
+                f["case"] = b.case_code;
+                f["target"] = std::string(1, b.target);
+                f["category"] = text_or_null(b.category);
+                f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, outcome_check>) {
+                f["case"] = b.case_code;
+                f["outcome"] = b.result;
+                f["note"] = note_value(m);
+            } else if constexpr (std::is_same_v<T, merger>) {
+                f["case"] = b.case_code;
+                f["into"] = b.into;
                 f["note"] = note_value(m);
             } else if constexpr (std::is_same_v<T, closure>) {
                 f["case"] = b.case_code;
@@ -56,7 +90,7 @@ json::object fields_json(const sms_message& m) {
                 f["note"] = note_value(m);
             } else if constexpr (std::is_same_v<T, acknowledgement>) {
                 f["alert"] = b.alert;
-            } else {
+            } else if constexpr (std::is_same_v<T, help_request>) {
                 f["topic"] = b.topic ? json::value(canonical_keyword(*b.topic)) : json::value(nullptr);
             }
         },

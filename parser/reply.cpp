@@ -47,7 +47,6 @@ public:
         done_ = fits_one_segment(last_);
         return done_;
     }
-    bool done() const noexcept { return done_; }
     // The candidate that fitted, or the last one shortened.
     std::string result() && { return done_ ? std::move(last_) : shorten_to_segment(last_); }
 

@@ -140,11 +140,34 @@ void check_message(const sms_message& m, const lexicon& lex, std::string_view in
             } else if constexpr (std::is_same_v<T, nil_visit>) {
                 if (!known_site(b.site))
                     fail("NIL at a site not in the registry", input, b.site);
+            } else if constexpr (std::is_same_v<T, risk_report>) {
+                if (m.kind != form::risk || m.urgent || m.sensitive)
+                    fail("risk report under another form, or urgent", input, "");
+                if (!known_site(b.site))
+                    fail("RISK at a site not in the registry", input, b.site);
+                const int total = b.kids.total();
+                if (total < 1 || total > lang.max_children)
+                    fail("RISK children count out of range", input, std::to_string(total));
+                if (b.age_min < lang.min_prevention_age || b.age_max >= lang.adult_age ||
+                    b.age_min > b.age_max)
+                    fail("RISK age out of range", input,
+                         std::to_string(b.age_min) + "-" + std::to_string(b.age_max));
+                if (lex.code_by_name(table::risk_reason, b.reason) == nullptr)
+                    fail("RISK reason not canonical", input, b.reason);
             } else if constexpr (std::is_same_v<T, tracking>) {
                 if (!is_case_code(b.case_code))
                     fail("TR case code not valid", input, b.case_code);
                 if (lex.code_by_name(table::status, b.status) == nullptr)
                     fail("TR status not canonical", input, b.status);
+                if (b.codes.empty() || b.codes.size() > 2 || b.codes.front() != b.status)
+                    fail("TR codes are not one or two starting with the status", input, b.status);
+                const std::size_t placed = (b.school ? 1u : 0u) + (b.work ? 1u : 0u);
+                if (b.codes.size() == 2 && placed != 2)
+                    fail("TR with two codes that are not one school and one work code", input, b.status);
+                if (b.school && lex.code_by_name(table::status, *b.school)->group != "school")
+                    fail("TR school code not of the school group", input, *b.school);
+                if (b.work && lex.code_by_name(table::status, *b.work)->group != "work")
+                    fail("TR work code not of the work group", input, *b.work);
             } else if constexpr (std::is_same_v<T, referral>) {
                 if (!is_case_code(b.case_code))
                     fail("REF case code not valid", input, b.case_code);
@@ -153,6 +176,31 @@ void check_message(const sms_message& m, const lexicon& lex, std::string_view in
             } else if constexpr (std::is_same_v<T, verification>) {
                 if (!is_case_code(b.case_code))
                     fail("VER case code not valid", input, b.case_code);
+                if (b.confirmed != b.reason.empty() ||
+                    (!b.confirmed && lex.code_by_name(table::dismiss_reason, b.reason) == nullptr))
+                    fail("VER NO without a canonical reason, or OK with one", input, b.reason);
+            } else if constexpr (std::is_same_v<T, service_delivery>) {
+                if (!is_case_code(b.case_code))
+                    fail("SVC case code not valid", input, b.case_code);
+                if (lex.code_by_name(table::service, b.service) == nullptr)
+                    fail("SVC service not canonical", input, b.service);
+            } else if constexpr (std::is_same_v<T, assessment>) {
+                if (!is_case_code(b.case_code))
+                    fail("PLAN case code not valid", input, b.case_code);
+                if (b.target != 'W' && b.target != 'P')
+                    fail("PLAN target not W or P", input, std::string(1, b.target));
+                if (!b.category.empty() && lex.code_by_name(table::category, b.category) == nullptr)
+                    fail("PLAN category not canonical", input, b.category);
+            } else if constexpr (std::is_same_v<T, outcome_check>) {
+                if (!is_case_code(b.case_code))
+                    fail("OUT case code not valid", input, b.case_code);
+                if (lex.code_by_name(table::result, b.result) == nullptr)
+                    fail("OUT result not canonical", input, b.result);
+            } else if constexpr (std::is_same_v<T, merger>) {
+                if (!is_case_code(b.case_code) || !is_case_code(b.into))
+                    fail("MERGE case code not valid", input, b.case_code + " " + b.into);
+                if (b.case_code == b.into)
+                    fail("MERGE of a case into itself accepted", input, b.into);
             } else if constexpr (std::is_same_v<T, closure>) {
                 if (!is_case_code(b.case_code))
                     fail("CLOSE case code not valid", input, b.case_code);
