@@ -385,17 +385,16 @@ result<case_history_entry> undo_last_change(connection& db, const case_action& a
     const auto last = cases::last_undoable(machine_rows(history));
     if (!last)
         return make_error_code(errc::nothing_to_undo);
-    const auto undone = std::find_if(history.begin(), history.end(), [&](const auto& h) { return h.id == *last; });
+    const case_history_entry undone =
+        *std::find_if(history.begin(), history.end(), [&](const auto& h) { return h.id == *last; });
     append_history(db, c->serial, a, "undone", cases::undo_detail(*last, why));
-    history = history_of_serial(db, c->serial);
-    write_life(db, c->serial, replayed(*c, history));
+    write_life(db, c->serial, replayed(*c, history_of_serial(db, c->serial)));
     // A merge undone: the kept case notes it too (its own counting never changed).
-    if (undone != history.end() && undone->action == "merged")
-        if (auto kept = find_case(db, undone->detail))
+    if (undone.action == "merged")
+        if (auto kept = find_case(db, undone.detail))
             append_history(db, kept->serial, a, "absorbed_undone", c->code);
-    case_history_entry out = *std::find_if(history.begin(), history.end(), [&](const auto& h) { return h.id == *last; });
     sp.release();
-    return out;
+    return undone;
 }
 
 void recompute_all_cases(SQLite::Database& db)

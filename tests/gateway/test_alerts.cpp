@@ -250,7 +250,7 @@ TEST_F(alert_desk_test, a_case_without_news_for_thirty_days_gets_one_daytime_rem
     EXPECT_EQ(due(noon + 32 * 24h).reminders, 0u) << "not again the next day";
     // News stops the reminders; a closed case never gets one.
     send(volunteer_alt, "TR " + codes[0] + " SCH", noon + 32 * 24h);
-    send(alt_leader, "CLOSE " + codes[1] + " DONE", noon + 32 * 24h);
+    send(alt_leader, "CLOSE " + codes[1] + " ADULT", noon + 32 * 24h);
     auto later = due(noon + 62 * 24h);
     EXPECT_EQ(later.reminders, 4u);
     rows = outbox();

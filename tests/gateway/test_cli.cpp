@@ -156,9 +156,19 @@ TEST(cli, parse_gives_every_field_of_each_form) {
     };
     for (const row& r : {
              row{"NIL ALT # quiet", R"({"site":"ALT","note":"quiet"})"},
-             row{"TR 204812 NFE", R"({"case":"204812","status":"NFE","note":null})"},
+             row{"TR 204812 NFE", R"({"case":"204812","status":"NFE","school":"NFE","work":null,"note":null})"},
+             row{"TR 204812 stop nfe", R"({"case":"204812","status":"STOP","school":"NFE","work":"STOP","note":null})"},
              row{"REF 204812 HEALTH", R"({"case":"204812","service":"HEALTH","note":null})"},
-             row{"VER 204812 NO # not found", R"({"case":"204812","outcome":"NO","note":"not found"})"},
+             row{"VER 204812 NO NOTFOUND # not at the pit",
+                 R"({"case":"204812","outcome":"NO","reason":"NOTFOUND","note":"not at the pit"})"},
+             row{"VER 204812 OK", R"({"case":"204812","outcome":"OK","reason":null,"note":null})"},
+             row{"RISK ULT 1G 4 FAM", R"({"site":"ULT","boys":0,"girls":1,"unknown":0,"age_min":4,"age_max":4,)"
+                                      R"("reason":"FAM","note":null})"},
+             row{"PLAN 204812 P DROP", R"({"case":"204812","target":"P","category":"DROP","note":null})"},
+             row{"PLAN 204812 W", R"({"case":"204812","target":"W","category":null,"note":null})"},
+             row{"SVC 204812 NFE FAM", R"({"case":"204812","service":"NFE","for":"family","note":null})"},
+             row{"OUT 204812 LESS", R"({"case":"204812","outcome":"LESS","note":null})"},
+             row{"MERGE 204812 100009", R"({"case":"204812","into":"100009","note":null})"},
              row{"CLOSE 204812 ADULT", R"({"case":"204812","reason":"ADULT","note":null})"},
              row{"OK 17", R"({"alert":17})"},
              row{"HELP TR", R"({"topic":"TR"})"},

@@ -35,6 +35,14 @@ const std::string stranger = "+97699000999";
 
 std::string reply_of(const json::object& o) { return json::value_to<std::string>(o.at("reply")); }
 
+// What the store recorded as the reason a message was refused ("" when accepted).
+std::string error_of(running_gateway& g, const json::object& o) {
+    auto m = store::find_message(g.db(), o.at("message_id").as_int64());
+    return m ? m->error_code.value_or("") : "no such message";
+}
+
+std::int64_t alert_count(running_gateway& g) { return g.db().execAndGet("SELECT COUNT(*) FROM alerts").getInt64(); }
+
 std::string team_leader(running_gateway& g) {
     auto& db = g.db();
     SQLite::Statement q(db, "SELECT phone FROM team_members WHERE role = 'leader' ORDER BY phone LIMIT 1");
@@ -60,38 +68,96 @@ TEST(daemon, an_id_report_is_stored_opens_one_case_per_child_and_is_answered_wit
     for (const auto& c : codes) {
         EXPECT_EQ(parser::check_case_code(c), parser::case_code_check::valid);
         EXPECT_NE(reply.find(c), std::string::npos) << c << " not in " << reply;
-        EXPECT_EQ(store::find_case(db, c)->state, store::case_state::reported);
+        EXPECT_EQ(store::find_case(db, c)->life.state, cases::case_state::reported);
     }
 }
 
-TEST(daemon, tracking_referral_verification_and_closure_follow_a_case_with_team_permissions) {
+TEST(daemon, a_case_goes_from_sighting_to_a_verified_outcome_only_through_the_covering_team) {
     running_gateway g("lifecycle");
     g.send(volunteer, "ID ALT B 12 MINE");
     const std::string code = store::cases_reported_by(g.db(), volunteer).at(0);
-    const std::string leader = team_leader(g);
+    const std::string leader = team_leader(g); // +97699000101: Bayan-Ovoo, which covers ALT
+    auto state = [&] { return store::find_case(g.db(), code)->life.state; };
 
     EXPECT_EQ(reply_of(g.send(volunteer, "TR " + code + " NFE")), "TR OK: " + code + " одоо албан бус боловсролд.");
     auto refused = g.send(volunteer, "VER " + code + " OK");
     EXPECT_EQ(refused.at("status"), "rejected");
-    EXPECT_EQ(store::find_case(g.db(), code)->state, store::case_state::reported);
+    EXPECT_EQ(state(), cases::case_state::reported);
 
     EXPECT_EQ(g.send(leader, "REF " + code + " HEALTH").at("status"), "accepted");
     EXPECT_EQ(g.send(leader, "VER " + code + " OK").at("status"), "accepted");
     auto c = store::find_case(g.db(), code);
-    EXPECT_EQ(c->state, store::case_state::confirmed);
-    EXPECT_EQ(c->school_state, store::school_status::nfe);
+    EXPECT_EQ(c->life.state, cases::case_state::confirmed);
+    EXPECT_EQ(c->life.school, cases::school_status::nfe);
+    EXPECT_EQ(c->life.work, cases::work_status::working); // enrolled is not withdrawn
     EXPECT_EQ(c->last_service.value_or(""), "HEALTH");
 
-    EXPECT_EQ(g.send(leader, "CLOSE " + code + " DONE").at("status"), "accepted");
-    EXPECT_EQ(store::find_case(g.db(), code)->state, store::case_state::closed);
-    auto after = g.send(volunteer, "TR " + code + " WORK");
-    EXPECT_EQ(after.at("status"), "rejected");
-    EXPECT_NE(reply_of(after).find(code), std::string::npos);
+    // Enrolled but still working: neither OUT WD nor CLOSE DONE counts the child as withdrawn.
+    EXPECT_EQ(error_of(g, g.send(leader, "CLOSE " + code + " DONE")), "needs_outcome");
+    g.advance(std::chrono::minutes(11));
+    EXPECT_EQ(error_of(g, g.send(leader, "OUT " + code + " WD")), "needs_plan");
+    EXPECT_EQ(g.send(leader, "PLAN " + code + " W WFCL").at("status"), "accepted");
+    g.advance(std::chrono::minutes(11)); // the same text again within 10 minutes is a duplicate
+    EXPECT_EQ(error_of(g, g.send(leader, "OUT " + code + " WD")), "not_stopped");
+    EXPECT_EQ(state(), cases::case_state::planned);
 
-    const auto history = store::case_history_of(g.db(), code);
-    ASSERT_EQ(history.size(), 5u); // opened, tracked, referred, verified, closed
-    EXPECT_EQ(history.front().action, "opened");
-    EXPECT_EQ(history.back().action, "closed");
+    EXPECT_EQ(g.send(volunteer, "TR " + code + " STOP").at("status"), "accepted");
+    g.advance(std::chrono::minutes(11));
+    EXPECT_EQ(g.send(leader, "OUT " + code + " WD").at("status"), "accepted");
+    EXPECT_EQ(store::find_case(g.db(), code)->life.result, cases::outcome::withdrawn);
+    EXPECT_EQ(g.send(leader, "CLOSE " + code + " DONE").at("status"), "accepted");
+    EXPECT_EQ(state(), cases::case_state::closed);
+
+    // Seen working again: the case reopens as re_engaged, the outcome no longer stands, the team is told.
+    const auto alerts_before = alert_count(g);
+    auto again = g.send(volunteer, "TR " + code + " WORK");
+    EXPECT_EQ(again.at("status"), "accepted");
+    EXPECT_EQ(alert_count(g), alerts_before + 1);
+    c = store::find_case(g.db(), code);
+    EXPECT_EQ(c->life.state, cases::case_state::re_engaged);
+    EXPECT_EQ(c->life.result, cases::outcome::none);
+
+    std::vector<std::string> actions;
+    for (const auto& h : store::case_history_of(g.db(), code))
+        actions.push_back(h.action);
+    EXPECT_EQ(actions, (std::vector<std::string>{"opened", "tracked", "referred", "verified", "planned", "tracked",
+                                                 "outcome", "closed", "tracked"}));
+}
+
+TEST(daemon, a_team_form_on_another_area_s_case_is_refused_naming_whose_area_it_is_and_changes_nothing) {
+    running_gateway g("areas");
+    g.send(volunteer, "ID ALT B 12 MINE"); // ALT: Bayankhongor/Bayan-Ovoo
+    const std::string code = store::cases_reported_by(g.db(), volunteer).at(0);
+    const std::string uyanga_leader = "+97699000111";
+    const auto history_before = store::case_history_of(g.db(), code).size();
+    for (const std::string text : {"VER " + code + " OK", "VER " + code + " NO NOTCL", "CLOSE " + code + " MOVED",
+                                   "REF " + code + " NFE", "SVC " + code + " NFE FAM", "PLAN " + code + " W"}) {
+        auto o = g.send(uyanga_leader, text);
+        EXPECT_EQ(o.at("status"), "rejected") << text;
+        EXPECT_EQ(error_of(g, o), "other_area") << text;
+        const std::string reply = reply_of(o);
+        EXPECT_NE(reply.find("Bayankhongor/Bayan-Ovoo"), std::string::npos) << reply;
+    }
+    EXPECT_EQ(store::case_history_of(g.db(), code).size(), history_before);
+    EXPECT_EQ(store::find_case(g.db(), code)->life.state, cases::case_state::reported);
+    EXPECT_TRUE(store::service_record_of(g.db(), code).empty());
+    // A coordinator may act everywhere; the covering team too.
+    EXPECT_EQ(g.send("+97699000201", "VER " + code + " OK").at("status"), "accepted");
+}
+
+TEST(daemon, a_form_naming_a_merged_case_is_applied_to_the_case_it_was_merged_into) {
+    running_gateway g("merge");
+    g.send(volunteer, "ID ALT 2B 12 MINE");
+    const auto codes = store::cases_reported_by(g.db(), volunteer);
+    ASSERT_EQ(codes.size(), 2u);
+    const std::string leader = team_leader(g);
+    EXPECT_EQ(g.send(leader, "MERGE " + codes[1] + " " + codes[0]).at("status"), "accepted");
+    EXPECT_EQ(store::find_case(g.db(), codes[1])->life.state, cases::case_state::merged);
+    auto o = g.send(volunteer, "TR " + codes[1] + " NFE");
+    EXPECT_EQ(o.at("status"), "accepted");
+    EXPECT_NE(reply_of(o).find(codes[0]), std::string::npos) << reply_of(o);
+    EXPECT_EQ(store::find_case(g.db(), codes[0])->life.school, cases::school_status::nfe);
+    EXPECT_EQ(store::find_case(g.db(), codes[1])->life.school, cases::school_status::unknown);
 }
 
 TEST(daemon, a_mistyped_case_code_gets_the_senders_own_code_suggested) {
