@@ -13,7 +13,8 @@
 // * Rows carry a value of at least 1: a reporter with no confirmed child has no
 //   reporter_children_confirmed row; totals stay sums of rows.
 // * Rows of one indicator are ordered by their dimension values in the order the table names
-//   them, null first, false before true; the trace is ordered too (case codes as numbers, ids
+//   them, null first, false before true, age bands in their configured order ("5-11" before
+//   "12-14"), other text alphabetically; the trace is ordered too (case codes as numbers, ids
 //   ascending).
 // * Everything is as the store stood at `until`: an alert counts as acknowledged only when its
 //   ACK came before `until`; messages, alerts and service entries outside [from, until) and cases
@@ -55,6 +56,7 @@ bool area_inside(std::string_view outer, std::string_view area) noexcept {
 
 // One dimension value as rows are ordered by it: null first, false before true.
 struct key_value {
+    int rank = 0; // age bands: their place in the configured list, so that "5-11" comes before "12-14"
     std::optional<std::string> text;
     std::optional<bool> flag;
     auto operator<=>(const key_value&) const = default;
@@ -65,12 +67,12 @@ struct key_value {
 class value_pool {
 public:
     using id = std::uint32_t;
-    value_pool() : values_{{}, {std::nullopt, false}, {std::nullopt, true}} {}
+    value_pool() : values_{{}, {0, std::nullopt, false}, {0, std::nullopt, true}} {}
 
-    id text(std::string_view s) {
+    id text(std::string_view s, int rank = 0) {
         if (s.empty()) return 0;
         auto [it, fresh] = ids_.try_emplace(std::string(s), static_cast<id>(values_.size()));
-        if (fresh) values_.push_back({it->first, std::nullopt});
+        if (fresh) values_.push_back({rank, it->first, std::nullopt});
         return it->second;
     }
     static id flag(bool b) noexcept { return b ? 2 : 1; }
@@ -210,6 +212,7 @@ bool is_report_form(std::string_view form) { return form == "ID" || form == "NIL
 
 std::vector<report_row> compute_report(const report_input& in) {
     value_pool pool;
+    for (std::size_t i = 0; i < in.age_bands.size(); ++i) pool.text(in.age_bands[i].label, static_cast<int>(i) + 1);
     indicator_rows identified(pool, "identified", {"sex", "age_band", "site", "area", "work"});
     indicator_rows at_risk(pool, "at_risk_registered", {"sex", "age_band", "site", "area", "reason"});
     indicator_rows confirmed(pool, "confirmed", {"site", "area"});

@@ -160,14 +160,6 @@ void run_between(store::connection& db, const intake_settings& settings, const p
     }
 }
 
-std::size_t count_messages(store::connection& db, std::optional<store::timestamp>& latest) {
-    SQLite::Statement s(db, "SELECT COUNT(*), MAX(received_at) FROM messages");
-    s.executeStep();
-    if (!s.isColumnNull(1))
-        latest = store::from_unix_ms(s.getColumn(1).getInt64());
-    return static_cast<std::size_t>(s.getColumn(0).getInt64());
-}
-
 int cmd_replay(const invocation& inv) {
     std::string config_path, season;
     bool append = false, quiet = false;
@@ -199,11 +191,12 @@ int cmd_replay(const invocation& inv) {
     store::database_options options;
     options.busy_timeout = cfg->store.busy_timeout;
     store::connection db = store::open_database(path, options);
-    std::optional<store::timestamp> latest;
-    if (const std::size_t held = count_messages(db, latest); held > 0) {
+    const store::message_totals held = store::count_messages(db);
+    const std::optional<store::timestamp> latest = held.latest;
+    if (held.count > 0) {
         if (!append)
             return user_error(inv, "replay",
-                              "the store " + path.string() + " already holds " + std::to_string(held) +
+                              "the store " + path.string() + " already holds " + std::to_string(held.count) +
                                   " messages: --append adds the season to them, or use a new store.path");
         if (lines.front().at < *latest)
             return user_error(inv, "replay",
@@ -252,9 +245,8 @@ int cmd_replay(const invocation& inv) {
     {
         // Whatever is still queued (a reminder for the next morning) is logged too.
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
-        SQLite::Statement last(db, "SELECT MAX(next_attempt_at) FROM outbox WHERE state = 'queued'");
-        if (last.executeStep() && !last.isColumnNull(0))
-            log_outbox(db, *previous, t, store::from_unix_ms(last.getColumn(0).getInt64()));
+        if (const auto last = store::last_outbox_due(db))
+            log_outbox(db, *previous, t, *last);
         tx.commit();
     }
     inv.out << "replayed " << lines.size() << " messages from " << season << " into " << path.string() << ": ";

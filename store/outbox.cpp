@@ -310,6 +310,14 @@ std::vector<outbox_attempt> outbox_attempts(connection& db, std::int64_t outbox_
     return out;
 }
 
+std::optional<timestamp> last_outbox_due(connection& db)
+{
+    statement_use s(db.prepared("SELECT MAX(next_attempt_at) FROM outbox WHERE state = 'queued'"));
+    if (!s->executeStep())
+        return std::nullopt;
+    return opt_time(*s, 0);
+}
+
 std::optional<timestamp> next_outbox_due(connection& db)
 {
     statement_use s(db.prepared("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'"));

@@ -125,6 +125,10 @@ std::vector<outbox_attempt> outbox_attempts(connection& db, std::int64_t outbox_
 // The earliest next_attempt_at of a queued row: when the sender should wake.
 std::optional<timestamp> next_outbox_due(connection& db);
 
+// The latest next_attempt_at of a queued row (a daytime reminder waiting for the morning), or
+// nullopt when nothing is queued.
+std::optional<timestamp> last_outbox_due(connection& db);
+
 // Export (`kharuul export --what outbox`): by created_at in [since, until), by id.
 std::vector<outbox_record> export_outbox(connection& db, const time_range& range);
 

@@ -359,6 +359,17 @@ std::vector<message_record> query_messages(connection& db, const message_filter&
     return read_rows(s, read_message);
 }
 
+message_totals count_messages(connection& db)
+{
+    statement_use s(db.prepared("SELECT COUNT(*), MAX(received_at) FROM messages"));
+    message_totals t;
+    if (s->executeStep()) {
+        t.count = static_cast<std::size_t>(s->getColumn(0).getInt64());
+        t.latest = opt_time(*s, 1);
+    }
+    return t;
+}
+
 std::vector<message_record> export_messages(connection& db, const time_range& range)
 {
     return read_rows_in_range(db, "SELECT " KHARUUL_MESSAGE_COLUMNS " FROM messages", "received_at", range, "id",

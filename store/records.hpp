@@ -150,6 +150,14 @@ std::vector<message_record> query_messages(connection& db, const message_filter&
 std::vector<message_record> export_messages(connection& db, const time_range& range); // by received_at
 std::vector<event_record> export_events(connection& db, const time_range& range);     // by occurred_at
 
+// How many messages the store holds and when the latest arrived (`kharuul replay` refuses a store
+// that holds any unless --append, and a season that starts before the latest).
+struct message_totals {
+    std::size_t count = 0;
+    std::optional<timestamp> latest;
+};
+message_totals count_messages(connection& db);
+
 // Space-separated codes, as stored in the hazards columns.
 std::string join_codes(const std::vector<std::string>& codes);
 std::vector<std::string> split_codes(std::string_view joined);

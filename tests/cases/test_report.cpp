@@ -155,6 +155,19 @@ TEST(report, identified_children_are_counted_by_sex_age_band_site_area_and_work)
     EXPECT_TRUE(rows_of(rows, "at_risk_registered").empty());
 }
 
+TEST(report, age_bands_are_ordered_as_configured_not_alphabetically) {
+    auto in = quarter();
+    in.cases.push_back(id_case("100009", "ALT", on(2), 'B', 16));
+    in.cases.push_back(id_case("100014", "ALT", on(2), 'B', 13));
+    in.cases.push_back(id_case("100021", "ALT", on(2), 'B', 8));
+    in.cases.push_back(id_case("100038", "ALT", on(2), 'B', 4));
+    EXPECT_EQ(lines(compute_report(in), "identified"),
+              (strings{"sex=B age_band=3-4 site=ALT area=Bayankhongor/Bayan-Ovoo work=MINE = 1 [ 100038 ]",
+                       "sex=B age_band=5-11 site=ALT area=Bayankhongor/Bayan-Ovoo work=MINE = 1 [ 100021 ]",
+                       "sex=B age_band=12-14 site=ALT area=Bayankhongor/Bayan-Ovoo work=MINE = 1 [ 100014 ]",
+                       "sex=B age_band=15-17 site=ALT area=Bayankhongor/Bayan-Ovoo work=MINE = 1 [ 100009 ]"}));
+}
+
 TEST(report, children_at_risk_are_counted_by_reason_with_no_work) {
     auto in = quarter();
     in.cases.push_back(risk_case("100045", "BUL", on(5), "DROP", 'G', 3));
