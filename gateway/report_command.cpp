@@ -224,8 +224,11 @@ void print_text(std::ostream& out, const report_request& q, const std::vector<ca
     out << "\n`kharuul report ... --explain ID` lists what is behind a row.\n";
 }
 
-void print_case_history(std::ostream& out, store::connection& db, const std::string& code,
-                        std::chrono::minutes utc_offset, bool full) {
+// One case of a row's trace: what was reported, its state today, and its whole history, the rows
+// after the report's period marked (the figures count the case as those before made it).
+void print_case_history(std::ostream& out, store::connection& db, const std::string& code, const report_request& q) {
+    const auto utc_offset = q.utc_offset;
+    const bool full = q.full;
     auto c = store::find_case(db, code);
     if (!c) {
         out << "  case " << code << ": not in the store\n";
@@ -234,11 +237,14 @@ void print_case_history(std::ostream& out, store::connection& db, const std::str
     out << "  case " << c->code << "  " << c->site << ' ' << store::sex_letter(c->sex) << ' ' << c->age_min
         << (c->age_max != c->age_min ? "-" + std::to_string(c->age_max) : std::string{}) << ' '
         << (c->opened_form == cases::opening::id ? c->work : "RISK " + c->risk_reason)
-        << "  now " << cases::to_string(c->life.state) << '\n';
+        << "  today " << cases::to_string(c->life.state) << '\n';
     std::vector<std::vector<std::string>> lines;
-    for (const auto& h : store::case_history_of(db, code))
-        lines.push_back({format_local_minute(h.at, utc_offset), h.action, printable(h.detail),
-                         shown_phone(h.actor, full)});
+    for (const auto& h : store::case_history_of(db, code)) {
+        lines.push_back({format_local_minute(h.at, utc_offset), h.action, h.detail.empty() ? "-" : printable(h.detail),
+                         h.actor.starts_with("cli:") ? h.actor : shown_phone(h.actor, full)});
+        if (h.at >= q.until)
+            lines.back().push_back("(after the period)");
+    }
     const auto widths = column_widths(lines);
     for (const auto& l : lines)
         print_row(out, l, widths, 4, false);
@@ -264,7 +270,7 @@ int explain(const invocation& inv, store::connection& db, const report_request& 
                 ++hidden;
                 continue;
             }
-            print_case_history(inv.out, db, code, q.utc_offset, q.full);
+            print_case_history(inv.out, db, code, q);
         }
         if (hidden > 0)
             inv.out << "  (" << hidden << " sensitive " << (hidden == 1 ? "case" : "cases")
