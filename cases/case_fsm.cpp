@@ -349,6 +349,15 @@ tracking_effect tracking_effect_of(std::string_view code) noexcept {
     return e;
 }
 
+tracking_effect combine(tracking_effect a, const tracking_effect& b) noexcept {
+    if (b.work)
+        a.work = b.work;
+    if (b.school)
+        a.school = b.school;
+    a.lost = a.lost || b.lost;
+    return a;
+}
+
 change apply(const child_case& c, const action& a, timestamp at) {
     return std::visit(
         overloaded{
@@ -435,14 +444,8 @@ std::optional<action> action_of(const history_row& row) {
     }
     if (name == "tracked") {
         track t{row.detail, {}};
-        for (const auto word : words_of(row.detail)) {
-            const tracking_effect e = tracking_effect_of(word);
-            if (e.work)
-                t.effect.work = e.work;
-            if (e.school)
-                t.effect.school = e.school;
-            t.effect.lost = t.effect.lost || e.lost;
-        }
+        for (const auto word : words_of(row.detail))
+            t.effect = combine(t.effect, tracking_effect_of(word));
         return t;
     }
     if (name == "outcome") {

@@ -88,6 +88,8 @@ struct tracking_effect {
 // STOP and HOME not_working, LESS less, WORK working; MOVED and MISS lost. A code written with
 // what it sets, "APPR=vocational" (a deployment's own code), has that effect. Others: none.
 tracking_effect tracking_effect_of(std::string_view code) noexcept;
+// Two codes of one TR together ("NFE STOP"): each sets what it names, the second winning a tie.
+tracking_effect combine(tracking_effect a, const tracking_effect& b) noexcept;
 
 // The actions, one per team or volunteer form that touches a case.
 struct verify {        // VER OK | VER NO reason

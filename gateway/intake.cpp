@@ -235,16 +235,15 @@ private:
                     cases::track t;
                     const std::vector<std::string> codes = b.codes.empty() ? std::vector<std::string>{b.status} : b.codes;
                     for (const auto& code : codes) {
-                        const cases::tracking_effect e = effect_of(code);
-                        // A code whose meaning is not the default's is kept with what it sets.
+                        // A code whose meaning is not the default's is kept with what it sets
+                        // ("APPR=vocational"), so that a replay of the history needs no configuration.
+                        std::string recorded = code;
                         const code_def* d = lex_.code_by_name(table::status, code);
-                        const bool own = d != nullptr && !d->sets.empty() && !(cases::tracking_effect_of(code) == e);
-                        t.codes += (t.codes.empty() ? "" : " ") + code + (own ? "=" + d->sets : std::string{});
-                        if (e.work)
-                            t.effect.work = e.work;
-                        if (e.school)
-                            t.effect.school = e.school;
-                        t.effect.lost = t.effect.lost || e.lost;
+                        if (d != nullptr && !d->sets.empty() &&
+                            !(cases::tracking_effect_of(code) == cases::tracking_effect_of(code + "=" + d->sets)))
+                            recorded += "=" + d->sets;
+                        t.codes += (t.codes.empty() ? "" : " ") + recorded;
+                        t.effect = cases::combine(t.effect, cases::tracking_effect_of(recorded));
                     }
                     return t;
                 } else if constexpr (std::is_same_v<T, referral>) {
@@ -267,21 +266,6 @@ private:
                 }
             },
             m.body);
-    }
-
-    // What a TR code reports: the language's `sets` for it, else the default codes' meaning.
-    cases::tracking_effect effect_of(const std::string& code) const {
-        const code_def* d = lex_.code_by_name(table::status, code);
-        if (d == nullptr || d->sets.empty())
-            return cases::tracking_effect_of(code);
-        cases::tracking_effect e;
-        if (d->sets == "lost")
-            e.lost = true;
-        else if (auto w = cases::work_status_from(d->sets))
-            e.work = w;
-        else if (auto sc = cases::school_status_from(d->sets))
-            e.school = sc;
-        return e;
     }
 
     intake_outcome refused_by_life_cycle(const sms_message& m, const cases::refusal& r, const std::string& code) {
