@@ -97,5 +97,19 @@ bench-http: deps
 	cmake --build $(RELEASE_DIR) --target kharuul bare_server loadgen -j$(JOBS)
 	BENCH_DIR=$(RELEASE_DIR) bench/http.sh
 
+# The report benchmark: bench/gen_store writes a year's store once (kept in $(RELEASE_DIR)), then
+# bench/report.sh times `kharuul report` on one core against the sqlite3 baseline. /usr/bin/time
+# comes from Debian's `time`, installed here when missing.
+.PHONY: bench-report
+bench-report: deps
+	@if [[ ! -x /usr/bin/time ]]; then \
+	  if [[ $$(id -u) -eq 0 ]]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "bench-report: /usr/bin/time is missing; install Debian's time" >&2; exit 1; fi; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends time; \
+	fi
+	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DKHARUUL_TESTS=OFF -DKHARUUL_BENCH=ON
+	cmake --build $(RELEASE_DIR) --target kharuul gen_store -j$(JOBS)
+	BENCH_DIR=$(RELEASE_DIR) bench/report.sh
+
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(RELEASE_DIR)
