@@ -125,16 +125,22 @@ json::object row_json(const cases::report_row& r) {
     return o;
 }
 
+// One object, written a row at a time: a year's traces hold millions of codes, and a tree of
+// them all would double the report's memory.
 void print_json(std::ostream& out, const report_request& q, const std::vector<cases::report_row>& rows) {
-    json::object o;
-    o["from"] = format_local_iso(q.from, q.utc_offset);
-    o["until"] = format_local_iso(q.until, q.utc_offset);
-    o["area"] = q.area ? json::value(*q.area) : json::value(nullptr);
-    json::array a;
-    for (const auto& r : rows)
-        a.push_back(row_json(r));
-    o["rows"] = std::move(a);
-    out << json::serialize(o) << '\n';
+    json::object head;
+    head["from"] = format_local_iso(q.from, q.utc_offset);
+    head["until"] = format_local_iso(q.until, q.utc_offset);
+    head["area"] = q.area ? json::value(*q.area) : json::value(nullptr);
+    std::string text = json::serialize(head);
+    text.pop_back(); // the closing brace: the rows follow
+    out << text << ",\"rows\":[";
+    bool first = true;
+    for (const auto& r : rows) {
+        out << (first ? "" : ",") << json::serialize(row_json(r));
+        first = false;
+    }
+    out << "]}\n";
 }
 
 void print_csv(std::ostream& out, const std::vector<cases::report_row>& rows) {
@@ -355,6 +361,7 @@ int cmd_report(const invocation& inv) {
         sensitive_of[c.code] = c.sensitive;
     }
     const std::vector<cases::report_row> rows = cases::compute_report(in);
+    in = cases::report_input{}; // the rows are all that is printed: free the loaded store first
     if (!q.explain.empty())
         return explain(inv, cs->db, q, rows, sensitive_of);
     if (format == "json")
