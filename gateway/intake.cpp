@@ -1,6 +1,7 @@
 #include "gateway/intake.hpp"
 
 #include "alerts/routing.hpp"
+#include "cases/report.hpp"
 #include "parser/case_code.hpp"
 #include "parser/reply.hpp"
 #include "store/cases.hpp"
@@ -201,7 +202,7 @@ private:
             return std::nullopt;
         const std::optional<store::site> site = store::find_site(db_, c.site);
         const std::string area = site ? site->area : std::string{};
-        std::string owner;
+        std::vector<cases::report_team> covering;
         for (const auto& t : teams()) {
             const bool covers = std::any_of(t.definition.areas.begin(), t.definition.areas.end(),
                                             [&](const std::string& a) { return alerts::area_covers(a, area); });
@@ -209,14 +210,11 @@ private:
                                             [&](const store::team_member& tm) { return tm.phone == rec_.sender; });
             if (member && (covers || (t.definition.sensitive_cases && c.sensitive)))
                 return std::nullopt;
-            if (covers && owner.empty() && t.definition.sensitive_cases == c.sensitive)
-                owner = t.definition.name;
-            else if (covers && owner.empty())
-                owner = t.definition.name;
+            covering.push_back({t.definition.name, t.definition.areas, t.definition.sensitive_cases});
         }
         refusal_detail d;
         d.area = area;
-        d.team = owner;
+        d.team = cases::team_of(covering, area, c.sensitive); // whose case it is, as the figures say
         return d;
     }
 
