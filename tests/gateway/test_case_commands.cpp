@@ -369,7 +369,7 @@ INSTANTIATE_TEST_SUITE_P(
         bad_line_case{"bad_phone", "2026-07-02T10:00:00+08:00 call-me NIL ALT", "call-me"},
         bad_line_case{"no_text", "2026-07-02T10:00:00+08:00 +97699000001", "no message text"},
         bad_line_case{"earlier_than_the_line_before", "2026-07-01T09:00:00+08:00 +97699000001 NIL ALT", "earlier"}),
-    [](const auto& info) { return std::string(info.param.what); });
+    [](const auto& p) { return std::string(p.param.what); });
 
 TEST(case_commands, replay_of_a_bad_line_onto_a_store_with_messages_adds_nothing) {
     const workspace ws(demo_config());
@@ -421,6 +421,18 @@ TEST(case_commands, replay_skips_blank_lines_and_semicolon_lines) {
     EXPECT_TRUE(r.out.starts_with("replayed 2 messages")) << r.out;
     EXPECT_EQ(ws.messages(), 2);
     EXPECT_EQ(ws.count("SELECT COUNT(*) FROM messages WHERE status = 'accepted'"), 2);
+}
+
+TEST(case_commands, replay_reads_a_spreadsheets_file_with_a_byte_order_mark_and_crlf_lines) {
+    const workspace ws(demo_config());
+    const auto season = ws.write("excel.txt", "\xEF\xBB\xBF; exported from a spreadsheet\r\n"
+                                              "2026-07-01T09:40:00+08:00\t+97699000001\tID ALT 1B 12 MINE\r\n"
+                                              "\r\n"
+                                              "2026-07-02T10:30:00+08:00 +97699000005 NIL TSD\r\n");
+    const auto r = ws.replay(season);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(ws.count("SELECT COUNT(*) FROM messages WHERE status = 'accepted'"), 2);
+    EXPECT_EQ(ws.count("SELECT COUNT(*) FROM messages WHERE text LIKE '%' || char(13) || '%'"), 0);
 }
 
 TEST(case_commands, replay_quiet_prints_only_the_summary_line) {
@@ -499,6 +511,16 @@ TEST_F(case_commands_report, json_has_the_period_with_the_deployments_offset_and
 
     const auto ub = report_json(ws(), {"--area", "Ulaanbaatar"});
     EXPECT_EQ(ub.at("area").as_string(), "Ulaanbaatar");
+    std::set<std::string> sites;
+    for (const auto& row : rows_of(ub)) {
+        if (row.contains("area") && row.at("area").is_string()) {
+            EXPECT_TRUE(row.at("area").as_string().starts_with("Ulaanbaatar/")) << json::serialize(row);
+        }
+        if (row.contains("site"))
+            sites.insert(std::string(row.at("site").as_string()));
+    }
+    EXPECT_EQ(sites, (std::set<std::string>{"DKH", "NLK", "NRT"}));
+    EXPECT_EQ(cases_of(rows_of(ub, "identified")), (std::set<std::string>{"100051", "100067", "100072"}));
 }
 
 TEST_F(case_commands_report, json_rows_have_an_id_an_indicator_a_value_and_exactly_their_trace) {
@@ -514,11 +536,13 @@ TEST_F(case_commands_report, json_rows_have_an_id_an_indicator_a_value_and_exact
         const std::string want = trace_key_for(indicator);
         for (const char* key : {"cases", "messages", "alerts"})
             EXPECT_EQ(row.contains(key), want == key) << indicator << " and " << key << ": " << json::serialize(row);
-        if (indicator == "site_not_visited")
+        if (indicator == "site_not_visited") {
             EXPECT_EQ(row.at("value").as_int64(), 1) << json::serialize(row);
-        else if (!indicator.starts_with("ack_minutes_"))
+        } else if (!indicator.starts_with("ack_minutes_") && !indicator.starts_with("reporter_children")) {
+            // (reporter_children* count children, traced by the reports that named them)
             EXPECT_EQ(row.at("value").as_int64(), static_cast<std::int64_t>(row.at(want).as_array().size()))
                 << "a count is the size of its trace: " << json::serialize(row);
+        }
     }
     for (std::size_t i = 1; i <= ids.size(); ++i)
         EXPECT_TRUE(ids.count("r" + std::to_string(i))) << "ids are r1 to rN";
@@ -783,6 +807,11 @@ TEST(case_commands, a_sensitive_case_counts_but_explain_lists_it_only_with_sensi
     ASSERT_TRUE(cases.count("100009")) << shown.out;
     EXPECT_EQ(static_cast<std::int64_t>(cases.at("100009").size()), ws.history_rows("100009"));
     EXPECT_FALSE(contains(shown.out, "not listed")) << shown.out;
+
+    // Her team is the multi-disciplinary team, his the markets team.
+    EXPECT_EQ(listed(ws.command("cases", {"--team", "Ulaanbaatar multi-disciplinary team"})),
+              std::vector<std::string>{"100009"});
+    EXPECT_EQ(listed(ws.command("cases", {"--team", "Bayanzurkh markets team"})), std::vector<std::string>{"100014"});
 }
 
 TEST(case_commands, a_quarters_report_is_the_same_after_october_is_appended) {
@@ -911,6 +940,27 @@ TEST(case_commands, case_undo_reverses_a_mistyped_dismissal_and_the_report_follo
     EXPECT_TRUE(contains(shown.out, "typed NO instead of OK")) << shown.out;
     EXPECT_FALSE(dismissed().count("100115"));
     EXPECT_TRUE(dismissed().count("100023")) << "the other dismissal stands";
+}
+
+TEST(case_commands, case_undo_of_a_tr_takes_the_tracking_news_back_to_the_tr_before) {
+    const demo_store demo;
+    const auto& ws = demo.ws;
+    ASSERT_EQ(demo.replayed.code, 0) << demo.replayed.err;
+    // 100051's last change is "TR 100051 LESS" (09-20 18:00); the TR before it was "TR 100051 WORK"
+    // (08-18 11:00).
+    const auto before = ws.command("case", {"100051"});
+    ASSERT_TRUE(contains(before.out, "last TR 2026-09-20 18:00 (LESS)")) << before.out;
+    const auto r = ws.command("case", {"100051", "--undo", "--why", "the TR was about another boy"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "undid #")) << r.out;
+    EXPECT_TRUE(contains(r.out, "tracked LESS")) << r.out;
+    EXPECT_TRUE(contains(r.out, "  work      working ")) << "the work status is WORK's again: " << r.out;
+    const auto listed_after = ws.command("cases", {"--site", "DKH"});
+    EXPECT_TRUE(contains(listed_after.out, "2026-08-18 11:00")) << listed_after.out;
+    // BUG: undo_last_change (store/cases.cpp) recomputes the machine's columns but not
+    // cases.last_status, so the tracking line pairs the older TR's time with the undone TR's codes:
+    // "last TR 2026-08-18 11:00 (LESS)" instead of "(WORK)".
+    EXPECT_TRUE(contains(r.out, "last TR 2026-08-18 11:00 (WORK)")) << r.out;
 }
 
 TEST_F(case_commands_case, case_undo_without_why_is_a_user_error_and_changes_nothing) {
