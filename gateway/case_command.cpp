@@ -14,6 +14,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <ostream>
@@ -137,7 +138,7 @@ int cmd_case(const invocation& inv) {
         return code;
     if (!check_code(inv, "case", code_text, code))
         return code;
-    if (undo && why.empty())
+    if (undo && why.find_first_not_of(" \t") == std::string::npos)
         return user_error(inv, "case", "--undo needs --why \"...\": the reason is kept in the case's history");
     if (!undo && !why.empty())
         return user_error(inv, "case", "--why goes with --undo");
@@ -169,15 +170,14 @@ int cmd_case(const invocation& inv) {
 
 int cmd_cases(const invocation& inv) {
     std::string config_path, site, area, team, states, target;
-    bool overdue = false, full = false;
+    bool overdue = false;
     po::options_description opts("options");
     opts.add_options()("config,c", po::value(&config_path)->required(), config_help)(
         "site", po::value(&site), "cases at this site")("area", po::value(&area), "cases in this area or inside it")(
         "team", po::value(&team), "cases whose team (the team covering the site) is this one")(
         "state", po::value(&states), "states, comma-separated (default: every open state)")(
         "target", po::value(&target), "W (withdrawal) or P (prevention)")(
-        "overdue", po::bool_switch(&overdue), "open cases with no tracking news for alerts.reminder_after_days")(
-        "full", po::bool_switch(&full), "whole phone numbers");
+        "overdue", po::bool_switch(&overdue), "open cases with no tracking news for [alerts] reminder_days, as of now");
     po::variables_map vm;
     int code = exit_ok;
     if (!parse_options(inv,
@@ -188,10 +188,20 @@ int cmd_cases(const invocation& inv) {
     if (!cs)
         return code;
     store::case_filter f;
-    if (!site.empty())
+    const auto sites = store::list_sites(cs->db);
+    if (!site.empty()) {
+        if (std::none_of(sites.begin(), sites.end(), [&](const store::site& s) { return s.code == site; }))
+            return user_error(inv, "cases", "no site '" + site + "' in the registry (site codes are as volunteers type them, e.g. ALT)");
         f.site = site;
-    if (!area.empty())
+    }
+    if (!area.empty()) {
+        const bool known = std::any_of(sites.begin(), sites.end(), [&](const store::site& s) {
+            return s.area == area || (s.area.size() > area.size() && s.area.starts_with(area) && s.area[area.size()] == '/');
+        });
+        if (!known)
+            return user_error(inv, "cases", "no site lies in area '" + area + "' (write it as the sites' area, e.g. Ulaanbaatar/Nalaikh)");
         f.area = area;
+    }
     std::stringstream list(states);
     for (std::string s; std::getline(list, s, ',');) {
         const auto st = cases::case_state_from(s);
@@ -239,7 +249,6 @@ int cmd_cases(const invocation& inv) {
         print_row(inv.out, r, widths, 0, false);
     inv.err << shown << (shown == 1 ? " case" : " cases") << (overdue ? " overdue" : "")
             << "; `kharuul case CODE` shows one with its history\n";
-    (void)full;
     return exit_ok;
 }
 

@@ -21,6 +21,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -82,8 +83,12 @@ bool read_season(const std::string& path, std::chrono::minutes utc_offset, std::
         }
         const std::string typed(next_word(rest));
         const std::string phone = adapters::normalise_phone(typed);
-        if (phone.size() < 4 || phone.find_first_not_of("+0123456789") != std::string::npos) {
-            error = where + "'" + typed + "' is not a phone number: write it after the time, e.g. +97699000001";
+        const std::size_t digits =
+            static_cast<std::size_t>(std::count_if(phone.begin(), phone.end(), [](char c) { return c >= '0' && c <= '9'; }));
+        if (digits < 6 || phone.find_first_not_of("+0123456789") != std::string::npos ||
+            phone.find('+', 1) != std::string::npos) {
+            error = where + "'" + typed +
+                    "' is not a phone number: write it after the time without spaces, e.g. +97699000001";
             return false;
         }
         if (rest.empty()) {
@@ -197,7 +202,8 @@ int cmd_replay(const invocation& inv) {
         if (!append)
             return user_error(inv, "replay",
                               "the store " + path.string() + " already holds " + std::to_string(held.count) +
-                                  " messages: --append adds the season to them, or use a new store.path");
+                                  (held.count == 1 ? " message" : " messages") +
+                                  ": --append adds the season to them, or use a new store.path");
         if (lines.front().at < *latest)
             return user_error(inv, "replay",
                               season + ":" + std::to_string(lines.front().number) +

@@ -132,6 +132,8 @@ void print_json(std::ostream& out, const report_request& q, const std::vector<ca
     head["from"] = format_local_iso(q.from, q.utc_offset);
     head["until"] = format_local_iso(q.until, q.utc_offset);
     head["area"] = q.area ? json::value(*q.area) : json::value(nullptr);
+    if (q.with_corrections)
+        head["with_corrections"] = true; // only then: the default shape is the spec's
     std::string text = json::serialize(head);
     text.pop_back(); // the closing brace: the rows follow
     out << text << ",\"rows\":[";
@@ -197,6 +199,7 @@ void print_text(std::ostream& out, const report_request& q, const std::vector<ca
                 const std::map<std::string, char>& sex_of) {
     out << "kharuul report " << format_local_minute(q.from, q.utc_offset) << " to "
         << format_local_minute(q.until, q.utc_offset) << " (until excluded)" << (q.area ? ", area " + *q.area : "")
+        << (q.with_corrections ? ", with the corrections made after it" : ", as the store stood at its end")
         << "\nA child counts as withdrawn or prevented only after a team verified the outcome (OUT).\n\n";
     print_headline(out, rows, sex_of);
     std::string current;
@@ -310,7 +313,7 @@ bool area_known(const cases::report_input& in, const std::string& area) {
 
 int cmd_report(const invocation& inv) {
     std::string config_path, from_text, until_text, area, format = "text", explain_id;
-    bool sensitive = false, full = false;
+    bool sensitive = false, full = false, corrections = false;
     po::options_description opts("options");
     opts.add_options()("config,c", po::value(&config_path)->required(), config_help)(
         "from", po::value(&from_text)->required(), "first day (or time) of the period, local time: 2026-07-01")(
@@ -319,7 +322,9 @@ int cmd_report(const invocation& inv) {
         "format", po::value(&format), "text (default), csv or json")(
         "explain", po::value(&explain_id), "list the cases (messages, alerts) behind row ID, with their histories")(
         "sensitive", po::bool_switch(&sensitive), "with --explain: list sensitive cases too")(
-        "full", po::bool_switch(&full), "with --explain: whole phone numbers");
+        "full", po::bool_switch(&full), "with --explain: whole phone numbers")(
+        "with-corrections", po::bool_switch(&corrections),
+        "also leave out what a coordinator undid after the period (the figures as they should have been)");
     po::variables_map vm;
     int code = exit_ok;
     if (!parse_options(inv,
@@ -351,6 +356,7 @@ int cmd_report(const invocation& inv) {
     q.explain = explain_id;
     q.sensitive = sensitive;
     q.full = full;
+    q.with_corrections = corrections;
     cases::report_input in = report_input_of(cs->db, cs->cfg, q);
     if (q.area && !area_known(in, *q.area))
         return user_error(inv, "report", "no site lies in area '" + *q.area + "' (an area is written as in the sites' area, e.g. Bayankhongor/Bayan-Ovoo)");
@@ -376,7 +382,7 @@ int cmd_report(const invocation& inv) {
 } // namespace
 
 cases::report_input report_input_of(store::connection& db, const config::gateway_config& cfg, const report_request& q) {
-    cases::report_input in = store::load_report_input(db, q.from, q.until);
+    cases::report_input in = store::load_report_input(db, q.from, q.until, q.with_corrections);
     in.area = q.area;
     in.reminder_after = cfg.alerts.reminder_after;
     in.age_bands.clear();

@@ -22,6 +22,9 @@ struct report_request {
     std::string explain; // a row id, or ""
     bool sensitive = false; // --explain lists sensitive cases too
     bool full = false;      // whole phone numbers
+    // Also leave out what a coordinator undid after the period (kharuul case --undo): the figures
+    // as they should have been. By default a report is the store as it stood at `until`.
+    bool with_corrections = false;
 };
 
 // What the figures are computed from: the store as it stood at q.until, with the configuration's

@@ -155,6 +155,39 @@ cases::child_case replayed(const case_record& c, const std::vector<case_history_
     return cases::replay(start, machine_rows(history)).at_end;
 }
 
+// The last TR's codes and the last REF/SVC service, as the history gives them (undone rows left
+// out): derived columns that the machine's view does not hold.
+struct last_news {
+    std::optional<std::string> status;
+    std::optional<std::string> service;
+};
+last_news last_news_of(const std::vector<case_history_entry>& history)
+{
+    std::set<std::int64_t> undone;
+    for (const auto& h : history)
+        if (auto id = cases::undone_id({h.id, h.action, h.detail, h.at}))
+            undone.insert(*id);
+    last_news n;
+    for (const auto& h : history) {
+        if (undone.count(h.id) > 0)
+            continue;
+        if (h.action == "tracked")
+            n.status = h.detail;
+        else if (h.action == "referred" || h.action == "serviced")
+            n.service = split_codes(h.detail).empty() ? h.detail : split_codes(h.detail).front();
+    }
+    return n;
+}
+
+void write_last_news(SQLite::Database& db, std::uint32_t serial, const last_news& n)
+{
+    SQLite::Statement s(db, "UPDATE cases SET last_status = ?1, last_service = ?2 WHERE serial = ?3");
+    bind_value(s, 1, n.status);
+    bind_value(s, 2, n.service);
+    s.bind(3, static_cast<std::int64_t>(serial));
+    s.exec();
+}
+
 // "NFE" / "NFE FAM": the service and whether it was for the family.
 std::pair<std::string, bool> service_of(std::string_view detail)
 {
@@ -388,7 +421,9 @@ result<case_history_entry> undo_last_change(connection& db, const case_action& a
     const case_history_entry undone =
         *std::find_if(history.begin(), history.end(), [&](const auto& h) { return h.id == *last; });
     append_history(db, c->serial, a, "undone", cases::undo_detail(*last, why));
-    write_life(db, c->serial, replayed(*c, history_of_serial(db, c->serial)));
+    history = history_of_serial(db, c->serial);
+    write_life(db, c->serial, replayed(*c, history));
+    write_last_news(db, c->serial, last_news_of(history));
     // A merge undone: the kept case notes it too (its own counting never changed).
     if (undone.action == "merged")
         if (auto kept = find_case(db, undone.detail))
@@ -408,14 +443,7 @@ void recompute_all_cases(SQLite::Database& db)
     for (const auto& c : all) {
         const auto history = history_of_serial(db, c.serial);
         write_life(db, c.serial, replayed(c, history));
-        std::optional<std::string> last_status;
-        for (const auto& h : history)
-            if (h.action == "tracked")
-                last_status = h.detail;
-        SQLite::Statement s(db, "UPDATE cases SET last_status = ?1 WHERE serial = ?2");
-        bind_value(s, 1, last_status);
-        s.bind(2, static_cast<std::int64_t>(c.serial));
-        s.exec();
+        write_last_news(db, c.serial, last_news_of(history));
     }
 }
 

@@ -181,7 +181,7 @@ std::optional<message_record> find_recent_same_text(connection& db, std::string_
 {
     statement_use s(db.prepared("SELECT " KHARUUL_MESSAGE_COLUMNS
                                 " FROM messages WHERE sender = ?1 AND received_at >= ?2 AND text = ?3"
-                                " AND id < ?4 AND status <> 'duplicate' ORDER BY id LIMIT 1"));
+                                " AND id < ?4 AND status = 'accepted' ORDER BY id LIMIT 1"));
     bind_text(*s, 1, sender);
     bind_value(*s, 2, since);
     bind_text(*s, 3, text_);

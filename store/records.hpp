@@ -86,8 +86,10 @@ std::optional<message_record> find_message_by_provider_id(connection& db, std::s
                                                           std::string_view provider_id);
 
 // The duplicate rule (spec/sms-language.md 6): the earliest message from `sender` with exactly
-// `text`, received at or after `since`, that is not itself a duplicate, among ids < before_id
-// (pass the id of the message being processed so it does not find itself). Hot.
+// `text`, received at or after `since`, that was accepted (recorded something), among ids <
+// before_id (pass the id of the message being processed so it does not find itself). A refused
+// message is no original: a team that fixes what the refusal named and sends the same form again
+// gets it processed. Hot.
 std::optional<message_record> find_recent_same_text(connection& db, std::string_view sender,
                                                     std::string_view text, timestamp since,
                                                     std::int64_t before_id = INT64_MAX);

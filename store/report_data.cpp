@@ -67,7 +67,27 @@ void load_cases(connection& db, timestamp until, cases::report_input& in)
             history.push_back({s.getColumn(1).getInt64(), text(s, 2), text(s, 3), time(s, 4)});
         }
     }
-    // The service record as the history gives it, less what was undone before `until`.
+}
+
+// The rows that "undone" rows written at or after `until` name (kharuul case --undo after the
+// period) are taken out of the loaded histories.
+void leave_out_later_undos(connection& db, timestamp until, cases::report_input& in)
+{
+    std::set<std::int64_t> undone;
+    SQLite::Statement s(db, "SELECT id, detail, at FROM case_history WHERE at >= ?1 AND action = 'undone'");
+    bind_value(s, 1, until);
+    while (s.executeStep())
+        if (auto id = cases::undone_id({s.getColumn(0).getInt64(), "undone", text(s, 1), time(s, 2)}))
+            undone.insert(*id);
+    if (undone.empty())
+        return;
+    for (auto& c : in.cases)
+        std::erase_if(c.history, [&](const cases::history_row& h) { return undone.count(h.id) > 0; });
+}
+
+// The service record as the history gives it, less what was undone before `until`.
+void add_services(cases::report_input& in)
+{
     for (auto& c : in.cases) {
         std::set<std::int64_t> undone;
         for (const auto& h : c.history)
@@ -253,13 +273,16 @@ void load_alerts(connection& db, timestamp from, timestamp until, cases::report_
 
 } // namespace
 
-cases::report_input load_report_input(connection& db, timestamp from, timestamp until)
+cases::report_input load_report_input(connection& db, timestamp from, timestamp until, bool later_corrections)
 {
     cases::report_input in;
     in.from = from;
     in.until = until;
     SQLite::Transaction read(db, SQLite::TransactionBehavior::DEFERRED); // one snapshot for every SELECT
     load_cases(db, until, in);
+    if (later_corrections)
+        leave_out_later_undos(db, until, in);
+    add_services(in);
     load_registry(db, in);
     load_messages(db, from, until, in);
     load_alerts(db, from, until, in);

@@ -14,6 +14,8 @@ namespace kharuul::store {
 
 // Fills every member of the input but from, until, area, age_bands and reminder_after (the
 // caller's), and reporter_labels with the registered names (phone -> name; the caller masks).
-cases::report_input load_report_input(connection& db, timestamp from, timestamp until);
+// With `later_corrections`, the history rows that a coordinator undid after `until` are left out
+// too: the period's figures as they should have been, rather than as the store stood at `until`.
+cases::report_input load_report_input(connection& db, timestamp from, timestamp until, bool later_corrections = false);
 
 } // namespace kharuul::store

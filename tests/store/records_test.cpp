@@ -61,11 +61,17 @@ TEST_F(records, the_schema_itself_rejects_a_second_row_with_the_same_provider_id
                  SQLite::Exception);
 }
 
-TEST_F(records, same_text_lookup_finds_the_first_original_within_the_window)
+TEST_F(records, same_text_lookup_finds_the_first_accepted_original_within_the_window)
 {
     const std::string sender = "+97699000001";
+    const message_outcome accepted{message_status::accepted, parser::form::id, {}, {}, {}, {}};
     const auto old = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(0)));
+    ASSERT_TRUE(set_message_outcome(db, old, accepted));
+    // Refused (say the site was unknown until the registry was fixed): no original.
+    const auto refused = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(19 * 60'000)));
+    ASSERT_TRUE(set_message_outcome(db, refused, {message_status::rejected, parser::form::id, "unknown_site", {}, {}, {}}));
     const auto first = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(20 * 60'000)));
+    ASSERT_TRUE(set_message_outcome(db, first, accepted));
     const auto dup = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(21 * 60'000)));
     ASSERT_TRUE(set_message_outcome(db, dup, {message_status::duplicate, parser::form::id, {}, first, {}, {}}));
     const auto now = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(25 * 60'000)));
@@ -73,8 +79,9 @@ TEST_F(records, same_text_lookup_finds_the_first_original_within_the_window)
     const auto since = at_ms(25 * 60'000) - 10min;
     const auto hit = find_recent_same_text(db, sender, "ID ALT 2B 12 MINE", since, now);
     ASSERT_TRUE(hit);
-    EXPECT_EQ(hit->id, first); // not `old` (outside the window), not `dup`, not itself
+    EXPECT_EQ(hit->id, first); // not `old` (outside the window), not `refused`, not `dup`, not itself
     EXPECT_NE(hit->id, old);
+    EXPECT_FALSE(find_recent_same_text(db, sender, "ID ALT 2B 12 MINE", since, first)) << "only the refused one before";
 
     EXPECT_FALSE(find_recent_same_text(db, sender, "ID ALT 2B 12 MIN", since, now));
     EXPECT_FALSE(find_recent_same_text(db, "+97699000002", "ID ALT 2B 12 MINE", since, now));
