@@ -491,7 +491,11 @@ std::string help_reply(std::optional<form> topic, const lexicon& lex, reply_lang
     std::string ex;
     switch (*topic) {
     case form::id:
-        detail = m ? " Хүүхэд 2B 1G 2B1G, нас 5-17." : " Children 2B 1G 2B1G U, age 5-17.";
+    {
+        const std::string ages =
+            std::to_string(lex.lang().min_age) + "-" + std::to_string(lex.lang().adult_age - 1);
+        detail = (m ? ". Хүүхэд 2B 1G 2B1G, нас " : ". Children 2B 1G 2B1G U, age ") + ages + ".";
+    }
         ex = kw(lex, form::id) + " " + ex_site + " 2B 12 MINE SHAFT";
         detail += " " + code_hint(error_of(errc::unknown_work), lex, l) + ".";
         break;
@@ -510,11 +514,11 @@ std::string help_reply(std::optional<form> topic, const lexicon& lex, reply_lang
         break;
     }
     case form::tr:
-        detail = " " + code_hint(error_of(errc::unknown_status), lex, l) + ".";
+        detail = ". " + code_hint(error_of(errc::unknown_status), lex, l) + ".";
         ex = kw(lex, form::tr) + " " + ex_case + " NFE";
         break;
     case form::ref:
-        detail = " " + code_hint(error_of(errc::unknown_service), lex, l) + ".";
+        detail = ". " + code_hint(error_of(errc::unknown_service), lex, l) + ".";
         ex = kw(lex, form::ref) + " " + ex_case + " NFE";
         break;
     case form::svc:
@@ -656,7 +660,9 @@ std::string confirmation_reply(const sms_message& msg, const receipt& r, const l
                         bodies = {dismissed + ": " + label_in(lex.lang().dismiss_reasons, b.reason, l) + ".",
                                   dismissed + ": " + b.reason + "."};
                 }
-                return case_confirmation(ok, case_refs(b.case_code, r, l), bodies, no_tail);
+                // In Mongolian the word for "received" is OK itself: a dismissal says NO instead.
+                const std::string head = m && !b.confirmed ? kw(lex, msg.kind) + " NO: " : ok;
+                return case_confirmation(head, case_refs(b.case_code, r, l), bodies, no_tail);
             } else if constexpr (std::is_same_v<T, assessment>) {
                 // "PLAN ok: 100009 target withdrawal (worst forms)."
                 const std::string t(1, b.target);

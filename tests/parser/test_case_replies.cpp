@@ -178,7 +178,7 @@ std::vector<confirmation_case> confirmation_cases() {
          message(form::ver, verification{"100009", false, "NOTFOUND"}),
          {},
          "VER ok: 100009 dismissed: not found.",
-         "VER OK: 100009 хэрэгсэхгүй: олдоогүй.",
+         "VER NO: 100009 хэрэгсэхгүй: олдоогүй.",
          "100009"},
         {"PLAN with a category",
          message(form::plan, assessment{"100009", 'W', "WFCL"}),
