@@ -234,9 +234,9 @@ public:
                            " VALUES (?1, 'sms', 'kannel', ?2, ?3, '500', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
           ins_event_(db, "INSERT INTO events (id, message_id, form, reporter, site, case_code, boys, girls, unknown,"
                          " age_min, age_max, work, hazards, status, service, outcome, reason, urgent, sensitive,"
-                         " occurred_at, target, category, for_family, into_case)"
+                         " occurred_at, target, category, for_family, into_case, received_at)"
                          " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-                         " ?19, ?20, ?21, ?22, ?23, ?24)"),
+                         " ?19, ?20, ?21, ?22, ?23, ?24, ?20)"),
           ins_case_(db, "INSERT INTO cases (serial, code, site, sex, age_min, age_max, opened_form, work, risk_reason,"
                         " hazards, sensitive, target, work_status, school_status, opened_event_id, opened_message_id,"
                         " opened_by, opened_at, last_tracked_at, last_followed_by)"

@@ -10,10 +10,13 @@
 namespace kharuul::store {
 namespace {
 
+// A connection belongs to one thread at a time (database.hpp): SQLite's own mutex around every
+// call is not needed, and cost ~6% of a report's reading. Only for readers, whose use is plainly
+// one command's thread.
 int open_flags(const database_options& options)
 {
     if (options.read_only)
-        return SQLite::OPEN_READONLY;
+        return SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX;
     return SQLite::OPEN_READWRITE | (options.create ? SQLite::OPEN_CREATE : 0);
 }
 

@@ -416,6 +416,10 @@ ALTER TABLE events ADD COLUMN target TEXT;       -- PLAN: W or P
 ALTER TABLE events ADD COLUMN category TEXT;     -- PLAN
 ALTER TABLE events ADD COLUMN for_family INTEGER CHECK (for_family IN (0, 1)); -- SVC
 ALTER TABLE events ADD COLUMN into_case TEXT;    -- MERGE
+-- When the gateway received the message (occurred_at is when the sender says it happened): the
+-- figures count by it, and read the events alone, never the messages with their texts.
+ALTER TABLE events ADD COLUMN received_at INTEGER;
+UPDATE events SET received_at = (SELECT m.received_at FROM messages m WHERE m.id = events.message_id);
 )sql";
 
 void apply_schema_4(SQLite::Database& db)

@@ -280,9 +280,10 @@ std::int64_t insert_event(connection& db, const new_event& e)
     statement_use s(db.prepared(
         "INSERT INTO events (message_id, form, reporter, site, case_code, boys, girls, unknown, age_min,"
         " age_max, work, hazards, status, service, outcome, reason, note, urgent, sensitive, occurred_at,"
-        " target, category, for_family, into_case)"
+        " target, category, for_family, into_case, received_at)"
         " VALUES (?1, ?2, ?3, COALESCE(?4, (SELECT site FROM cases WHERE code = ?5)), ?5, ?6, ?7, ?8, ?9,"
-        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"));
+        " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
+        " (SELECT received_at FROM messages WHERE id = ?1))"));
     s->bind(1, e.message_id);
     bind_text(*s, 2, parser::canonical_keyword(e.form));
     s->bind(3, e.reporter);

@@ -3,6 +3,8 @@
 #include "store/binding.hpp"
 #include "store/records.hpp"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <set>
@@ -14,6 +16,51 @@ namespace kharuul::store {
 using namespace binding;
 
 namespace {
+
+// A statement read through SQLite's C API: the report's loops read a million rows, and
+// SQLiteCpp's Column objects (a shared pointer each) cost more than the reading. Errors throw
+// SQLite::Exception like the rest of store/.
+class raw_statement {
+public:
+    raw_statement(SQLite::Database& db, const char* sql) : db_(db.getHandle())
+    {
+        if (const int rc = sqlite3_prepare_v2(db_, sql, -1, &st_, nullptr); rc != SQLITE_OK)
+            throw SQLite::Exception(db_, rc);
+    }
+    raw_statement(const raw_statement&) = delete;
+    raw_statement& operator=(const raw_statement&) = delete;
+    ~raw_statement() { sqlite3_finalize(st_); }
+
+    void bind(int i, std::int64_t v) { check(sqlite3_bind_int64(st_, i, v)); }
+    void bind(int i, timestamp t) { bind(i, to_unix_ms(t)); }
+    // True while there is a row; throws on an error.
+    bool step()
+    {
+        const int rc = sqlite3_step(st_);
+        if (rc == SQLITE_ROW)
+            return true;
+        if (rc == SQLITE_DONE)
+            return false;
+        throw SQLite::Exception(db_, rc);
+    }
+    std::int64_t int64(int i) const { return sqlite3_column_int64(st_, i); }
+    // "" for NULL.
+    std::string_view text(int i) const
+    {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, i));
+        return p == nullptr ? std::string_view{}
+                            : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(st_, i)));
+    }
+
+private:
+    void check(int rc)
+    {
+        if (rc != SQLITE_OK)
+            throw SQLite::Exception(db_, rc);
+    }
+    sqlite3* db_;
+    sqlite3_stmt* st_ = nullptr;
+};
 
 void load_cases(connection& db, timestamp until, cases::report_input& in)
 {
@@ -54,17 +101,16 @@ void load_cases(connection& db, timestamp until, cases::report_input& in)
         // In id order, which is each case's order too: a sequential read of the table. Ordered by
         // case (the case_history_by_case index) every row was a lookup in the table, ~4x the time
         // at 340,000 rows (bench/report.sh).
-        SQLite::Statement s(db, "SELECT case_serial, id, action, detail, at FROM case_history WHERE at < ?1"
-                                " ORDER BY id");
-        bind_value(s, 1, until);
-        while (s.executeStep()) {
-            auto it = index.find(s.getColumn(0).getInt64());
+        raw_statement s(db, "SELECT case_serial, id, action, detail, at FROM case_history WHERE at < ?1 ORDER BY id");
+        s.bind(1, until);
+        while (s.step()) {
+            auto it = index.find(s.int64(0));
             if (it == index.end())
                 continue;
             auto& history = in.cases[it->second].history;
             if (history.empty())
                 history.reserve(rows_of[it->second]);
-            history.push_back({s.getColumn(1).getInt64(), text(s, 2), text(s, 3), time(s, 4)});
+            history.push_back({s.int64(1), std::string(s.text(2)), std::string(s.text(3)), from_unix_ms(s.int64(4))});
         }
     }
 }
@@ -132,118 +178,59 @@ void load_registry(connection& db, cases::report_input& in)
     }
 }
 
-// The accepted reports and TRs received in [from, until), in id order, each with its first event's
-// site and children. Two sequential reads merged here rather than a join: the join looked every
-// message's event up through events_by_message (an index seek and a table seek each) and sorted the
-// rows by id in a temporary b-tree, about half the report's time at 800,000 messages. The id ranges
-// come from the time index (messages) and the message index (events) and bound every matching row
-// exactly, so the result is the join's whatever the ids; the reads are short when ids follow time,
-// as the gateway writes them.
+// The accepted reports and TRs received in [from, until), each with its sender, site and
+// children: read from the events alone (an event exists exactly for each accepted message, and
+// carries the message's received_at since migration 4), never from the messages with their texts.
+// The events' id range comes from the time index of the messages and the message index of the
+// events (both read as indexes only) and bounds every matching row exactly; the table is then read
+// in id order, sequentially. Strings that repeat (forms, phones, sites) are kept once each.
 void load_messages(connection& db, timestamp from, timestamp until, cases::report_input& in)
 {
-    std::int64_t count = 0, first_id = 0, last_id = -1;
+    std::int64_t first_message = 0, last_message = -1;
     {
-        SQLite::Statement s(db, "SELECT COUNT(*), MIN(id), MAX(id) FROM messages"
-                                " WHERE received_at >= ?1 AND received_at < ?2");
+        SQLite::Statement s(db, "SELECT MIN(id), MAX(id) FROM messages WHERE received_at >= ?1 AND received_at < ?2");
         bind_value(s, 1, from);
         bind_value(s, 2, until);
-        if (s.executeStep() && !s.isColumnNull(1)) {
-            count = s.getColumn(0).getInt64();
-            first_id = s.getColumn(1).getInt64();
-            last_id = s.getColumn(2).getInt64();
-        }
+        if (!s.executeStep() || s.isColumnNull(0))
+            return;
+        first_message = s.getColumn(0).getInt64();
+        last_message = s.getColumn(1).getInt64();
     }
-    if (count == 0)
-        return;
-
-    // The events of those messages: (message id, site, children), by message id and then event id
-    // (the join's first event of a message is its lowest id). Sites are few: kept once each.
-    struct event_facts {
-        std::int64_t message_id;
-        std::uint32_t site;
-        std::int32_t children;
-    };
-    std::vector<event_facts> events;
-    std::vector<std::string> site_names;
+    std::int64_t first_event = 0, last_event = -1;
     {
-        std::int64_t first_event = 0, last_event = -1;
-        {
-            SQLite::Statement s(db, "SELECT MIN(id), MAX(id) FROM events WHERE message_id BETWEEN ?1 AND ?2");
-            s.bind(1, first_id);
-            s.bind(2, last_id);
-            if (s.executeStep() && !s.isColumnNull(0)) {
-                first_event = s.getColumn(0).getInt64();
-                last_event = s.getColumn(1).getInt64();
-            }
-        }
-        std::unordered_map<std::string, std::uint32_t> site_ids;
-        SQLite::Statement s(db, "SELECT message_id, COALESCE(site, ''),"
-                                " COALESCE(boys, 0) + COALESCE(girls, 0) + COALESCE(unknown, 0)"
-                                " FROM events WHERE id BETWEEN ?1 AND ?2 AND +message_id BETWEEN ?3 AND ?4 ORDER BY id");
-        s.bind(1, first_event);
-        s.bind(2, last_event);
-        s.bind(3, first_id);
-        s.bind(4, last_id);
-        while (s.executeStep()) {
-            auto [it, fresh] = site_ids.try_emplace(text(s, 1), static_cast<std::uint32_t>(site_names.size()));
-            if (fresh)
-                site_names.push_back(it->first);
-            events.push_back({s.getColumn(0).getInt64(), it->second, s.getColumn(2).getInt()});
-        }
-        if (!std::is_sorted(events.begin(), events.end(),
-                            [](const auto& a, const auto& b) { return a.message_id < b.message_id; }))
-            std::stable_sort(events.begin(), events.end(),
-                             [](const auto& a, const auto& b) { return a.message_id < b.message_id; });
+        SQLite::Statement s(db, "SELECT MIN(id), MAX(id) FROM events WHERE message_id BETWEEN ?1 AND ?2");
+        s.bind(1, first_message);
+        s.bind(2, last_message);
+        if (!s.executeStep() || s.isColumnNull(0))
+            return;
+        first_event = s.getColumn(0).getInt64();
+        last_event = s.getColumn(1).getInt64();
     }
-
-    // The matching messages in a compact form first (phones and forms are few: kept once each),
-    // then the input at its exact size: grown row by row, the vector's old and new buffers together
-    // were the peak of the whole report at 800,000 messages, and an upper-bound reserve kept ~23 MB
-    // spare for the rest of it.
-    struct message_facts {
-        std::int64_t id;
-        std::int64_t received_at;
-        std::uint32_t sender;
-        std::uint32_t site;
-        std::int32_t children;
-        std::uint8_t form;
+    raw_statement s(db, "SELECT message_id, form, reporter, COALESCE(site, ''),"
+                        " COALESCE(boys, 0) + COALESCE(girls, 0) + COALESCE(unknown, 0), received_at FROM events"
+                        " WHERE id BETWEEN ?1 AND ?2 AND +received_at >= ?3 AND +received_at < ?4"
+                        " AND form IN ('ID', 'NIL', 'RISK', 'TR') ORDER BY id");
+    s.bind(1, first_event);
+    s.bind(2, last_event);
+    s.bind(3, from);
+    s.bind(4, until);
+    std::unordered_map<std::string, std::string> strings; // each repeated value once
+    auto kept = [&](std::string_view v) -> const std::string& {
+        auto it = strings.find(std::string(v));
+        if (it == strings.end())
+            it = strings.emplace(std::string(v), std::string(v)).first;
+        return it->second;
     };
-    std::vector<message_facts> found;
-    found.reserve(static_cast<std::size_t>(count));
-    std::vector<std::string> senders, forms;
-    {
-        std::unordered_map<std::string, std::uint32_t> sender_ids, form_ids;
-        auto intern = [](std::unordered_map<std::string, std::uint32_t>& ids, std::vector<std::string>& names,
-                         const char* value) {
-            auto [it, fresh] = ids.try_emplace(value, static_cast<std::uint32_t>(names.size()));
-            if (fresh)
-                names.push_back(it->first);
-            return it->second;
-        };
-        SQLite::Statement s(db, "SELECT id, form, sender, received_at FROM messages"
-                                " WHERE id BETWEEN ?1 AND ?2 AND +received_at >= ?3 AND +received_at < ?4"
-                                " AND status = 'accepted' AND form IN ('ID', 'NIL', 'RISK', 'TR') ORDER BY id");
-        s.bind(1, first_id);
-        s.bind(2, last_id);
-        bind_value(s, 3, from);
-        bind_value(s, 4, until);
-        auto e = events.begin();
-        while (s.executeStep()) {
-            const std::int64_t id = s.getColumn(0).getInt64();
-            while (e != events.end() && e->message_id < id)
-                ++e;
-            if (e == events.end() || e->message_id != id)
-                continue; // no event: not in the join
-            found.push_back({id, s.getColumn(3).getInt64(), intern(sender_ids, senders, s.getColumn(2).getText()),
-                             e->site, e->children,
-                             static_cast<std::uint8_t>(intern(form_ids, forms, s.getColumn(1).getText()))});
-        }
+    std::int64_t last_id = 0;
+    while (s.step()) {
+        const std::int64_t id = s.int64(0);
+        if (id == last_id)
+            continue; // one event per message; guard against more
+        last_id = id;
+        in.messages.push_back({id, kept(s.text(1)), kept(s.text(2)), kept(s.text(3)), static_cast<int>(s.int64(4)),
+                               from_unix_ms(s.int64(5))});
     }
-    events = {};
-    in.messages.reserve(found.size());
-    for (const auto& m : found)
-        in.messages.push_back(
-            {m.id, forms[m.form], senders[m.sender], site_names[m.site], m.children, from_unix_ms(m.received_at)});
+    in.messages.shrink_to_fit();
 }
 
 // The team of an alert is the team of its site by cases::team_of (alerts name no team themselves

@@ -52,6 +52,10 @@ TEST_F(migration_4, brings_a_store_of_the_previous_build_to_the_latest_schema_ke
     EXPECT_EQ(count(db, "SELECT COUNT(*) FROM alerts"), alerts_before);
     EXPECT_EQ(count(db, "SELECT COUNT(*) FROM events"), events_before);
     EXPECT_EQ(count(db, "SELECT COUNT(*) FROM cases"), 5);
+    // Every event knows when its message was received (the figures count by it).
+    EXPECT_EQ(count(db, "SELECT COUNT(*) FROM events e JOIN messages m ON m.id = e.message_id"
+                        " WHERE e.received_at = m.received_at"),
+              events_before);
     SQLite::Statement fk(db, "PRAGMA foreign_key_check");
     EXPECT_FALSE(fk.executeStep()) << "a reference broke: " << fk.getColumn(0).getString();
 }
