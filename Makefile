@@ -5,6 +5,7 @@
 #   make fuzz    libFuzzer + ASan + UBSan on the parser for FUZZ_SECONDS (clang, build-fuzz/)
 #   make bench   Release build in build-release/ and bench/run
 #   make bench-http  Release build in build-release/ and bench/http.sh (gateway vs bare HTTP and Kannel)
+#   make bench-report  Release build and bench/report.sh (a year's report over a generated store)
 #   make clean   removes the build directories
 #
 # On a fresh Debian 12 machine, as root or with sudo. Two cores: builds and tests use -j$(JOBS).

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -44,6 +45,7 @@ public:
         throw SQLite::Exception(db_, rc);
     }
     std::int64_t int64(int i) const { return sqlite3_column_int64(st_, i); }
+    sqlite3_stmt* get() const noexcept { return st_; }
     // "" for NULL.
     std::string_view text(int i) const
     {
@@ -62,29 +64,56 @@ private:
     sqlite3_stmt* st_ = nullptr;
 };
 
+// Case serials are handed out in order from a first one: the position of each case is a direct
+// look-up by serial, not a hash (a million look-ups per report).
+class serial_index {
+public:
+    void add(std::int64_t serial, std::size_t position)
+    {
+        if (serial < 0)
+            return;
+        const auto i = static_cast<std::size_t>(serial);
+        if (i >= slots_.size())
+            slots_.resize(std::max(i + 1, slots_.size() * 2), missing);
+        slots_[i] = position;
+    }
+    // The position of the case with that serial, or nullptr.
+    const std::size_t* find(std::int64_t serial) const
+    {
+        if (serial < 0 || static_cast<std::size_t>(serial) >= slots_.size() ||
+            slots_[static_cast<std::size_t>(serial)] == missing)
+            return nullptr;
+        return &slots_[static_cast<std::size_t>(serial)];
+    }
+
+private:
+    static constexpr std::size_t missing = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> slots_;
+};
+
 void load_cases(connection& db, timestamp until, cases::report_input& in)
 {
-    std::unordered_map<std::int64_t, std::size_t> index; // serial -> position in in.cases
+    serial_index index; // serial -> position in in.cases
     {
-        SQLite::Statement s(db, "SELECT serial, code, sex, age_min, age_max, site, opened_form, work, risk_reason,"
-                                " sensitive, opened_at, opened_message_id FROM cases WHERE opened_at < ?1"
-                                " ORDER BY serial");
-        bind_value(s, 1, until);
-        while (s.executeStep()) {
+        raw_statement s(db, "SELECT serial, code, sex, age_min, age_max, site, opened_form, work, risk_reason,"
+                            " sensitive, opened_at, opened_message_id FROM cases WHERE opened_at < ?1"
+                            " ORDER BY serial");
+        s.bind(1, until);
+        while (s.step()) {
             cases::report_case c;
-            c.code = text(s, 1);
-            const std::string sex = text(s, 2);
+            c.code = s.text(1);
+            const std::string_view sex = s.text(2);
             c.sex = sex.empty() ? 'U' : sex[0];
-            c.age_min = s.getColumn(3).getInt();
-            c.age_max = s.getColumn(4).getInt();
-            c.site = text(s, 5);
-            c.opened_by = cases::opening_from(text(s, 6)).value_or(cases::opening::id);
-            c.work = opt_text(s, 7).value_or("");
-            c.risk_reason = opt_text(s, 8).value_or("");
-            c.sensitive = s.getColumn(9).getInt() != 0;
-            c.opened_at = time(s, 10);
-            c.opened_message_id = opt_int64(s, 11).value_or(0);
-            index.emplace(s.getColumn(0).getInt64(), in.cases.size());
+            c.age_min = static_cast<int>(s.int64(3));
+            c.age_max = static_cast<int>(s.int64(4));
+            c.site = s.text(5);
+            c.opened_by = cases::opening_from(s.text(6)).value_or(cases::opening::id);
+            c.work = s.text(7);
+            c.risk_reason = s.text(8);
+            c.sensitive = s.int64(9) != 0;
+            c.opened_at = from_unix_ms(s.int64(10));
+            c.opened_message_id = s.int64(11); // 0 when NULL
+            index.add(s.int64(0), in.cases.size());
             in.cases.push_back(std::move(c));
         }
     }
@@ -92,10 +121,10 @@ void load_cases(connection& db, timestamp until, cases::report_input& in)
     // grown one row at a time, the vectors' spare room was ~15 MB at 340,000 rows.
     std::vector<std::uint32_t> rows_of(in.cases.size(), 0);
     {
-        SQLite::Statement s(db, "SELECT case_serial, COUNT(*) FROM case_history GROUP BY case_serial");
-        while (s.executeStep())
-            if (auto it = index.find(s.getColumn(0).getInt64()); it != index.end())
-                rows_of[it->second] = static_cast<std::uint32_t>(s.getColumn(1).getInt64());
+        raw_statement s(db, "SELECT case_serial, COUNT(*) FROM case_history GROUP BY case_serial");
+        while (s.step())
+            if (const std::size_t* at = index.find(s.int64(0)))
+                rows_of[*at] = static_cast<std::uint32_t>(s.int64(1));
     }
     {
         // In id order, which is each case's order too: a sequential read of the table. Ordered by
@@ -104,12 +133,12 @@ void load_cases(connection& db, timestamp until, cases::report_input& in)
         raw_statement s(db, "SELECT case_serial, id, action, detail, at FROM case_history WHERE at < ?1 ORDER BY id");
         s.bind(1, until);
         while (s.step()) {
-            auto it = index.find(s.int64(0));
-            if (it == index.end())
+            const std::size_t* at = index.find(s.int64(0));
+            if (at == nullptr)
                 continue;
-            auto& history = in.cases[it->second].history;
+            auto& history = in.cases[*at].history;
             if (history.empty())
-                history.reserve(rows_of[it->second]);
+                history.reserve(rows_of[*at]);
             history.push_back({s.int64(1), std::string(s.text(2)), std::string(s.text(3)), from_unix_ms(s.int64(4))});
         }
     }
@@ -186,26 +215,65 @@ void load_registry(connection& db, cases::report_input& in)
 // in id order, sequentially. Strings that repeat (forms, phones, sites) are kept once each.
 void load_messages(connection& db, timestamp from, timestamp until, cases::report_input& in)
 {
-    std::int64_t first_message = 0, last_message = -1;
+    // The message ids of the period's first and last ten minutes bound its ids: the gateway numbers
+    // messages in the order its clock takes them in, so ids follow time but for moments (a group
+    // commit's jobs); the margin covers those, and reading the edges costs seeks, not a scan of the
+    // period's index (MIN/MAX over a year's time index took 0.2 s).
+    constexpr std::int64_t margin_ms = 10 * 60 * 1000;
+    std::optional<std::int64_t> first_message, last_message;
     {
-        SQLite::Statement s(db, "SELECT MIN(id), MAX(id) FROM messages WHERE received_at >= ?1 AND received_at < ?2");
-        bind_value(s, 1, from);
-        bind_value(s, 2, until);
-        if (!s.executeStep() || s.isColumnNull(0))
-            return;
-        first_message = s.getColumn(0).getInt64();
-        last_message = s.getColumn(1).getInt64();
+        raw_statement s(db, "SELECT MIN(id) FROM messages WHERE received_at >= ?1 AND received_at < MIN(?1 + ?3, ?2)");
+        s.bind(1, from);
+        s.bind(2, until);
+        s.bind(3, margin_ms);
+        if (s.step() && sqlite3_column_type(s.get(), 0) != SQLITE_NULL)
+            first_message = s.int64(0);
     }
+    if (!first_message) {
+        raw_statement s(db, "SELECT id FROM messages WHERE received_at >= ?1 AND received_at < ?2"
+                            " ORDER BY received_at LIMIT 1");
+        s.bind(1, from);
+        s.bind(2, until);
+        if (!s.step())
+            return; // nothing received in the period
+        first_message = s.int64(0);
+    }
+    {
+        raw_statement s(db, "SELECT MAX(id) FROM messages WHERE received_at >= MAX(?2 - ?3, ?1) AND received_at < ?2");
+        s.bind(1, from);
+        s.bind(2, until);
+        s.bind(3, margin_ms);
+        if (s.step() && sqlite3_column_type(s.get(), 0) != SQLITE_NULL)
+            last_message = s.int64(0);
+    }
+    if (!last_message) {
+        raw_statement s(db, "SELECT id FROM messages WHERE received_at >= ?1 AND received_at < ?2"
+                            " ORDER BY received_at DESC LIMIT 1");
+        s.bind(1, from);
+        s.bind(2, until);
+        if (!s.step())
+            return;
+        last_message = s.int64(0);
+    }
+    // The events of those messages: the event of the first and of the last (each message's event is
+    // written in its own transaction, so event ids follow message ids).
     std::int64_t first_event = 0, last_event = -1;
     {
-        SQLite::Statement s(db, "SELECT MIN(id), MAX(id) FROM events WHERE message_id BETWEEN ?1 AND ?2");
-        s.bind(1, first_message);
-        s.bind(2, last_message);
-        if (!s.executeStep() || s.isColumnNull(0))
+        raw_statement s(db, "SELECT id FROM events WHERE message_id >= ?1 ORDER BY message_id, id LIMIT 1");
+        s.bind(1, *first_message);
+        if (!s.step())
             return;
-        first_event = s.getColumn(0).getInt64();
-        last_event = s.getColumn(1).getInt64();
+        first_event = s.int64(0);
     }
+    {
+        raw_statement s(db, "SELECT id FROM events WHERE message_id <= ?1 ORDER BY message_id DESC, id DESC LIMIT 1");
+        s.bind(1, *last_message);
+        if (!s.step())
+            return;
+        last_event = s.int64(0);
+    }
+    if (last_event < first_event)
+        return;
     raw_statement s(db, "SELECT message_id, form, reporter, COALESCE(site, ''),"
                         " COALESCE(boys, 0) + COALESCE(girls, 0) + COALESCE(unknown, 0), received_at FROM events"
                         " WHERE id BETWEEN ?1 AND ?2 AND +received_at >= ?3 AND +received_at < ?4"
@@ -221,6 +289,9 @@ void load_messages(connection& db, timestamp from, timestamp until, cases::repor
             it = strings.emplace(std::string(v), std::string(v)).first;
         return it->second;
     };
+    // At most one message per event of the range: reserved once, so that the vector's old and new
+    // buffers never coexist (at 800,000 messages that doubling was the report's peak of memory).
+    in.messages.reserve(static_cast<std::size_t>(last_event - first_event + 1));
     std::int64_t last_id = 0;
     while (s.step()) {
         const std::int64_t id = s.int64(0);
@@ -230,7 +301,6 @@ void load_messages(connection& db, timestamp from, timestamp until, cases::repor
         in.messages.push_back({id, kept(s.text(1)), kept(s.text(2)), kept(s.text(3)), static_cast<int>(s.int64(4)),
                                from_unix_ms(s.int64(5))});
     }
-    in.messages.shrink_to_fit();
 }
 
 // The team of an alert is the team of its site by cases::team_of (alerts name no team themselves
