@@ -58,9 +58,10 @@ void print_case(std::ostream& out, store::connection& db, const store::case_reco
     const std::string area = site ? site->area : std::string{};
     const std::string team = cases::team_of(report_teams(db), area, c.sensitive);
     out << "case " << c.code << (c.sensitive ? "  [sensitive: restricted routing]" : "") << '\n';
-    out << "  reported  " << format_local_minute(c.opened_at, offset) << " by " << shown_phone(c.opened_by, full)
-        << " (" << cases::to_string(c.opened_form)
-        << (c.opened_message_id ? ", message " + std::to_string(*c.opened_message_id) : std::string{}) << ")\n";
+    out << "  reported  " << format_local_minute(c.opened_at, offset) << " by "
+        << shown_phone(c.opened_by, full) << " (" << cases::to_string(c.opened_form)
+        << (c.opened_message_id ? ", message " + std::to_string(*c.opened_message_id) : std::string{})
+        << ")\n";
     out << "  child     " << sex_word(c.sex) << ' ' << age_text(c) << ", "
         << (c.opened_form == cases::opening::id ? "work " + c.work : "at risk: " + c.risk_reason)
         << (c.hazards.empty() ? std::string{} : ", hazards " + joined(c.hazards)) << '\n';
@@ -81,13 +82,13 @@ void print_case(std::ostream& out, store::connection& db, const store::case_reco
         << (l.ever_planned ? "" : ", no plan yet") << '\n';
     out << "  work      " << cases::to_string(l.work) << "   school " << cases::to_string(l.school) << '\n';
     out << "  outcome   "
-        << (l.result == cases::outcome::none
-                ? std::string("none verified")
-                : std::string(cases::to_string(l.result)) + " verified " + local_or_dash(l.outcome_at, offset))
+        << (l.result == cases::outcome::none ? std::string("none verified")
+                                             : std::string(cases::to_string(l.result)) + " verified " +
+                                                   local_or_dash(l.outcome_at, offset))
         << '\n';
     out << "  tracking  "
         << (l.last_tracked_at ? "last TR " + format_local_minute(*l.last_tracked_at, offset) + " (" +
-                                     c.last_status.value_or("") + ")"
+                                    c.last_status.value_or("") + ")"
                               : std::string("never tracked"))
         << '\n';
 
@@ -117,7 +118,8 @@ void print_case(std::ostream& out, store::connection& db, const store::case_reco
 bool check_code(const invocation& inv, std::string_view command, const std::string& code, int& exit) {
     if (parser::check_case_code(code) == parser::case_code_check::valid)
         return true;
-    exit = user_error(inv, command, "'" + code + "' is not a valid case code (six digits with a check digit)");
+    exit =
+        user_error(inv, command, "'" + code + "' is not a valid case code (six digits with a check digit)");
     return false;
 }
 
@@ -125,9 +127,9 @@ int cmd_case(const invocation& inv) {
     std::string config_path, code_text, why;
     bool full = false, undo = false;
     po::options_description opts("options");
-    opts.add_options()("config,c", po::value(&config_path)->required(), config_help)(
-        "code", po::value(&code_text)->required(), "the case code")(
-        "full", po::bool_switch(&full), "whole phone numbers")(
+    opts.add_options()("config,c", po::value(&config_path)->required(),
+                       config_help)("code", po::value(&code_text)->required(),
+                                    "the case code")("full", po::bool_switch(&full), "whole phone numbers")(
         "undo", po::bool_switch(&undo), "reverse the case's last change (a coordinator's correction)")(
         "why", po::value(&why), "with --undo: why, kept in the history");
     po::positional_options_description pos;
@@ -139,7 +141,8 @@ int cmd_case(const invocation& inv) {
     if (!check_code(inv, "case", code_text, code))
         return code;
     if (undo && why.find_first_not_of(" \t") == std::string::npos)
-        return user_error(inv, "case", "--undo needs --why \"...\": the reason is kept in the case's history");
+        return user_error(inv, "case",
+                          "--undo needs --why \"...\": the reason is kept in the case's history");
     if (!undo && !why.empty())
         return user_error(inv, "case", "--why goes with --undo");
     auto cs = open_configured_store(inv, "case", config_path, !undo, code);
@@ -156,7 +159,8 @@ int cmd_case(const invocation& inv) {
         auto undone = store::undo_last_change(cs->db, a, why);
         if (!undone) {
             if (undone.error() == store::errc::nothing_to_undo)
-                return user_error(inv, "case", "case " + code_text + " has no change after its opening to undo");
+                return user_error(inv, "case",
+                                  "case " + code_text + " has no change after its opening to undo");
             throw std::system_error(undone.error());
         }
         tx.commit();
@@ -173,16 +177,19 @@ int cmd_cases(const invocation& inv) {
     bool overdue = false;
     po::options_description opts("options");
     opts.add_options()("config,c", po::value(&config_path)->required(), config_help)(
-        "site", po::value(&site), "cases at this site")("area", po::value(&area), "cases in this area or inside it")(
+        "site", po::value(&site), "cases at this site")("area", po::value(&area),
+                                                        "cases in this area or inside it")(
         "team", po::value(&team), "cases whose team (the team covering the site) is this one")(
         "state", po::value(&states), "states, comma-separated (default: every open state)")(
         "target", po::value(&target), "W (withdrawal) or P (prevention)")(
-        "overdue", po::bool_switch(&overdue), "open cases with no tracking news for [alerts] reminder_days, as of now");
+        "overdue", po::bool_switch(&overdue),
+        "open cases with no tracking news for [alerts] reminder_days, as of now");
     po::variables_map vm;
     int code = exit_ok;
-    if (!parse_options(inv,
-                       "cases --config FILE [--site S] [--area A] [--team T] [--state S] [--target W|P] [--overdue]",
-                       opts, {}, vm, code))
+    if (!parse_options(
+            inv,
+            "cases --config FILE [--site S] [--area A] [--team T] [--state S] [--target W|P] [--overdue]",
+            opts, {}, vm, code))
         return code;
     auto cs = open_configured_store(inv, "cases", config_path, true, code);
     if (!cs)
@@ -191,25 +198,31 @@ int cmd_cases(const invocation& inv) {
     const auto sites = store::list_sites(cs->db);
     if (!site.empty()) {
         if (std::none_of(sites.begin(), sites.end(), [&](const store::site& s) { return s.code == site; }))
-            return user_error(inv, "cases", "no site '" + site + "' in the registry (site codes are as volunteers type them, e.g. ALT)");
+            return user_error(inv, "cases",
+                              "no site '" + site +
+                                  "' in the registry (site codes are as volunteers type them, e.g. ALT)");
         f.site = site;
     }
     if (!area.empty()) {
         const bool known = std::any_of(sites.begin(), sites.end(), [&](const store::site& s) {
-            return s.area == area || (s.area.size() > area.size() && s.area.starts_with(area) && s.area[area.size()] == '/');
+            return s.area == area ||
+                   (s.area.size() > area.size() && s.area.starts_with(area) && s.area[area.size()] == '/');
         });
         if (!known)
-            return user_error(inv, "cases", "no site lies in area '" + area + "' (write it as the sites' area, e.g. Ulaanbaatar/Nalaikh)");
+            return user_error(inv, "cases",
+                              "no site lies in area '" + area +
+                                  "' (write it as the sites' area, e.g. Ulaanbaatar/Nalaikh)");
         f.area = area;
     }
     std::stringstream list(states);
     for (std::string s; std::getline(list, s, ',');) {
         const auto st = cases::case_state_from(s);
         if (!st)
-            return user_error(inv, "cases",
-                              "--state '" + s +
-                                  "' is not a state: reported, confirmed, dismissed, merged, planned, outcome, "
-                                  "re_engaged, lost, closed");
+            return user_error(
+                inv, "cases",
+                "--state '" + s +
+                    "' is not a state: reported, confirmed, dismissed, merged, planned, outcome, "
+                    "re_engaged, lost, closed");
         f.states.push_back(*st);
     }
     if (!target.empty()) {
@@ -221,10 +234,13 @@ int cmd_cases(const invocation& inv) {
     const auto offset = cs->cfg.alerts.utc_offset;
     const store::timestamp at = now();
     if (overdue)
-        f.news_before = at - std::chrono::duration_cast<std::chrono::milliseconds>(cs->cfg.alerts.reminder_after);
+        f.news_before =
+            at - std::chrono::duration_cast<std::chrono::milliseconds>(cs->cfg.alerts.reminder_after);
     const auto teams = report_teams(cs->db);
-    if (!team.empty() && std::none_of(teams.begin(), teams.end(), [&](const auto& t) { return t.name == team; }))
-        return user_error(inv, "cases", "no team named '" + team + "' (kharuul check-config lists the teams)");
+    if (!team.empty() &&
+        std::none_of(teams.begin(), teams.end(), [&](const auto& t) { return t.name == team; }))
+        return user_error(inv, "cases",
+                          "no team named '" + team + "' (kharuul check-config lists the teams)");
     std::map<std::string, std::string> areas;
     std::vector<std::vector<std::string>> rows{
         {"case", "site", "child", "state", "target", "work", "school", "last news", "days", "team"}};
@@ -236,12 +252,12 @@ int cmd_cases(const invocation& inv) {
         if (!team.empty() && owner != team)
             continue;
         const auto days = std::chrono::duration_cast<std::chrono::hours>(at - c.last_tracked_at).count() / 24;
-        rows.push_back({c.code, c.site,
-                        std::string(1, store::sex_letter(c.sex)) + " " + age_text(c),
-                        std::string(cases::to_string(c.life.state)), c.life.goal == cases::target::prevention ? "P" : "W",
-                        std::string(cases::to_string(c.life.work)), std::string(cases::to_string(c.life.school)),
-                        format_local_minute(c.last_tracked_at, offset), std::to_string(days),
-                        owner.empty() ? "-" : owner});
+        rows.push_back(
+            {c.code, c.site, std::string(1, store::sex_letter(c.sex)) + " " + age_text(c),
+             std::string(cases::to_string(c.life.state)),
+             c.life.goal == cases::target::prevention ? "P" : "W", std::string(cases::to_string(c.life.work)),
+             std::string(cases::to_string(c.life.school)), format_local_minute(c.last_tracked_at, offset),
+             std::to_string(days), owner.empty() ? "-" : owner});
         ++shown;
     }
     const auto widths = column_widths(rows);

@@ -14,10 +14,10 @@
 
 #include <chrono>
 #include <iosfwd>
-#include <vector>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kharuul::gateway {
 
@@ -57,7 +57,8 @@ struct configured_store {
 // error printed and `code` set (exit_user_error for the configuration, as open_store says for the
 // store). Throws what open_store throws.
 std::optional<configured_store> open_configured_store(const invocation& inv, std::string_view command,
-                                                      const std::string& config_path, bool read_only, int& code);
+                                                      const std::string& config_path, bool read_only,
+                                                      int& code);
 
 // A time option's value (a date, a local time, or "24h"/"7d" ago), or an error naming the option.
 bool read_time_option(const invocation& inv, std::string_view command, std::string_view option,
@@ -65,8 +66,8 @@ bool read_time_option(const invocation& inv, std::string_view command, std::stri
                       std::optional<store::timestamp>& into, int& code);
 // --since and --until (either may be empty: that bound stays open).
 bool read_time_range(const invocation& inv, std::string_view command, const std::string& since_text,
-                     const std::string& until_text, const config::gateway_config& cfg, store::time_range& into,
-                     int& code);
+                     const std::string& until_text, const config::gateway_config& cfg,
+                     store::time_range& into, int& code);
 
 // ---- Terminal text
 

@@ -80,7 +80,9 @@ json::object event_row(const store::event_record& e) {
 }
 
 json::object case_row(const store::case_record& c) {
-    auto text_or_null = [](const std::string& v) { return v.empty() ? json::value(nullptr) : json::value(v); };
+    auto text_or_null = [](const std::string& v) {
+        return v.empty() ? json::value(nullptr) : json::value(v);
+    };
     const cases::child_case& l = c.life;
     json::object o;
     o["serial"] = c.serial;
@@ -99,7 +101,8 @@ json::object case_row(const store::case_record& c) {
     o["category"] = text_or_null(l.category);
     o["work_status"] = cases::to_string(l.work);
     o["school_status"] = cases::to_string(l.school);
-    o["outcome"] = l.result == cases::outcome::none ? json::value(nullptr) : json::value(cases::to_string(l.result));
+    o["outcome"] =
+        l.result == cases::outcome::none ? json::value(nullptr) : json::value(cases::to_string(l.result));
     o["outcome_at"] = opt(l.outcome_at);
     o["dismiss_reason"] = text_or_null(l.dismiss_reason);
     o["close_reason"] = text_or_null(l.close_reason);
@@ -236,6 +239,5 @@ std::string csv_field(const json::value& v) {
         q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + '"';
 }
-
 
 } // namespace kharuul::gateway

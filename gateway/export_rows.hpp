@@ -30,21 +30,45 @@ boost::json::value opt(const std::optional<store::timestamp>& v);
 boost::json::value codes(const std::vector<std::string>& v);
 
 // The columns of each export, in order: the keys of the JSON objects and the CSV header.
-inline constexpr std::string_view message_columns[] = {"id",           "kind",      "channel",   "provider_id",
-                                                "sender",       "recipient", "text",      "received_at",
-                                                "observed_at",  "status",    "form",      "error_code",
-                                                "duplicate_of", "reply",     "reply_lang"};
+inline constexpr std::string_view message_columns[] = {
+    "id",        "kind",       "channel",      "provider_id", "sender",
+    "recipient", "text",       "received_at",  "observed_at", "status",
+    "form",      "error_code", "duplicate_of", "reply",       "reply_lang"};
 inline constexpr std::string_view event_columns[] = {
-    "id",      "message_id", "form",    "reporter", "site",   "case_code", "boys",       "girls",    "unknown",
-    "age_min", "age_max",    "work",    "hazards",  "status", "service",   "outcome",    "reason",   "target",
-    "category", "for",       "into",    "note",     "urgent", "sensitive", "occurred_at"};
-inline constexpr std::string_view case_columns[] = {
-    "serial",       "code",          "site",           "sex",          "age_min",         "age_max",
-    "opened_form",  "work",          "risk_reason",    "hazards",      "sensitive",       "state",
-    "target",       "category",      "work_status",    "school_status", "outcome",        "outcome_at",
-    "dismiss_reason", "close_reason", "merged_into",   "last_status",  "last_service",    "last_tr_at",
-    "planned_at",   "opened_event_id", "opened_message_id", "opened_by", "opened_at",     "last_tracked_at",
-    "last_followed_by"};
+    "id",       "message_id", "form", "reporter", "site",   "case_code", "boys",       "girls",  "unknown",
+    "age_min",  "age_max",    "work", "hazards",  "status", "service",   "outcome",    "reason", "target",
+    "category", "for",        "into", "note",     "urgent", "sensitive", "occurred_at"};
+inline constexpr std::string_view case_columns[] = {"serial",
+                                                    "code",
+                                                    "site",
+                                                    "sex",
+                                                    "age_min",
+                                                    "age_max",
+                                                    "opened_form",
+                                                    "work",
+                                                    "risk_reason",
+                                                    "hazards",
+                                                    "sensitive",
+                                                    "state",
+                                                    "target",
+                                                    "category",
+                                                    "work_status",
+                                                    "school_status",
+                                                    "outcome",
+                                                    "outcome_at",
+                                                    "dismiss_reason",
+                                                    "close_reason",
+                                                    "merged_into",
+                                                    "last_status",
+                                                    "last_service",
+                                                    "last_tr_at",
+                                                    "planned_at",
+                                                    "opened_event_id",
+                                                    "opened_message_id",
+                                                    "opened_by",
+                                                    "opened_at",
+                                                    "last_tracked_at",
+                                                    "last_followed_by"};
 
 inline constexpr std::string_view alert_columns[] = {
     "id",       "kind",       "site",           "urgent", "sensitive", "boys",       "girls",
@@ -55,7 +79,6 @@ inline constexpr std::string_view outbox_columns[] = {
     "id",           "channel",     "recipient", "kind",       "alert_id",        "message_id",
     "text",         "state",       "attempts",  "created_at", "next_attempt_at", "sent_at",
     "delivered_at", "provider_id", "last_error"};
-
 
 boost::json::object message_row(const store::message_record& m);
 boost::json::object event_row(const store::event_record& e);

@@ -48,8 +48,10 @@ bool team_only(form f) {
     case form::nil:
     case form::risk:
     case form::tr:
-    case form::help: return false;
-    default: return true;
+    case form::help:
+        return false;
+    default:
+        return true;
     }
 }
 
@@ -90,7 +92,7 @@ public:
                           refusal_reply(refusal::unregistered, std::nullopt, {}, {}, lex_, lang_));
 
         if (auto dup = store::find_recent_same_text(db_, rec_.sender, rec_.text,
-                                                     rec_.received_at - settings_.duplicate_window, rec_.id)) {
+                                                    rec_.received_at - settings_.duplicate_window, rec_.id)) {
             out_.status = store::message_status::duplicate;
             store::message_outcome o;
             o.status = store::message_status::duplicate;
@@ -124,8 +126,8 @@ private:
             throw std::system_error(r.error());
     }
 
-    intake_outcome finish(store::message_status status, std::optional<form> f, std::optional<std::string> error,
-                          std::string reply) {
+    intake_outcome finish(store::message_status status, std::optional<form> f,
+                          std::optional<std::string> error, std::string reply) {
         store::message_outcome o;
         o.status = status;
         o.form = f;
@@ -150,17 +152,20 @@ private:
         case form::ack: {
             const std::uint64_t number = std::get<acknowledgement>(m.body).alert;
             if (!settings_.alerts)
-                return finish(store::message_status::rejected, m.kind, "unknown_alert",
-                              refusal_reply(refusal::unknown_alert, m.kind, std::to_string(number), {}, lex_, lang_));
-            ack_outcome ack = acknowledge(db_, *settings_.alerts, lex_, number, rec_.sender, lang_, rec_.id, now_);
+                return finish(
+                    store::message_status::rejected, m.kind, "unknown_alert",
+                    refusal_reply(refusal::unknown_alert, m.kind, std::to_string(number), {}, lex_, lang_));
+            ack_outcome ack =
+                acknowledge(db_, *settings_.alerts, lex_, number, rec_.sender, lang_, rec_.id, now_);
             if (ack.accepted)
                 out_.alert = number;
-            return finish(ack.accepted ? store::message_status::accepted : store::message_status::rejected, m.kind,
-                          ack.error_code, std::move(ack.reply));
+            return finish(ack.accepted ? store::message_status::accepted : store::message_status::rejected,
+                          m.kind, ack.error_code, std::move(ack.reply));
         }
         case form::id:
         case form::risk: {
-            const std::int64_t event = store::insert_event(db_, store::make_event(m, rec_.id, rec_.sender, occurred));
+            const std::int64_t event =
+                store::insert_event(db_, store::make_event(m, rec_.id, rec_.sender, occurred));
             store::case_opening opening = store::make_case_opening(m, event, rec_.id, rec_.sender, occurred);
             opening.first_serial = settings_.first_case_serial;
             auto codes = store::open_cases(db_, opening);
@@ -183,7 +188,8 @@ private:
         case form::plan:
         case form::out:
         case form::merge:
-        case form::close: return apply_to_case(m, occurred);
+        case form::close:
+            return apply_to_case(m, occurred);
         }
         return out_;
     }
@@ -204,10 +210,12 @@ private:
         const std::string area = site ? site->area : std::string{};
         std::vector<cases::report_team> covering;
         for (const auto& t : teams()) {
-            const bool covers = std::any_of(t.definition.areas.begin(), t.definition.areas.end(),
-                                            [&](const std::string& a) { return alerts::area_covers(a, area); });
-            const bool member = std::any_of(t.definition.members.begin(), t.definition.members.end(),
-                                            [&](const store::team_member& tm) { return tm.phone == rec_.sender; });
+            const bool covers =
+                std::any_of(t.definition.areas.begin(), t.definition.areas.end(),
+                            [&](const std::string& a) { return alerts::area_covers(a, area); });
+            const bool member =
+                std::any_of(t.definition.members.begin(), t.definition.members.end(),
+                            [&](const store::team_member& tm) { return tm.phone == rec_.sender; });
             if (member && (covers || (t.definition.sensitive_cases && c.sensitive)))
                 return std::nullopt;
             covering.push_back({t.definition.name, t.definition.areas, t.definition.sensitive_cases});
@@ -231,14 +239,16 @@ private:
                 using T = std::decay_t<decltype(b)>;
                 if constexpr (std::is_same_v<T, tracking>) {
                     cases::track t;
-                    const std::vector<std::string> codes = b.codes.empty() ? std::vector<std::string>{b.status} : b.codes;
+                    const std::vector<std::string> codes =
+                        b.codes.empty() ? std::vector<std::string>{b.status} : b.codes;
                     for (const auto& code : codes) {
                         // A code whose meaning is not the default's is kept with what it sets
                         // ("APPR=vocational"), so that a replay of the history needs no configuration.
                         std::string recorded = code;
                         const code_def* d = lex_.code_by_name(table::status, code);
                         if (d != nullptr && !d->sets.empty() &&
-                            !(cases::tracking_effect_of(code) == cases::tracking_effect_of(code + "=" + d->sets)))
+                            !(cases::tracking_effect_of(code) ==
+                              cases::tracking_effect_of(code + "=" + d->sets)))
                             recorded += "=" + d->sets;
                         t.codes += (t.codes.empty() ? "" : " ") + recorded;
                         t.effect = cases::combine(t.effect, cases::tracking_effect_of(recorded));
@@ -251,10 +261,11 @@ private:
                 } else if constexpr (std::is_same_v<T, verification>) {
                     return cases::verify{b.confirmed, b.confirmed ? std::string{} : b.reason};
                 } else if constexpr (std::is_same_v<T, assessment>) {
-                    return cases::plan{b.target == 'P' ? cases::target::prevention : cases::target::withdrawal,
-                                       b.category};
+                    return cases::plan{
+                        b.target == 'P' ? cases::target::prevention : cases::target::withdrawal, b.category};
                 } else if constexpr (std::is_same_v<T, outcome_check>) {
-                    return cases::verify_outcome{cases::outcome_from(b.result).value_or(cases::outcome::none)};
+                    return cases::verify_outcome{
+                        cases::outcome_from(b.result).value_or(cases::outcome::none)};
                 } else if constexpr (std::is_same_v<T, merger>) {
                     return cases::merge{into};
                 } else if constexpr (std::is_same_v<T, closure>) {
@@ -266,30 +277,60 @@ private:
             m.body);
     }
 
-    intake_outcome refused_by_life_cycle(const sms_message& m, const cases::refusal& r, const std::string& code) {
+    intake_outcome refused_by_life_cycle(const sms_message& m, const cases::refusal& r,
+                                         const std::string& code) {
         refusal_detail d;
         d.days = static_cast<int>(settings_.case_rules.outcome_evidence.count());
         d.target = r.current.goal == cases::target::prevention ? "P" : "W";
         d.outcome = std::string(cases::to_string(r.current.result));
-        if (const auto* o = std::get_if<outcome_check>(&m.body); o && r.code == cases::refusal_code::target_mismatch)
+        if (const auto* o = std::get_if<outcome_check>(&m.body);
+            o && r.code == cases::refusal_code::target_mismatch)
             d.outcome = o->result;
         refusal p = refusal::closed_case;
         switch (r.code) {
         case cases::refusal_code::closed:
-        case cases::refusal_code::merged: p = refusal::closed_case; break;
-        case cases::refusal_code::dismissed: p = refusal::dismissed_case; break;
-        case cases::refusal_code::past_triage: p = refusal::past_triage; break;
-        case cases::refusal_code::not_confirmed: p = refusal::not_confirmed; break;
-        case cases::refusal_code::has_outcome: p = refusal::has_outcome; break;
-        case cases::refusal_code::lost: p = refusal::lost_case; break;
-        case cases::refusal_code::needs_plan: p = refusal::needs_plan; break;
-        case cases::refusal_code::target_mismatch: p = refusal::target_mismatch; break;
-        case cases::refusal_code::no_recent_tr: p = refusal::no_recent_tr; break;
-        case cases::refusal_code::not_stopped: p = refusal::not_stopped; break;
-        case cases::refusal_code::work_since_plan: p = refusal::work_since_plan; break;
-        case cases::refusal_code::no_less: p = refusal::no_less; break;
-        case cases::refusal_code::needs_outcome: p = refusal::needs_outcome; break;
-        case cases::refusal_code::not_mergeable: p = refusal::not_mergeable; break;
+        case cases::refusal_code::merged:
+            p = refusal::closed_case;
+            break;
+        case cases::refusal_code::dismissed:
+            p = refusal::dismissed_case;
+            break;
+        case cases::refusal_code::past_triage:
+            p = refusal::past_triage;
+            break;
+        case cases::refusal_code::not_confirmed:
+            p = refusal::not_confirmed;
+            break;
+        case cases::refusal_code::has_outcome:
+            p = refusal::has_outcome;
+            break;
+        case cases::refusal_code::lost:
+            p = refusal::lost_case;
+            break;
+        case cases::refusal_code::needs_plan:
+            p = refusal::needs_plan;
+            break;
+        case cases::refusal_code::target_mismatch:
+            p = refusal::target_mismatch;
+            break;
+        case cases::refusal_code::no_recent_tr:
+            p = refusal::no_recent_tr;
+            break;
+        case cases::refusal_code::not_stopped:
+            p = refusal::not_stopped;
+            break;
+        case cases::refusal_code::work_since_plan:
+            p = refusal::work_since_plan;
+            break;
+        case cases::refusal_code::no_less:
+            p = refusal::no_less;
+            break;
+        case cases::refusal_code::needs_outcome:
+            p = refusal::needs_outcome;
+            break;
+        case cases::refusal_code::not_mergeable:
+            p = refusal::not_mergeable;
+            break;
         }
         return refuse(m, cases::to_string(r.code), p, code, d);
     }
@@ -316,7 +357,8 @@ private:
                               nearest_own_case(db_, rec_.sender, mg->into));
             if (target->code == code) {
                 parse_error e{errc::same_case, m.kind, mg->into, {}, field::none};
-                return finish(store::message_status::rejected, m.kind, "same_case", error_reply(e, lex_, lang_));
+                return finish(store::message_status::rejected, m.kind, "same_case",
+                              error_reply(e, lex_, lang_));
             }
             if (!cases::is_open(target->life.state)) {
                 refusal_detail d;
@@ -342,7 +384,8 @@ private:
         if (!saved)
             throw std::system_error(saved.error()); // found above: a broken invariant
         if (into)
-            if (auto noted = store::note_absorbed(db_, {into->code, rec_.sender, rec_.id, event, occurred}, code);
+            if (auto noted =
+                    store::note_absorbed(db_, {into->code, rec_.sender, rec_.id, event, occurred}, code);
                 !noted)
                 throw std::system_error(noted.error());
 
@@ -354,7 +397,8 @@ private:
             std::get<tracking>(routed.body).case_code = code;
             r.alert = raise(routed, {}, event);
         }
-        return finish(store::message_status::accepted, m.kind, std::nullopt, confirmation_reply(m, r, lex_, lang_));
+        return finish(store::message_status::accepted, m.kind, std::nullopt,
+                      confirmation_reply(m, r, lex_, lang_));
     }
 
     // Raises or folds into an alert when routing says the report alerts; its number for the reply.
@@ -390,8 +434,8 @@ intake_settings intake_settings_of(const config::gateway_config& c) {
     return s;
 }
 
-intake_outcome take_in(store::connection& db, const inbound& msg, const lexicon& lex, const intake_settings& settings,
-                       store::timestamp now) {
+intake_outcome take_in(store::connection& db, const inbound& msg, const lexicon& lex,
+                       const intake_settings& settings, store::timestamp now) {
     if (msg.provider_id && !msg.provider_id->empty())
         if (auto seen = store::find_message_by_provider_id(db, msg.channel, *msg.provider_id)) {
             intake_outcome o;
@@ -433,7 +477,8 @@ store::result<intake_outcome> rerun(store::connection& db, std::int64_t message_
     intake_outcome out = processor(db, *rec, lex, settings, now).run();
     // The provider's request is long answered: the reply goes out through the outbox.
     if (settings.alerts && !out.reply.empty())
-        queue_sms(db, *settings.alerts, rec->sender, out.reply, store::outbox_kind::reply, std::nullopt, rec->id, now);
+        queue_sms(db, *settings.alerts, rec->sender, out.reply, store::outbox_kind::reply, std::nullopt,
+                  rec->id, now);
     return out;
 }
 

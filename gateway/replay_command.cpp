@@ -78,13 +78,14 @@ bool read_season(const std::string& path, std::chrono::minutes utc_offset, std::
         const std::string time_text(next_word(rest));
         const auto at = parse_time_bound(time_text, time_bound::since, utc_offset, store::timestamp{});
         if (!at || time_text.size() < 16 || time_text.back() == 'd' || time_text.back() == 'h') {
-            error = where + "'" + time_text + "' is not a time: start the line with 2026-07-03T09:12:00+08:00";
+            error =
+                where + "'" + time_text + "' is not a time: start the line with 2026-07-03T09:12:00+08:00";
             return false;
         }
         const std::string typed(next_word(rest));
         const std::string phone = adapters::normalise_phone(typed);
-        const std::size_t digits =
-            static_cast<std::size_t>(std::count_if(phone.begin(), phone.end(), [](char c) { return c >= '0' && c <= '9'; }));
+        const std::size_t digits = static_cast<std::size_t>(
+            std::count_if(phone.begin(), phone.end(), [](char c) { return c >= '0' && c <= '9'; }));
         if (digits < 6 || phone.find_first_not_of("+0123456789") != std::string::npos ||
             phone.find('+', 1) != std::string::npos) {
             error = where + "'" + typed +
@@ -114,7 +115,8 @@ struct tally {
 };
 
 // Every outbox row due by `due_by` is logged at `at`, not sent: replay never texts a phone.
-void log_outbox(store::connection& db, store::timestamp at, tally& t, std::optional<store::timestamp> due_by = {}) {
+void log_outbox(store::connection& db, store::timestamp at, tally& t,
+                std::optional<store::timestamp> due_by = {}) {
     for (;;) {
         const auto due = store::claim_due(db, due_by.value_or(at), 500);
         for (const auto& o : due) {
@@ -188,7 +190,8 @@ int cmd_replay(const invocation& inv) {
     if (!read_season(season, cfg->alerts.utc_offset, lines, error))
         return user_error(inv, "replay", error + " (nothing was applied)");
     if (lines.empty())
-        return user_error(inv, "replay", season + ": no message lines (blank lines and ;-comments are skipped)");
+        return user_error(inv, "replay",
+                          season + ": no message lines (blank lines and ;-comments are skipped)");
 
     const std::filesystem::path path = cfg->store.path;
     if (path.has_parent_path())
@@ -208,7 +211,8 @@ int cmd_replay(const invocation& inv) {
             return user_error(inv, "replay",
                               season + ":" + std::to_string(lines.front().number) +
                                   ": earlier than the store's latest message (" +
-                                  format_local_minute(*latest, cfg->alerts.utc_offset) + "); nothing was applied");
+                                  format_local_minute(*latest, cfg->alerts.utc_offset) +
+                                  "); nothing was applied");
     }
 
     // Replay never sends: every SMS it causes is kept in the outbox as logged.
@@ -222,7 +226,8 @@ int cmd_replay(const invocation& inv) {
     {
         SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
         if (auto r = store::sync_registry(db, registry_snapshot_of(*cfg), lines.front().at); !r)
-            return user_error(inv, "replay", "the configuration's registry does not fit the store: " + r.error().message());
+            return user_error(inv, "replay",
+                              "the configuration's registry does not fit the store: " + r.error().message());
         tx.commit();
     }
 
@@ -244,8 +249,8 @@ int cmd_replay(const invocation& inv) {
             ++t.alerts;
         previous = line.at;
         if (!quiet)
-            inv.out << format_local_minute(line.at, cfg->alerts.utc_offset) << ' ' << mask_phone(line.phone) << ' '
-                    << printable(line.text) << "\n    -> " << store::to_string(out.status)
+            inv.out << format_local_minute(line.at, cfg->alerts.utc_offset) << ' ' << mask_phone(line.phone)
+                    << ' ' << printable(line.text) << "\n    -> " << store::to_string(out.status)
                     << (out.reply.empty() ? std::string{} : ": " + printable(out.reply)) << '\n';
     }
     {
@@ -255,7 +260,8 @@ int cmd_replay(const invocation& inv) {
             log_outbox(db, *previous, t, *last);
         tx.commit();
     }
-    inv.out << "replayed " << lines.size() << " messages from " << season << " into " << path.string() << ": ";
+    inv.out << "replayed " << lines.size() << " messages from " << season << " into " << path.string()
+            << ": ";
     bool first = true;
     for (const auto& [status, n] : t.by_status) {
         inv.out << (first ? "" : ", ") << n << ' ' << store::to_string(status);
@@ -269,7 +275,8 @@ int cmd_replay(const invocation& inv) {
 } // namespace
 
 command replay_command() {
-    return {"replay", "feed a file of timestamped messages through the intake, clock set per line (never sends)",
+    return {"replay",
+            "feed a file of timestamped messages through the intake, clock set per line (never sends)",
             cmd_replay};
 }
 

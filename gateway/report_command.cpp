@@ -43,13 +43,14 @@ trace_kind trace_of(std::string_view indicator) {
     return trace_kind::cases;
 }
 
-bool is_minutes(std::string_view indicator) { return indicator.starts_with("ack_minutes_"); }
+bool is_minutes(std::string_view indicator) {
+    return indicator.starts_with("ack_minutes_");
+}
 
 // Every dimension a row may have, in the CSV's column order.
-constexpr std::array<std::string_view, 16> dimension_order{"sex",    "age_band", "site",     "area",
-                                                           "work",   "reason",   "target",   "category",
-                                                           "status", "service",  "for",      "team",
-                                                           "form",   "reporter", "urgent",   "step"};
+constexpr std::array<std::string_view, 16> dimension_order{
+    "sex",    "age_band", "site", "area", "work", "reason",   "target", "category",
+    "status", "service",  "for",  "team", "form", "reporter", "urgent", "step"};
 
 json::value dimension_json(const cases::dimension& d) {
     if (d.flag)
@@ -82,7 +83,9 @@ std::string value_text(const cases::report_row& r) {
 std::vector<std::string> trace_texts(const cases::report_row& r) {
     std::vector<std::string> out;
     switch (trace_of(r.indicator)) {
-    case trace_kind::cases: out = r.cases; break;
+    case trace_kind::cases:
+        out = r.cases;
+        break;
     case trace_kind::messages:
         for (auto id : r.messages)
             out.push_back(std::to_string(id));
@@ -91,7 +94,8 @@ std::vector<std::string> trace_texts(const cases::report_row& r) {
         for (auto id : r.alerts)
             out.push_back(std::to_string(id));
         break;
-    case trace_kind::none: break;
+    case trace_kind::none:
+        break;
     }
     return out;
 }
@@ -120,7 +124,8 @@ json::object row_json(const cases::report_row& r) {
             trace.emplace_back(id);
         o["alerts"] = std::move(trace);
         break;
-    case trace_kind::none: break;
+    case trace_kind::none:
+        break;
     }
     return o;
 }
@@ -153,7 +158,8 @@ void print_csv(std::ostream& out, const std::vector<cases::report_row>& rows) {
     for (const auto& r : rows) {
         out << r.id << ',' << r.indicator;
         for (auto name : dimension_order) {
-            const auto d = std::find_if(r.dims.begin(), r.dims.end(), [&](const auto& x) { return x.name == name; });
+            const auto d =
+                std::find_if(r.dims.begin(), r.dims.end(), [&](const auto& x) { return x.name == name; });
             out << ',' << (d == r.dims.end() ? std::string{} : csv_field(json::value(dimension_text(*d))));
         }
         out << ',' << value_text(r) << ',' << csv_field(json::value(joined(trace_texts(r)))) << "\r\n";
@@ -185,8 +191,8 @@ void print_headline(std::ostream& out, const std::vector<cases::report_row>& row
                         const char s = it == sex_of.end() ? 'U' : it->second;
                         ++by[s == 'B' ? 0 : s == 'G' ? 1 : 2];
                     }
-        table.push_back({std::string(label), std::to_string(by[0]), std::to_string(by[1]), std::to_string(by[2]),
-                         std::to_string(by[0] + by[1] + by[2])});
+        table.push_back({std::string(label), std::to_string(by[0]), std::to_string(by[1]),
+                         std::to_string(by[2]), std::to_string(by[0] + by[1] + by[2])});
     }
     const auto widths = column_widths(table);
     for (const auto& row : table) {
@@ -198,7 +204,8 @@ void print_headline(std::ostream& out, const std::vector<cases::report_row>& row
 void print_text(std::ostream& out, const report_request& q, const std::vector<cases::report_row>& rows,
                 const std::map<std::string, char>& sex_of) {
     out << "kharuul report " << format_local_minute(q.from, q.utc_offset) << " to "
-        << format_local_minute(q.until, q.utc_offset) << " (until excluded)" << (q.area ? ", area " + *q.area : "")
+        << format_local_minute(q.until, q.utc_offset) << " (until excluded)"
+        << (q.area ? ", area " + *q.area : "")
         << (q.with_corrections ? ", with the corrections made after it" : ", as the store stood at its end")
         << "\nA child counts as withdrawn or prevented only after a team verified the outcome (OUT).\n\n";
     print_headline(out, rows, sex_of);
@@ -235,7 +242,8 @@ void print_text(std::ostream& out, const report_request& q, const std::vector<ca
 
 // One case of a row's trace: what was reported, its state today, and its whole history, the rows
 // after the report's period marked (the figures count the case as those before made it).
-void print_case_history(std::ostream& out, store::connection& db, const std::string& code, const report_request& q) {
+void print_case_history(std::ostream& out, store::connection& db, const std::string& code,
+                        const report_request& q) {
     const auto utc_offset = q.utc_offset;
     const bool full = q.full;
     auto c = store::find_case(db, code);
@@ -245,11 +253,12 @@ void print_case_history(std::ostream& out, store::connection& db, const std::str
     }
     out << "  case " << c->code << "  " << c->site << ' ' << store::sex_letter(c->sex) << ' ' << c->age_min
         << (c->age_max != c->age_min ? "-" + std::to_string(c->age_max) : std::string{}) << ' '
-        << (c->opened_form == cases::opening::id ? c->work : "RISK " + c->risk_reason)
-        << "  today " << cases::to_string(c->life.state) << '\n';
+        << (c->opened_form == cases::opening::id ? c->work : "RISK " + c->risk_reason) << "  today "
+        << cases::to_string(c->life.state) << '\n';
     std::vector<std::vector<std::string>> lines;
     for (const auto& h : store::case_history_of(db, code)) {
-        lines.push_back({format_local_minute(h.at, utc_offset), h.action, h.detail.empty() ? "-" : printable(h.detail),
+        lines.push_back({format_local_minute(h.at, utc_offset), h.action,
+                         h.detail.empty() ? "-" : printable(h.detail),
                          h.actor.starts_with("cli:") ? h.actor : shown_phone(h.actor, full)});
         if (h.at >= q.until)
             lines.back().push_back("(after the period)");
@@ -264,8 +273,8 @@ int explain(const invocation& inv, store::connection& db, const report_request& 
     const auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.id == q.explain; });
     if (row == rows.end())
         return user_error(inv, "report",
-                          "no row '" + q.explain + "' in this report (rows r1 to r" + std::to_string(rows.size()) +
-                              "; the same options give the same ids)");
+                          "no row '" + q.explain + "' in this report (rows r1 to r" +
+                              std::to_string(rows.size()) + "; the same options give the same ids)");
     inv.out << row->id << ' ' << row->indicator;
     for (const auto& d : row->dims)
         inv.out << ' ' << d.name << '=' << (d.text || d.flag ? dimension_text(d) : "null");
@@ -289,25 +298,28 @@ int explain(const invocation& inv, store::connection& db, const report_request& 
     case trace_kind::messages:
         for (auto id : row->messages)
             if (auto m = store::find_message(db, id))
-                inv.out << "  message " << m->id << "  " << format_local_minute(m->received_at, q.utc_offset) << "  "
-                        << shown_phone(m->sender, q.full) << "  \"" << printable(m->text) << "\"\n";
+                inv.out << "  message " << m->id << "  " << format_local_minute(m->received_at, q.utc_offset)
+                        << "  " << shown_phone(m->sender, q.full) << "  \"" << printable(m->text) << "\"\n";
         break;
     case trace_kind::alerts:
         for (auto id : row->alerts)
             if (auto a = store::find_alert(db, id))
-                inv.out << "  alert #" << a->id << "  " << format_local_minute(a->created_at, q.utc_offset) << "  "
-                        << a->site << (a->urgent ? " urgent" : "") << "  "
+                inv.out << "  alert #" << a->id << "  " << format_local_minute(a->created_at, q.utc_offset)
+                        << "  " << a->site << (a->urgent ? " urgent" : "") << "  "
                         << (a->acked_at ? "ACK " + format_local_minute(*a->acked_at, q.utc_offset) : "no ACK")
                         << '\n';
         break;
-    case trace_kind::none: inv.out << "  (a site with no report: nothing behind it)\n"; break;
+    case trace_kind::none:
+        inv.out << "  (a site with no report: nothing behind it)\n";
+        break;
     }
     return exit_ok;
 }
 
 bool area_known(const cases::report_input& in, const std::string& area) {
     return std::any_of(in.sites.begin(), in.sites.end(), [&](const cases::report_site& s) {
-        return s.area == area || (s.area.size() > area.size() && s.area.starts_with(area) && s.area[area.size()] == '/');
+        return s.area == area ||
+               (s.area.size() > area.size() && s.area.starts_with(area) && s.area[area.size()] == '/');
     });
 }
 
@@ -315,21 +327,23 @@ int cmd_report(const invocation& inv) {
     std::string config_path, from_text, until_text, area, format = "text", explain_id;
     bool sensitive = false, full = false, corrections = false;
     po::options_description opts("options");
-    opts.add_options()("config,c", po::value(&config_path)->required(), config_help)(
-        "from", po::value(&from_text)->required(), "first day (or time) of the period, local time: 2026-07-01")(
+    opts.add_options()("config,c", po::value(&config_path)->required(),
+                       config_help)("from", po::value(&from_text)->required(),
+                                    "first day (or time) of the period, local time: 2026-07-01")(
         "until", po::value(&until_text)->required(), "end of the period, excluded: 2026-10-01")(
         "area", po::value(&area), "only cases, sites and teams of this area or inside it")(
         "format", po::value(&format), "text (default), csv or json")(
-        "explain", po::value(&explain_id), "list the cases (messages, alerts) behind row ID, with their histories")(
+        "explain", po::value(&explain_id),
+        "list the cases (messages, alerts) behind row ID, with their histories")(
         "sensitive", po::bool_switch(&sensitive), "with --explain: list sensitive cases too")(
         "full", po::bool_switch(&full), "with --explain: whole phone numbers")(
         "with-corrections", po::bool_switch(&corrections),
         "also leave out what a coordinator undid after the period (the figures as they should have been)");
     po::variables_map vm;
     int code = exit_ok;
-    if (!parse_options(inv,
-                       "report --config FILE --from T --until T [--area A] [--format text|csv|json] [--explain ID]",
-                       opts, {}, vm, code))
+    if (!parse_options(
+            inv, "report --config FILE --from T --until T [--area A] [--format text|csv|json] [--explain ID]",
+            opts, {}, vm, code))
         return code;
     if (format != "text" && format != "csv" && format != "json")
         return user_error(inv, "report", "--format must be text, csv or json, not '" + format + "'");
@@ -341,9 +355,11 @@ int cmd_report(const invocation& inv) {
     const auto from = parse_time_bound(from_text, time_bound::since, offset, now());
     const auto until = parse_time_bound(until_text, time_bound::since, offset, now());
     if (!from)
-        return user_error(inv, "report", "--from '" + from_text + "' is not a date or time: write 2026-07-01");
+        return user_error(inv, "report",
+                          "--from '" + from_text + "' is not a date or time: write 2026-07-01");
     if (!until)
-        return user_error(inv, "report", "--until '" + until_text + "' is not a date or time: write 2026-10-01");
+        return user_error(inv, "report",
+                          "--until '" + until_text + "' is not a date or time: write 2026-10-01");
     if (*until <= *from)
         return user_error(inv, "report", "--until must be after --from (until is excluded)");
 
@@ -359,7 +375,9 @@ int cmd_report(const invocation& inv) {
     q.with_corrections = corrections;
     cases::report_input in = report_input_of(cs->db, cs->cfg, q);
     if (q.area && !area_known(in, *q.area))
-        return user_error(inv, "report", "no site lies in area '" + *q.area + "' (an area is written as in the sites' area, e.g. Bayankhongor/Bayan-Ovoo)");
+        return user_error(inv, "report",
+                          "no site lies in area '" + *q.area +
+                              "' (an area is written as in the sites' area, e.g. Bayankhongor/Bayan-Ovoo)");
     std::map<std::string, char> sex_of;
     std::map<std::string, bool> sensitive_of;
     for (const auto& c : in.cases) {
@@ -381,7 +399,8 @@ int cmd_report(const invocation& inv) {
 
 } // namespace
 
-cases::report_input report_input_of(store::connection& db, const config::gateway_config& cfg, const report_request& q) {
+cases::report_input report_input_of(store::connection& db, const config::gateway_config& cfg,
+                                    const report_request& q) {
     cases::report_input in = store::load_report_input(db, q.from, q.until, q.with_corrections);
     in.area = q.area;
     in.reminder_after = cfg.alerts.reminder_after;
@@ -393,7 +412,8 @@ cases::report_input report_input_of(store::connection& db, const config::gateway
     for (const auto& m : in.messages)
         if (!labels.count(m.sender)) {
             const auto it = in.reporter_labels.find(m.sender);
-            labels[m.sender] = mask_phone(m.sender) + (it == in.reporter_labels.end() ? "" : " " + it->second);
+            labels[m.sender] =
+                mask_phone(m.sender) + (it == in.reporter_labels.end() ? "" : " " + it->second);
         }
     in.reporter_labels = std::move(labels);
     return in;

@@ -19,7 +19,7 @@ struct report_request {
     store::timestamp until{}; // excluded
     std::optional<std::string> area;
     std::chrono::minutes utc_offset{8 * 60};
-    std::string explain; // a row id, or ""
+    std::string explain;    // a row id, or ""
     bool sensitive = false; // --explain lists sensitive cases too
     bool full = false;      // whole phone numbers
     // Also leave out what a coordinator undid after the period (kharuul case --undo): the figures
@@ -29,8 +29,7 @@ struct report_request {
 
 // What the figures are computed from: the store as it stood at q.until, with the configuration's
 // age bands and reminder interval, and reporters labelled "masked phone name".
-cases::report_input report_input_of(store::connection& db, const config::gateway_config& cfg, const report_request& q);
-
-
+cases::report_input report_input_of(store::connection& db, const config::gateway_config& cfg,
+                                    const report_request& q);
 
 } // namespace kharuul::gateway
