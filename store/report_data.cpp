@@ -209,10 +209,9 @@ void load_registry(connection& db, cases::report_input& in)
 
 // The accepted reports and TRs received in [from, until), each with its sender, site and
 // children: read from the events alone (an event exists exactly for each accepted message, and
-// carries the message's received_at since migration 4), never from the messages with their texts.
-// The events' id range comes from the time index of the messages and the message index of the
-// events (both read as indexes only) and bounds every matching row exactly; the table is then read
-// in id order, sequentially. Strings that repeat (forms, phones, sites) are kept once each.
+// carries the message's received_at since migration 4), never from the messages with their texts,
+// through the events' message index over the period's message ids. Strings that repeat (forms,
+// phones, sites) are kept once each.
 void load_messages(connection& db, timestamp from, timestamp until, cases::report_input& in)
 {
     // The message ids of the period's first and last ten minutes bound its ids: the gateway numbers
@@ -255,31 +254,15 @@ void load_messages(connection& db, timestamp from, timestamp until, cases::repor
             return;
         last_message = s.int64(0);
     }
-    // The events of those messages: the event of the first and of the last (each message's event is
-    // written in its own transaction, so event ids follow message ids).
-    std::int64_t first_event = 0, last_event = -1;
-    {
-        raw_statement s(db, "SELECT id FROM events WHERE message_id >= ?1 ORDER BY message_id, id LIMIT 1");
-        s.bind(1, *first_message);
-        if (!s.step())
-            return;
-        first_event = s.int64(0);
-    }
-    {
-        raw_statement s(db, "SELECT id FROM events WHERE message_id <= ?1 ORDER BY message_id DESC, id DESC LIMIT 1");
-        s.bind(1, *last_message);
-        if (!s.step())
-            return;
-        last_event = s.int64(0);
-    }
-    if (last_event < first_event)
-        return;
+    // The events of those messages, through the message index: a rerun message (kept from a
+    // stranger, processed when the sender was registered) has an event numbered long after it, so
+    // event ids do not follow message ids; the index does, and its rows lie mostly in table order.
     raw_statement s(db, "SELECT message_id, form, reporter, COALESCE(site, ''),"
                         " COALESCE(boys, 0) + COALESCE(girls, 0) + COALESCE(unknown, 0), received_at FROM events"
-                        " WHERE id BETWEEN ?1 AND ?2 AND +received_at >= ?3 AND +received_at < ?4"
-                        " AND form IN ('ID', 'NIL', 'RISK', 'TR') ORDER BY id");
-    s.bind(1, first_event);
-    s.bind(2, last_event);
+                        " WHERE message_id BETWEEN ?1 AND ?2 AND +received_at >= ?3 AND +received_at < ?4"
+                        " AND form IN ('ID', 'NIL', 'RISK', 'TR') ORDER BY message_id");
+    s.bind(1, *first_message);
+    s.bind(2, *last_message);
     s.bind(3, from);
     s.bind(4, until);
     std::unordered_map<std::string, std::string> strings; // each repeated value once
@@ -289,9 +272,9 @@ void load_messages(connection& db, timestamp from, timestamp until, cases::repor
             it = strings.emplace(std::string(v), std::string(v)).first;
         return it->second;
     };
-    // At most one message per event of the range: reserved once, so that the vector's old and new
-    // buffers never coexist (at 800,000 messages that doubling was the report's peak of memory).
-    in.messages.reserve(static_cast<std::size_t>(last_event - first_event + 1));
+    // At most one message per message id of the range: reserved once, so that the vector's old and
+    // new buffers never coexist (at 800,000 messages that doubling was the report's peak of memory).
+    in.messages.reserve(static_cast<std::size_t>(*last_message - *first_message + 1));
     std::int64_t last_id = 0;
     while (s.step()) {
         const std::int64_t id = s.int64(0);

@@ -77,6 +77,22 @@ TEST_F(report_data, ids_out_of_time_order_by_moments_at_the_edges_are_still_coun
     EXPECT_FALSE(ids(in).count(end_outside));
 }
 
+TEST_F(report_data, a_message_processed_later_by_rerun_counts_with_its_event_numbered_after_the_others)
+{
+    const timestamp from = at_ms(0) + 24h, until = from + 24h;
+    // Message 1 is kept from a stranger; 2 and 3 are processed at once; 1 is rerun afterwards, so
+    // its event is the last one.
+    const auto kept = *insert_message(db, sms_from("+97699000003", "NIL ALT", from + 1h));
+    const auto second = nil_at(from + 2h);
+    const auto third = nil_at(from + 3h);
+    parser::sms_message m;
+    m.kind = parser::form::nil;
+    m.body = parser::nil_visit{"ALT"};
+    insert_event(db, make_event(m, kept, "+97699000003", from + 1h));
+    ASSERT_TRUE(set_message_outcome(db, kept, {message_status::accepted, parser::form::nil, {}, {}, {}, {}}));
+    EXPECT_EQ(ids(load_report_input(db, from, until)), (std::set<std::int64_t>{kept, second, third}));
+}
+
 TEST_F(report_data, a_period_with_no_message_reads_none)
 {
     nil_at(at_ms(0));
