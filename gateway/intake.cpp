@@ -166,7 +166,9 @@ private:
         case form::risk: {
             const std::int64_t event =
                 store::insert_event(db_, store::make_event(m, rec_.id, rec_.sender, occurred));
-            store::case_opening opening = store::make_case_opening(m, event, rec_.id, rec_.sender, occurred);
+            // A case's times are when the gateway received the message (cases.md 4), whatever the
+            // sender's phone says: the figures count by them.
+            store::case_opening opening = store::make_case_opening(m, event, rec_.id, rec_.sender, rec_.received_at);
             opening.first_serial = settings_.first_case_serial;
             auto codes = store::open_cases(db_, opening);
             if (!codes)
@@ -189,7 +191,7 @@ private:
         case form::out:
         case form::merge:
         case form::close:
-            return apply_to_case(m, occurred);
+            return apply_to_case(m, occurred, rec_.received_at);
         }
         return out_;
     }
@@ -223,6 +225,8 @@ private:
         refusal_detail d;
         d.area = area;
         d.team = cases::team_of(covering, area, c.sensitive); // whose case it is, as the figures say
+        if (d.team.empty())
+            d.team = cases::team_of(covering, area, false); // a sensitive case in an ordinary team's area
         return d;
     }
 
@@ -335,7 +339,8 @@ private:
         return refuse(m, cases::to_string(r.code), p, code, d);
     }
 
-    intake_outcome apply_to_case(const sms_message& m, store::timestamp occurred) {
+    // `occurred`: the event's time (as the sender says); `received`: the case's (the figures').
+    intake_outcome apply_to_case(const sms_message& m, store::timestamp occurred, store::timestamp received) {
         const std::string& sent_code = *case_code_of(m);
         auto existing = store::find_kept_case(db_, sent_code);
         if (!existing)
@@ -371,7 +376,7 @@ private:
         }
 
         const cases::action act = action_of(m, into ? into->code : std::string{});
-        const cases::decision decided = cases::decide(existing->life, act, occurred, settings_.case_rules);
+        const cases::decision decided = cases::decide(existing->life, act, received, settings_.case_rules);
         if (const auto* no = std::get_if<cases::refusal>(&decided))
             return refused_by_life_cycle(m, *no, code);
         const cases::change& ch = std::get<cases::change>(decided);
@@ -379,13 +384,13 @@ private:
         store::new_event ev = store::make_event(m, rec_.id, rec_.sender, occurred);
         ev.case_code = code;
         const std::int64_t event = store::insert_event(db_, ev);
-        const store::case_action action{code, rec_.sender, rec_.id, event, occurred};
+        const store::case_action action{code, rec_.sender, rec_.id, event, received};
         auto saved = store::save_change(db_, action, ch);
         if (!saved)
             throw std::system_error(saved.error()); // found above: a broken invariant
         if (into)
             if (auto noted =
-                    store::note_absorbed(db_, {into->code, rec_.sender, rec_.id, event, occurred}, code);
+                    store::note_absorbed(db_, {into->code, rec_.sender, rec_.id, event, received}, code);
                 !noted)
                 throw std::system_error(noted.error());
 

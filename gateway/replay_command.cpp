@@ -57,7 +57,8 @@ std::string_view next_word(std::string_view& s) {
     return w;
 }
 
-// Reads the whole season; on the first line it cannot read, an error naming the file and line.
+// Reads the season; on the first line it cannot read, false with an error naming the file and
+// line, and `out` holding the lines before it (which are applied: cases.md 5, "nothing after it").
 bool read_season(const std::string& path, std::chrono::minutes utc_offset, std::vector<season_line>& out,
                  std::string& error) {
     std::ifstream in(path, std::ios::binary);
@@ -187,7 +188,8 @@ int cmd_replay(const invocation& inv) {
 
     std::vector<season_line> lines;
     std::string error;
-    if (!read_season(season, cfg->alerts.utc_offset, lines, error))
+    const bool whole = read_season(season, cfg->alerts.utc_offset, lines, error);
+    if (!whole && lines.empty())
         return user_error(inv, "replay", error + " (nothing was applied)");
     if (lines.empty())
         return user_error(inv, "replay",
@@ -242,6 +244,11 @@ int cmd_replay(const invocation& inv) {
         msg.to = "replay";
         msg.text = line.text;
         const intake_outcome out = take_in(db, msg, lex, settings, line.at);
+        // The reply too is an outbox message, logged like the rest (the daemon answers in the
+        // provider's response instead).
+        if (!out.reply.empty() && !out.repeat)
+            queue_sms(db, *settings.alerts, line.phone, out.reply, store::outbox_kind::reply, std::nullopt,
+                      out.message_id, line.at);
         log_outbox(db, line.at, t);
         tx.commit();
         ++t.by_status[out.status];
@@ -269,6 +276,12 @@ int cmd_replay(const invocation& inv) {
     }
     inv.out << "; " << t.alerts << " alerts, " << t.escalations << " escalation steps, " << t.reminders
             << " reminders; " << t.logged << " SMS logged, none sent\n";
+    if (!whole)
+        return user_error(inv, "replay",
+                          error + " (the " + std::to_string(lines.size()) +
+                              (lines.size() == 1 ? " message" : " messages") +
+                              " before it were applied, nothing after it: fix the line and replay the rest"
+                              " with --append)");
     return exit_ok;
 }
 

@@ -209,34 +209,45 @@ void print_text(std::ostream& out, const report_request& q, const std::vector<ca
         << (q.with_corrections ? ", with the corrections made after it" : ", as the store stood at its end")
         << "\nA child counts as withdrawn or prevented only after a team verified the outcome (OUT).\n\n";
     print_headline(out, rows, sex_of);
-    std::string current;
-    std::vector<std::vector<std::string>> table;
-    auto flush = [&] {
-        if (table.size() > 1) {
-            const auto widths = column_widths(table);
-            for (const auto& row : table)
-                print_row(out, row, widths, 2, false);
-        }
-        table.clear();
-    };
-    for (const auto& r : rows) {
-        if (r.indicator != current) {
-            flush();
-            current = r.indicator;
-            out << '\n' << r.indicator << '\n';
-            std::vector<std::string> header{"id"};
+    // Every indicator of cases.md 4 in its order, those without a row too ("none"), so that a
+    // coordinator sees a zero rather than a missing table.
+    static constexpr std::array<std::string_view, 27> indicators{
+        "identified",          "at_risk_registered",  "confirmed",
+        "dismissed",           "merged",              "targeted",
+        "verified_withdrawn",  "verified_prevented",  "verified_reduced_hours",
+        "re_engaged",          "school_status",       "work_status",
+        "referred",            "service_delivered",   "lost_to_follow_up",
+        "overdue_tracking",    "site_visits",         "site_not_visited",
+        "reporter_reports",    "reporter_children",   "reporter_children_confirmed",
+        "reporter_tracking",   "alerts_raised",       "alerts_acknowledged",
+        "ack_minutes_median",  "ack_minutes_p90",     "ussd_abandoned"};
+    for (const std::string_view indicator : indicators) {
+        out << '\n' << indicator << '\n';
+        std::vector<std::vector<std::string>> table;
+        for (const auto& r : rows) {
+            if (r.indicator != indicator)
+                continue;
+            if (table.empty()) {
+                std::vector<std::string> header{"id"};
+                for (const auto& d : r.dims)
+                    header.push_back(d.name);
+                header.push_back("value");
+                table.push_back(std::move(header));
+            }
+            std::vector<std::string> cells{r.id};
             for (const auto& d : r.dims)
-                header.push_back(d.name);
-            header.push_back("value");
-            table.push_back(std::move(header));
+                cells.push_back(d.text || d.flag ? dimension_text(d) : "-");
+            cells.push_back(value_text(r));
+            table.push_back(std::move(cells));
         }
-        std::vector<std::string> cells{r.id};
-        for (const auto& d : r.dims)
-            cells.push_back(d.text || d.flag ? dimension_text(d) : "-");
-        cells.push_back(value_text(r));
-        table.push_back(std::move(cells));
+        if (table.empty()) {
+            out << "  none\n";
+            continue;
+        }
+        const auto widths = column_widths(table);
+        for (const auto& row : table)
+            print_row(out, row, widths, 2, false);
     }
-    flush();
     out << "\n`kharuul report ... --explain ID` lists what is behind a row.\n";
 }
 

@@ -162,7 +162,7 @@ std::optional<refusal_text> case_refusal(refusal r, std::optional<form> f, const
     case refusal::needs_outcome:
         return refusal_text{k + c + " DONE:",
                             {m ? " үр дүн батлагдаагүй. Эхлээд " + out + " " + c + " WD/PR"
-                               : " no verified outcome. Send " + out + " " + c + " WD or PR first"}};
+                               : " no verified WD or PR. Send " + out + " " + c + " WD or PR first"}};
     case refusal::not_mergeable: {
         if (m) {
             const std::string next = d.other.empty() ? std::string{} : " " + k + d.other + " " + c;

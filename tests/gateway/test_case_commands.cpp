@@ -350,7 +350,7 @@ struct bad_line_case {
 
 class replay_bad_line : public ::testing::TestWithParam<bad_line_case> {};
 
-TEST_P(replay_bad_line, is_reported_with_the_file_and_line_number_and_nothing_is_applied) {
+TEST_P(replay_bad_line, is_reported_with_the_file_and_line_number_and_nothing_after_it_is_applied) {
     const workspace ws(demo_config());
     const auto season = ws.write("bad.txt", std::string(first_line) + "; a comment counts as a line\n" +
                                                 GetParam().line + "\n" +
@@ -358,7 +358,10 @@ TEST_P(replay_bad_line, is_reported_with_the_file_and_line_number_and_nothing_is
     const auto r = ws.replay(season);
     expect_one_line_user_error(r, season.string() + ":3");
     EXPECT_TRUE(contains(r.err, GetParam().names)) << r.err;
-    EXPECT_EQ(ws.messages(), 0) << "nothing of the season may be applied";
+    // cases.md 5: "a line it cannot read is reported with its number and nothing after it is
+    // applied": the line before it was.
+    EXPECT_EQ(ws.messages(), 1) << "the first line is applied, nothing after the bad one";
+    EXPECT_TRUE(contains(r.err, "1 message before it")) << r.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -371,15 +374,16 @@ INSTANTIATE_TEST_SUITE_P(
         bad_line_case{"earlier_than_the_line_before", "2026-07-01T09:00:00+08:00 +97699000001 NIL ALT", "earlier"}),
     [](const auto& p) { return std::string(p.param.what); });
 
-TEST(case_commands, replay_of_a_bad_line_onto_a_store_with_messages_adds_nothing) {
+TEST(case_commands, replay_of_a_bad_line_onto_a_store_with_messages_adds_only_the_lines_before_it) {
     const workspace ws(demo_config());
     ASSERT_EQ(ws.replay(ws.write("first.txt", first_line)).code, 0);
     ASSERT_EQ(ws.messages(), 1);
     const auto season = ws.write("more.txt", "2026-07-02T10:00:00+08:00 +97699000005 NIL TSD\n"
                                              "2026-07-02T11:00:00+08:00 +97699000005\n");
     const auto r = ws.replay(season, {"--append", "--quiet"});
-    expect_one_line_user_error(r, season.string() + ":2");
-    EXPECT_EQ(ws.messages(), 1);
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(contains(r.err, season.string() + ":2")) << r.err;
+    EXPECT_EQ(ws.messages(), 2);
 }
 
 TEST(case_commands, replay_refuses_a_store_that_already_holds_messages_without_append) {
@@ -481,6 +485,12 @@ TEST(case_commands, replay_never_sends_every_outbox_row_is_logged_as_sent_by_rep
                        " WHERE a.outbox_id = o.id AND a.outcome = 'sent' AND a.detail LIKE '%replay%')"),
               0);
     EXPECT_EQ(ws.count("SELECT COUNT(*) FROM outbox_attempts WHERE detail NOT LIKE '%replay%'"), 0);
+    // cases.md 5: the replies too go to the outbox as log messages, one per answered message.
+    EXPECT_EQ(ws.count("SELECT COUNT(*) FROM outbox WHERE kind = 'reply'"),
+              ws.count("SELECT COUNT(*) FROM messages WHERE reply IS NOT NULL AND reply <> ''"));
+    EXPECT_EQ(ws.count("SELECT COUNT(*) FROM outbox o JOIN messages m ON m.id = o.message_id"
+                       " WHERE o.kind = 'reply' AND (o.text <> m.reply OR o.recipient <> m.sender)"),
+              0);
 }
 
 // =================================================================================================
@@ -610,6 +620,15 @@ TEST_F(case_commands_report, csv_has_the_header_and_one_line_per_json_row_with_t
                 trace += (trace.empty() ? "" : " ") + json_text(t);
         EXPECT_EQ(f.back(), trace) << id;
     }
+}
+
+TEST_F(case_commands_report, text_prints_every_indicator_and_says_none_where_nothing_counts) {
+    const auto r = ws().command("report", {"--from", "2026-07-01", "--until", "2026-10-01"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const char* indicator : {"identified", "targeted", "verified_withdrawn", "overdue_tracking", "site_visits",
+                                  "alerts_raised", "ack_minutes_p90"})
+        EXPECT_TRUE(contains(r.out, std::string("\n") + indicator + "\n  id ")) << indicator;
+    EXPECT_TRUE(contains(r.out, "\nussd_abandoned\n  none\n")) << r.out; // no USSD in the demo season
 }
 
 TEST_F(case_commands_report, text_starts_with_the_headline_by_sex_that_the_json_rows_give) {

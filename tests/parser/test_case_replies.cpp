@@ -509,7 +509,7 @@ std::vector<refusal_case> refusal_cases() {
          "OUT 204812 LESS: no TR LESS in the last 60 days. Send TR 204812 LESS first", "TR 204812 LESS",
          "TR 204812 LESS"},
         {refusal::needs_outcome, form::close, detail(),
-         "CLOSE 204812 DONE: no verified outcome. Send OUT 204812 WD or PR first", "OUT 204812 WD or PR",
+         "CLOSE 204812 DONE: no verified WD or PR. Send OUT 204812 WD or PR first", "OUT 204812 WD or PR",
          "OUT 204812 WD/PR"},
         {refusal::not_mergeable, form::merge, detail(60, "", "", "204820"),
          "MERGE 204812: only reported or confirmed cases can be merged. Send MERGE 204820 204812 instead",
