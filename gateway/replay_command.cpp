@@ -107,6 +107,11 @@ bool read_season(const std::string& path, std::chrono::minutes utc_offset, std::
     return true;
 }
 
+// "1 message", "2 messages".
+std::string counted(std::size_t n, std::string_view one, std::string_view many) {
+    return std::to_string(n) + " " + std::string(n == 1 ? one : many);
+}
+
 struct tally {
     std::map<store::message_status, std::size_t> by_status;
     std::size_t alerts = 0;
@@ -267,20 +272,20 @@ int cmd_replay(const invocation& inv) {
             log_outbox(db, *previous, t, *last);
         tx.commit();
     }
-    inv.out << "replayed " << lines.size() << " messages from " << season << " into " << path.string()
-            << ": ";
+    inv.out << "replayed " << counted(lines.size(), "message", "messages") << " from " << season << " into "
+            << path.string() << ": ";
     bool first = true;
     for (const auto& [status, n] : t.by_status) {
         inv.out << (first ? "" : ", ") << n << ' ' << store::to_string(status);
         first = false;
     }
-    inv.out << "; " << t.alerts << " alerts, " << t.escalations << " escalation steps, " << t.reminders
-            << " reminders; " << t.logged << " SMS logged, none sent\n";
+    inv.out << "; " << counted(t.alerts, "alert", "alerts") << ", "
+            << counted(t.escalations, "escalation step", "escalation steps") << ", "
+            << counted(t.reminders, "reminder", "reminders") << "; " << t.logged << " SMS logged, none sent\n";
     if (!whole)
         return user_error(inv, "replay",
-                          error + " (the " + std::to_string(lines.size()) +
-                              (lines.size() == 1 ? " message" : " messages") +
-                              " before it were applied, nothing after it: fix the line and replay the rest"
+                          error + " (" + counted(lines.size(), "message", "messages") +
+                              " before it applied, nothing after it: fix the line and replay the rest"
                               " with --append)");
     return exit_ok;
 }

@@ -361,7 +361,7 @@ TEST_P(replay_bad_line, is_reported_with_the_file_and_line_number_and_nothing_af
     // cases.md 5: "a line it cannot read is reported with its number and nothing after it is
     // applied": the line before it was.
     EXPECT_EQ(ws.messages(), 1) << "the first line is applied, nothing after the bad one";
-    EXPECT_TRUE(contains(r.err, "1 message before it")) << r.err;
+    EXPECT_TRUE(contains(r.err, "1 message before it applied")) << r.err;
 }
 
 INSTANTIATE_TEST_SUITE_P(
