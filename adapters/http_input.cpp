@@ -171,12 +171,13 @@ std::optional<std::string> form_fields::repeated() const {
 
 std::string repeated_field_reason(std::string_view name) {
     constexpr std::size_t max_quoted = 32;
-    const bool plain = !name.empty() && name.size() <= max_quoted &&
-                       std::all_of(name.begin(), name.end(), [](char c) {
-                           return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-                                  c == '-' || c == '.';
-                       });
-    return plain ? "field '" + std::string(name) + "' is given more than once" : "a field is given more than once";
+    const bool plain =
+        !name.empty() && name.size() <= max_quoted && std::all_of(name.begin(), name.end(), [](char c) {
+            return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-' ||
+                   c == '.';
+        });
+    return plain ? "field '" + std::string(name) + "' is given more than once"
+                 : "a field is given more than once";
 }
 
 std::string_view query_of(std::string_view target) noexcept {
