@@ -71,4 +71,27 @@ std::string cp1252_to_utf8(std::string_view bytes) {
     return out;
 }
 
+std::string strip_control_characters(std::string_view utf8) {
+    std::string out;
+    out.reserve(utf8.size());
+    for (std::size_t i = 0; i < utf8.size(); ++i) {
+        const auto b = static_cast<unsigned char>(utf8[i]);
+        if (b < 0x20 && b != '\t' && b != '\n' && b != '\v' && b != '\f' && b != '\r') {
+            continue; // C0
+        }
+        if (b == 0x7F) {
+            continue; // DEL
+        }
+        if (b == 0xC2 && i + 1 < utf8.size()) {
+            const auto next = static_cast<unsigned char>(utf8[i + 1]);
+            if (next >= 0x80 && next <= 0x9F) {
+                ++i; // C1, U+0080-U+009F, encoded as C2 80 .. C2 9F
+                continue;
+            }
+        }
+        out.push_back(static_cast<char>(b));
+    }
+    return out;
+}
+
 } // namespace kharuul::adapters

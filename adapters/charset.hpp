@@ -23,4 +23,10 @@ std::string latin1_to_utf8(std::string_view bytes);
 // 1252 leaves undefined map to U+FFFD.
 std::string cp1252_to_utf8(std::string_view bytes);
 
+// The text of a message as the parser should read it: control characters removed (C0 including
+// NUL, DEL, and C1 U+0080-U+009F), except the tab and the line breaks the parser reads as spaces
+// ('\t', '\n', '\v', '\f', '\r'). Everything else, invalid UTF-8 included, is kept byte for
+// byte. The message is stored as received; only what is parsed and answered goes through this.
+std::string strip_control_characters(std::string_view utf8);
+
 } // namespace kharuul::adapters

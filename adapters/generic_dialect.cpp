@@ -9,11 +9,14 @@
 #include "adapters/phone.hpp"
 
 #include <boost/beast/http/field.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
 #include <cmath>
+#include <unordered_set>
+#include <vector>
 
 namespace kharuul::adapters {
 
@@ -32,6 +35,9 @@ result<raw_fields> read_form(std::string_view body) {
     const auto form = form_fields::parse(body);
     if (!form) {
         return bad_request("the form body is not valid application/x-www-form-urlencoded");
+    }
+    if (const auto name = form->repeated()) {
+        return bad_request(repeated_field_reason(*name));
     }
     return raw_fields{form->get("from"), form->get("to"), form->get("text"), form->get("id"),
                       form->get("time")};
@@ -70,7 +76,75 @@ result<std::optional<std::string>> json_string_or_number(const boost::json::obje
     return std::optional<std::string>(std::to_string(static_cast<std::int64_t>(d)));
 }
 
+// A boost::json::basic_parser handler that builds nothing and stops at the first key given twice
+// in one object, at any depth. boost::json::parse keeps the last of duplicate keys silently, so
+// read_json runs this over the body first. Keys are kept per open object; arrays push nothing.
+class duplicate_key_finder {
+public:
+    static constexpr std::size_t max_array_size = -1;
+    static constexpr std::size_t max_object_size = -1;
+    static constexpr std::size_t max_string_size = -1;
+    static constexpr std::size_t max_key_size = -1;
+
+    // The key found twice; nullopt when none was (or the body is not JSON: parse says why).
+    const std::optional<std::string>& repeated() const noexcept { return repeated_; }
+
+    bool on_document_begin(boost::system::error_code&) { return true; }
+    bool on_document_end(boost::system::error_code&) { return true; }
+    bool on_array_begin(boost::system::error_code&) { return true; }
+    bool on_array_end(std::size_t, boost::system::error_code&) { return true; }
+    bool on_object_begin(boost::system::error_code&) {
+        objects_.emplace_back();
+        return true;
+    }
+    bool on_object_end(std::size_t, boost::system::error_code&) {
+        objects_.pop_back();
+        return true;
+    }
+    bool on_string_part(boost::json::string_view, std::size_t, boost::system::error_code&) { return true; }
+    bool on_string(boost::json::string_view, std::size_t, boost::system::error_code&) { return true; }
+    bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+        key_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
+        key_.append(s.data(), s.size());
+        if (!objects_.back().insert(key_).second) {
+            repeated_ = std::move(key_);
+            ec = make_error_code(errc::bad_request);
+            return false;
+        }
+        key_.clear();
+        return true;
+    }
+    bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
+    bool on_int64(std::int64_t, boost::json::string_view, boost::system::error_code&) { return true; }
+    bool on_uint64(std::uint64_t, boost::json::string_view, boost::system::error_code&) { return true; }
+    bool on_double(double, boost::json::string_view, boost::system::error_code&) { return true; }
+    bool on_bool(bool, boost::system::error_code&) { return true; }
+    bool on_null(boost::system::error_code&) { return true; }
+    bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
+    bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
+
+private:
+    std::vector<std::unordered_set<std::string>> objects_;
+    std::string key_;
+    std::optional<std::string> repeated_;
+};
+
+// The first key given twice in one object of `body`, at any depth; nullopt when there is none or
+// when `body` is not JSON (boost::json::parse then says what is wrong).
+std::optional<std::string> repeated_json_key(std::string_view body) {
+    boost::json::basic_parser<duplicate_key_finder> p{boost::json::parse_options{}};
+    boost::system::error_code ec;
+    p.write_some(false, body.data(), body.size(), ec);
+    return p.handler().repeated();
+}
+
 result<raw_fields> read_json(std::string_view body) {
+    if (const auto key = repeated_json_key(body)) {
+        return bad_request(repeated_field_reason(*key));
+    }
     boost::system::error_code ec;
     const boost::json::value doc = boost::json::parse(body, ec);
     if (ec) {
@@ -138,6 +212,9 @@ public:
         sms.from = normalise_phone(*f.from);
         if (sms.from.empty()) {
             return bad_request("field 'from' is empty");
+        }
+        if (!is_sender_number(sms.from)) {
+            return bad_request("field 'from' is not a phone number");
         }
         sms.to = normalise_phone(f.to.value_or(""));
         sms.text = std::move(*f.text);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <unordered_set>
 
 namespace kharuul::adapters {
 
@@ -154,6 +155,29 @@ std::optional<std::string> form_fields::get(std::string_view name) const {
         return std::nullopt;
     }
     return it->second;
+}
+
+std::optional<std::string> form_fields::repeated() const {
+    // A set, not a scan of the earlier names: a hostile body may carry many thousand fields.
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(fields_.size());
+    for (const auto& f : fields_) {
+        if (!seen.insert(f.first).second) {
+            return f.first;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string repeated_field_reason(std::string_view name) {
+    constexpr std::size_t max_quoted = 32;
+    const bool plain =
+        !name.empty() && name.size() <= max_quoted && std::all_of(name.begin(), name.end(), [](char c) {
+            return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-' ||
+                   c == '.';
+        });
+    return plain ? "field '" + std::string(name) + "' is given more than once"
+                 : "a field is given more than once";
 }
 
 std::string_view query_of(std::string_view target) noexcept {

@@ -25,9 +25,19 @@ public:
     std::optional<std::string> get(std::string_view name) const;
     bool contains(std::string_view name) const { return get(name).has_value(); }
 
+    // The first name given more than once ("text=a&text=b" -> "text"), nullopt when every name
+    // is given once. Dialects refuse such a request rather than let the first or last value win.
+    std::optional<std::string> repeated() const;
+
 private:
     std::vector<std::pair<std::string, std::string>> fields_;
 };
+
+// The reason a dialect gives for a field given twice, the same in every dialect: "field 'text'
+// is given more than once". The name is quoted only when it is a plain field name (letters,
+// digits, '_', '-', '.', up to 32 characters), else "a field": a reason never carries control
+// characters or text from the message.
+std::string repeated_field_reason(std::string_view name);
 
 // The query part of a request target ("/a/b?x=1" -> "x=1"; "" when there is none).
 std::string_view query_of(std::string_view target) noexcept;

@@ -97,6 +97,17 @@ public:
         if (!query) {
             return bad_request("the query string is not valid URL encoding");
         }
+        // As the generic dialect does: neither the first nor the last of two values may win.
+        if (const auto name = query->repeated()) {
+            return bad_request(repeated_field_reason(*name));
+        }
+        if (post) {
+            for (const auto header : {"X-Kannel-From", "X-Kannel-To", "X-Kannel-Time", "X-Kannel-Coding"}) {
+                if (req.count(header) > 1) {
+                    return bad_request(repeated_field_reason(header));
+                }
+            }
+        }
         // A query parameter, else (post-url) its X-Kannel header.
         const auto field = [&](std::string_view name, std::string_view header) -> std::optional<std::string> {
             if (auto v = query->get(name)) {
@@ -152,6 +163,9 @@ public:
         if (sms.from.empty()) {
             return bad_request("field 'from' is empty");
         }
+        if (!is_sender_number(sms.from)) {
+            return bad_request("field 'from' is not a phone number");
+        }
         sms.to = normalise_phone(lenient_utf8(field("to", "X-Kannel-To").value_or("")));
         sms.text = std::move(*text);
         sms.provider_id = lenient_utf8(query->get("id").value_or(""));
@@ -170,6 +184,9 @@ public:
         const auto query = form_fields::parse(query_of(req.target()));
         if (!query) {
             return bad_request("the query string is not valid URL encoding");
+        }
+        if (const auto name = query->repeated()) {
+            return bad_request(repeated_field_reason(*name));
         }
         const auto type = query->get("type");
         if (!type) {

@@ -19,6 +19,10 @@ constexpr bool is_separator(char c) noexcept {
 // E.164 numbers are at most 15 digits; with a country code they are hardly ever under 10.
 constexpr std::size_t min_international_digits = 10;
 constexpr std::size_t max_international_digits = 15;
+// E.164 allows 8-digit numbers with their country code (small countries; "0099000009").
+constexpr std::size_t min_e164_digits = 8;
+// Short codes are 3 to 6 digits; national numbers are longer.
+constexpr std::size_t min_national_digits = 3;
 
 } // namespace
 
@@ -57,6 +61,21 @@ std::string normalise_phone(std::string_view number) {
         return '+' + digits;
     }
     return digits;
+}
+
+bool is_sender_number(std::string_view normalised) noexcept {
+    const bool plus = normalised.starts_with('+');
+    const std::string_view digits = plus ? normalised.substr(1) : normalised;
+    for (const char c : digits) {
+        if (!is_digit(c)) {
+            return false;
+        }
+    }
+    if (plus) {
+        return digits.size() >= min_e164_digits && digits.size() <= max_international_digits &&
+               digits.front() != '0';
+    }
+    return digits.size() >= min_national_digits && digits.size() <= max_international_digits;
 }
 
 } // namespace kharuul::adapters

@@ -18,4 +18,12 @@ namespace kharuul::adapters {
 // Anything else (alphanumeric senders like "MobiCom") is returned trimmed, otherwise unchanged.
 std::string normalise_phone(std::string_view number);
 
+// Whether a normalise_phone()d sender is a phone number we take messages from:
+//   "+" and 8 to 15 digits, the first not '0' (E.164 with its country code);
+//   3 to 15 digits without '+': a short code (3-6 digits, an operator's service) or a national
+//   number as the network passes it ("99000001", "09900001001").
+// Everything else is refused: sender names ("MobiCom"), letters, control characters (NUL), and
+// digit strings too long for any number. Never throws.
+bool is_sender_number(std::string_view normalised) noexcept;
+
 } // namespace kharuul::adapters

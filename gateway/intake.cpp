@@ -1,5 +1,6 @@
 #include "gateway/intake.hpp"
 
+#include "adapters/charset.hpp"
 #include "alerts/routing.hpp"
 #include "cases/report.hpp"
 #include "parser/case_code.hpp"
@@ -80,11 +81,14 @@ public:
     }
 
     intake_outcome run() {
-        const sender_identity who = identify(db_, rec_.sender, rec_.text);
+        // The stored text stays as received; what is parsed, and so every token a reply quotes,
+        // has its control characters (NUL ...) removed (issue 9, item 11).
+        const std::string readable = adapters::strip_control_characters(rec_.text);
+        const sender_identity who = identify(db_, rec_.sender, readable);
         who_ = who;
         lang_ = who.lang;
 
-        const parse_result parsed = parse_sms(rec_.text, lex_);
+        const parse_result parsed = parse_sms(readable, lex_);
         // HELP is for anyone, registered or not.
         const bool is_help = parsed && parsed->kind == form::help;
         if (!who.registered && !is_help)

@@ -35,8 +35,29 @@ TEST(form_fields, absent_empty_and_valueless_fields_differ) {
     EXPECT_EQ(form->get("X"), std::nullopt) << "names are case-sensitive";
 }
 
-TEST(form_fields, first_of_repeated_names_wins) {
-    EXPECT_EQ(form_fields::parse("a=1&a=2")->get("a"), "1");
+TEST(form_fields, repeated_name_is_reported_and_get_still_answers_the_first) {
+    const auto form = form_fields::parse("b=0&a=1&c=&a=2");
+    ASSERT_TRUE(form);
+    EXPECT_EQ(form->repeated(), "a");
+    EXPECT_EQ(form->get("a"), "1");
+}
+
+TEST(form_fields, names_given_once_each_report_no_repeat) {
+    EXPECT_EQ(form_fields::parse("a=1&A=2&b&&ab=3")->repeated(), std::nullopt) << "names are case-sensitive";
+    EXPECT_EQ(form_fields::parse("")->repeated(), std::nullopt);
+}
+
+TEST(form_fields, a_valueless_name_given_twice_is_a_repeat) {
+    EXPECT_EQ(form_fields::parse("from=1&text&text=")->repeated(), "text");
+}
+
+TEST(repeated_field_reason, names_a_plain_field_and_hides_anything_else) {
+    EXPECT_EQ(repeated_field_reason("text"), "field 'text' is given more than once");
+    EXPECT_EQ(repeated_field_reason("X-Kannel-From"), "field 'X-Kannel-From' is given more than once");
+    EXPECT_EQ(repeated_field_reason(std::string("te\0xt", 5)), "a field is given more than once");
+    EXPECT_EQ(repeated_field_reason("it's"), "a field is given more than once");
+    EXPECT_EQ(repeated_field_reason(std::string(33, 'a')), "a field is given more than once");
+    EXPECT_EQ(repeated_field_reason(""), "a field is given more than once");
 }
 
 TEST(form_fields, last_value_ends_where_the_view_ends_without_a_nul) {

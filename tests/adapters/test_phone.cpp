@@ -53,5 +53,55 @@ TEST(phone, normalising_twice_changes_nothing_more) {
     }
 }
 
+struct sender_sample {
+    const char* name;
+    std::string normalised;
+    bool accepted;
+};
+
+void PrintTo(const sender_sample& s, std::ostream* os) {
+    *os << s.name;
+}
+
+const sender_sample sender_samples[] = {
+    {"e164_number_is_a_sender", "+97699000001", true},
+    {"e164_number_of_eight_digits_is_a_sender", "+99000009", true},
+    {"e164_number_of_fifteen_digits_is_a_sender", "+123456789012345", true},
+    {"national_number_is_a_sender", "99000008", true},
+    {"national_number_with_trunk_zero_is_a_sender", "09900001001", true},
+    {"three_digit_short_code_is_a_sender", "500", true},
+    {"six_digit_short_code_is_a_sender", "144440", true},
+    {"fifteen_digits_without_plus_are_a_sender", "012345678901234", true},
+    {"e164_number_of_seven_digits_is_no_sender", "+9900001", false},
+    {"e164_number_of_sixteen_digits_is_no_sender", "+1234567890123456", false},
+    {"e164_number_with_a_zero_country_code_is_no_sender", "+0976990000", false},
+    {"sixteen_digits_without_plus_are_no_sender", "0123456789012345", false},
+    {"five_thousand_digits_are_no_sender", std::string(5000, '9'), false},
+    {"two_digits_are_no_sender", "12", false},
+    {"letters_are_no_sender", "ABCDEF", false},
+    {"sender_name_is_no_sender", "MobiCom", false},
+    {"digits_with_a_letter_are_no_sender", "+97699000a01", false},
+    {"number_with_a_nul_is_no_sender", std::string("+976") + '\0' + "99000001", false},
+    {"plus_alone_is_no_sender", "+", false},
+    {"empty_is_no_sender", "", false},
+};
+
+class sender_table : public ::testing::TestWithParam<sender_sample> {};
+
+TEST_P(sender_table, normalised_number_is_or_is_not_a_sender) {
+    EXPECT_EQ(is_sender_number(GetParam().normalised), GetParam().accepted);
+}
+
+INSTANTIATE_TEST_SUITE_P(samples, sender_table, ::testing::ValuesIn(sender_samples),
+                         [](const auto& row) { return std::string(row.param.name); });
+
+TEST(phone, every_number_that_normalises_to_e164_or_digits_within_limits_is_a_sender) {
+    for (const char* raw :
+         {"+97699000001", "97699000002", "0097699000003", "+976 9900-0004", "500", "99000008"})
+        EXPECT_TRUE(is_sender_number(normalise_phone(raw))) << raw;
+    for (const char* raw : {"MobiCom", " Unitel Info ", "976+99000010", " - ", ""})
+        EXPECT_FALSE(is_sender_number(normalise_phone(raw))) << raw;
+}
+
 } // namespace
 } // namespace kharuul::adapters
