@@ -14,6 +14,7 @@ namespace {
 
 using testing::at_ms;
 using testing::demo_registry;
+using testing::sms_from;
 
 class registry : public testing::store_test {
 protected:
