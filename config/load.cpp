@@ -154,9 +154,12 @@ public:
             read_store(*t);
         }
         read_channels(root);
+        check_inbound_channel(root);
         read_sites(root);
         read_teams(root);
-        check_site_coverage();
+        if (has_team_tables_) {
+            check_site_coverage(); // else against the store's teams (check_registry)
+        }
         read_coordinators(root);
         read_reporters(root);
         const auto* alerts = root.get_table("alerts");
@@ -346,6 +349,9 @@ private:
                 r.get_string("name", true, "add name = \"kannel\": the path segment in /channels/{name}/");
             const auto type =
                 read_choice<channel_type>(r, "type", channel_type_from, types, "a channel type", true);
+            if (!type || has_http_inbound(*type)) {
+                inbound_named_ = true; // even when the channel has a problem of its own (or no type yet)
+            }
             c.secret = r.get_string("secret").value_or("");
             c.send_url = r.get_string("send_url").value_or("");
             c.username = r.get_string("username").value_or("");
@@ -395,6 +401,33 @@ private:
                 config_.channels.push_back(std::move(c));
             }
         }
+    }
+
+    // Without a channel that takes HTTP requests every /channels/*/receive answers 404, which
+    // providers take as final: messages would be refused for good, not retried.
+    void check_inbound_channel(table_reader& root) {
+        if (inbound_named_) {
+            return;
+        }
+        std::string have;
+        for (const auto& c : config_.channels) {
+            have += (have.empty() ? " (there is only " : ", ") + c.name + ", type " +
+                    std::string(channel_type_name(c.type));
+        }
+        if (!have.empty()) {
+            have += ", which receives nothing over HTTP)";
+        }
+        sink_.error(config_.channels.empty() ? toml::source_position{} : root.where("channels"), "channels",
+                    "no channel receives messages" + have +
+                        ": every provider request to /channels/{name}/receive would get 404 and the "
+                        "messages would be lost",
+                    "add a [[channels]] entry of type generic, kannel, twilio or africastalking, e.g. "
+                    "name = \"generic\", type = \"generic\", secret = \"...\"");
+    }
+
+    static bool has_http_inbound(channel_type t) noexcept {
+        return t == channel_type::generic || t == channel_type::kannel || t == channel_type::twilio ||
+               t == channel_type::africastalking;
     }
 
     bool check_channel_fields(table_reader& r, const channel_config& c) {
@@ -489,6 +522,7 @@ private:
     void read_teams(table_reader& root) {
         const std::vector<std::string> roles{"member", "leader"};
         const auto tables = root.get_tables("teams");
+        has_team_tables_ = !tables.empty();
         std::map<std::string, std::string> names;
         for (std::size_t i = 0; i < tables.size(); ++i) {
             if (tables[i] == nullptr) {
@@ -829,11 +863,7 @@ private:
                             "required key is missing: alerts could not be sent",
                             "name the channel alerts go out through" +
                                 (names.empty() ? "" : ": " + join(names)));
-            } else {
-                sink_.warning({}, "channels",
-                              "no channels: the gateway can neither receive nor send messages",
-                              "add a [[channels]] entry, e.g. name = \"log\", type = \"log\"");
-            }
+            } // no channels at all: check_inbound_channel said so
             return;
         }
         const auto* channel = config_.find_channel(name);
@@ -1018,6 +1048,8 @@ private:
     problem_sink& sink_;
     gateway_config config_;
     std::map<std::string, std::string> channel_names_; // every named channel, even a broken one
+    bool inbound_named_ = false;   // a channel of a type with HTTP inbound, even a broken one, or untyped
+    bool has_team_tables_ = false; // [[teams]] entries, even broken ones
     std::map<std::string, std::pair<std::string, toml::source_position>> channel_at_;
     std::map<std::string, std::string> site_codes_; // every site code, even of a broken site
     std::vector<std::pair<std::string, toml::source_position>> site_area_at_; // per config_.sites entry
@@ -1047,6 +1079,41 @@ load_result parse_config(std::string_view text, std::string_view source_name) {
     }
     result.problems = sink.take();
     return result;
+}
+
+std::vector<problem> check_registry(const gateway_config& c, std::string_view source_name,
+                                    const stored_registry* store, std::string_view store_path) {
+    std::vector<problem> out;
+    const auto missing = [&](std::string key, std::string what, std::string fix) {
+        std::string message = "no " + key + ": " + what;
+        if (store == nullptr) {
+            message += ", and the store " + std::string(store_path) + " does not exist yet to hold any";
+        } else {
+            message += ", and the store " + std::string(store_path) + " holds none";
+        }
+        out.push_back(problem{std::string(source_name), 0, 0, key, std::move(message), std::move(fix),
+                              severity::error});
+    };
+    if (c.sites.empty() && (store == nullptr || store->sites.empty())) {
+        missing("sites", "every report would name an unknown site",
+                "add a [[sites]] entry, e.g. code = \"ALT\", area = \"Bayankhongor/Bayan-Ovoo\"");
+    }
+    if (c.teams.empty() && (store == nullptr || store->team_areas.empty())) {
+        missing("teams", "alerts would reach nobody",
+                "add a [[teams]] entry with areas and members, one of them role = \"leader\"");
+    } else if (c.teams.empty()) {
+        for (const auto& site : c.sites) {
+            if (std::ranges::none_of(store->team_areas,
+                                     [&](const std::string& a) { return area_covers(a, site.area); })) {
+                out.push_back(problem{std::string(source_name), 0, 0, "sites",
+                                      "no team in the store covers " + in_quotes(site.area) +
+                                          ", so reports from " + site.code + " would alert nobody",
+                                      "add a [[teams]] entry covering " + in_quotes(site.area),
+                                      severity::error});
+            }
+        }
+    }
+    return out;
 }
 
 load_result load_config(const std::filesystem::path& path) {

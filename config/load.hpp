@@ -31,4 +31,18 @@ load_result parse_config(std::string_view text, std::string_view source_name);
 // problems name the file as `path` was given.
 load_result load_config(const std::filesystem::path& path);
 
+// What the store a configuration would run on already holds, for the checks that depend on it:
+// the store is the registry, and a file without sites or teams relies on the store's.
+struct stored_registry {
+    std::vector<std::string> sites;      // the active sites' codes
+    std::vector<std::string> team_areas; // the areas of the teams that have members, any order
+};
+
+// The problems of `c` (already valid) against its store: no sites in the file and none in the
+// store, likewise teams, and the file's sites that no stored team covers when the file has no
+// teams. `store` is nullptr when there is no store file yet (a first start): then the file must
+// name sites and teams. `store_path` names the store in the messages. Empty when all is well.
+std::vector<problem> check_registry(const gateway_config& c, std::string_view source_name,
+                                    const stored_registry* store, std::string_view store_path);
+
 } // namespace kharuul::config

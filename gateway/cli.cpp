@@ -4,11 +4,13 @@
 #include "gateway/cli_support.hpp"
 #include "gateway/daemon.hpp"
 #include "gateway/parse_json.hpp"
+#include "gateway/registry_seed.hpp"
 #include "parser/lexicon.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/program_options.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
@@ -74,6 +76,21 @@ int cmd_check_config(const invocation& inv) {
     if (!parse_options(inv, "check-config --config FILE", opts, {}, vm, code))
         return code;
     config::load_result r = config::load_config(config_path);
+    if (r.config) {
+        // A file without sites or teams relies on the store's: look at it (read-only).
+        try {
+            auto more = registry_problems(*r.config, config_path);
+            if (std::ranges::any_of(more, [](const auto& p) { return p.level == config::severity::error; }))
+                r.config.reset();
+            r.problems.insert(r.problems.end(), more.begin(), more.end());
+        } catch (const std::exception& e) {
+            r.problems.push_back({config_path, 0, 0, "store.path",
+                                  "cannot read the store " + r.config->store.path + ": " + e.what(),
+                                  "check store.path, or add the missing [[sites]] and [[teams]] to the file",
+                                  config::severity::error});
+            r.config.reset();
+        }
+    }
     std::size_t errors = 0, warnings = 0;
     for (const auto& p : r.problems) {
         (p.level == config::severity::error ? inv.err : inv.out) << config::format_problem(p) << '\n';

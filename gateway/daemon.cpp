@@ -51,6 +51,20 @@ struct routing {
     intake_settings intake;
 };
 
+// A configuration the store's registry cannot run on (config::check_registry's errors).
+struct registry_refused : std::runtime_error {
+    explicit registry_refused(std::vector<config::problem> p)
+        : std::runtime_error(describe(p)), problems(std::move(p)) {}
+    std::vector<config::problem> problems;
+
+    static std::string describe(const std::vector<config::problem>& p) {
+        std::string out;
+        for (const auto& one : p)
+            out += (out.empty() ? "" : "\n") + config::format_problem(one);
+        return out;
+    }
+};
+
 std::string public_url_of(const config::gateway_config& c) {
     if (!c.server.public_url.empty())
         return c.server.public_url;
@@ -59,9 +73,42 @@ std::string public_url_of(const config::gateway_config& c) {
     return "http://" + config::to_string(config::endpoint{host, c.server.listen.port});
 }
 
-std::shared_ptr<const routing> routing_of(const config::gateway_config& c) {
+// What the store holds after a sync, for the parts of the routing the file may leave to it.
+struct synced_registry {
+    store::registry_changes changes;
+    std::vector<store::site> sites;         // every site, inactive ones too
+    std::vector<store::team_record> teams;  // the teams with areas
+};
+
+// The configuration as the routing sees it: the file's, with the store's inactive sites added (the
+// alerts of their open cases still go to the teams covering their area) and the store's sites and
+// teams when the file names none (it relies on the store's then).
+config::gateway_config effective(const config::gateway_config& c, const synced_registry& held) {
+    config::gateway_config e = c;
+    for (const auto& st : held.sites)
+        if (e.find_site(st.code) == nullptr && (!st.active || c.sites.empty()))
+            e.sites.push_back({st.code, st.name, config::site_kind_from(st.kind).value_or(config::site_kind::other),
+                               st.area});
+    if (c.teams.empty())
+        for (const auto& t : held.teams) {
+            config::team_config team{t.definition.name, t.definition.areas, t.definition.sensitive_cases, {}};
+            for (const auto& m : t.definition.members)
+                team.members.push_back({m.phone, m.name, config::member_role_from(m.role).value_or(config::member_role::member),
+                                        parser::reply_language_from(m.lang).value_or(parser::reply_language::mn)});
+            e.teams.push_back(std::move(team));
+        }
+    return e;
+}
+
+// The parser knows the active sites only: the file's, or the store's when the file names none.
+// An inactive site (no longer configured) is not in the lexicon, so new ID, NIL and RISK reports
+// naming it are refused as an unknown site; its open cases go on being followed, since the
+// follow-up forms name the case code, not the site (and `effective` keeps its area for alerts).
+std::shared_ptr<const routing> routing_of(const config::gateway_config& file, const synced_registry& held) {
+    const config::gateway_config c = effective(file, held);
     auto r = std::make_shared<routing>();
-    r->lex = std::make_shared<const parser::lexicon>(c.language, c.site_codes());
+    r->lex = std::make_shared<const parser::lexicon>(c.language,
+                                                     file.sites.empty() ? held.changes.active_sites : file.site_codes());
     for (const auto& ch : c.channels) {
         channel_binding b;
         b.cfg = ch;
@@ -142,11 +189,14 @@ struct daemon::impl {
         wo.max_batch = cfg.store.max_batch_size;
         wo.database.read_only = opts.read_only_store;
         writer = std::make_unique<store::writer>(wo);
+        synced_registry held;
         if (!opts.read_only_store) {
-            sync_registry_now(cfg);
+            held = sync_registry_now(cfg);
             requeue_now();
+        } else {
+            held.changes.active_sites = cfg.site_codes();
         }
-        routes = routing_of(cfg);
+        routes = routing_of(cfg, held);
         senders = outbound_channels_of(cfg, io.get_executor());
 
         const auto address = asio::ip::make_address(cfg.server.listen.host);
@@ -159,24 +209,37 @@ struct daemon::impl {
                                                limits, [this](http_request req) { return handle(std::move(req)); });
     }
 
-    // At start, before serving: the registry must be in the store before the first message.
-    void sync_registry_now(const config::gateway_config& c) {
-        std::promise<void> done;
+    // A store job: checks `c` against the registry the store holds (a file without sites or
+    // teams relies on the store's), then makes the store agree with it. Throws registry_refused
+    // (nothing written) when the check finds an error.
+    static auto sync_job(const config::gateway_config& c, std::string source, store::timestamp now) {
         auto snapshot = registry_snapshot_of(c);
-        const auto now = opts.clock();
-        writer->submit(
-            [snapshot, now](store::connection& db) {
-                auto r = store::sync_registry(db, snapshot, now);
-                if (!r)
-                    throw std::system_error(r.error());
-            },
-            [&done](std::exception_ptr e) {
-                if (e)
-                    done.set_exception(e);
-                else
-                    done.set_value();
-            });
+        return [snapshot, now, c, source](store::connection& db) {
+            const config::stored_registry held = stored_registry_of(db);
+            auto problems = config::check_registry(c, source, &held, c.store.path);
+            if (!problems.empty())
+                throw registry_refused(std::move(problems));
+            auto r = store::sync_registry(db, snapshot, now);
+            if (!r)
+                throw std::system_error(r.error());
+            return synced_registry{std::move(*r), store::list_sites(db), store::list_teams(db)};
+        };
+    }
+
+    // At start, before serving: the registry must be in the store before the first message.
+    synced_registry sync_registry_now(const config::gateway_config& c) {
+        std::promise<void> done;
+        synced_registry held; // written by the job, read after the commit
+        auto job = sync_job(c, opts.config_path.empty() ? "configuration" : opts.config_path.string(), opts.clock());
+        writer->submit([&held, job](store::connection& db) { held = job(db); },
+                       [&done](std::exception_ptr e) {
+                           if (e)
+                               done.set_exception(e);
+                           else
+                               done.set_value();
+                       });
         done.get_future().get();
+        return held;
     }
 
     // At start: messages a crash left "sending" go back to the queue. This is the one message per
@@ -470,6 +533,15 @@ struct daemon::impl {
         });
     }
 
+    void reloaded(bool applied) {
+        if (applied)
+            ++counters.reloads;
+        else
+            ++counters.reload_failures;
+        if (opts.on_reload)
+            opts.on_reload(applied);
+    }
+
     // I/O thread.
     void reload() {
         if (opts.config_path.empty()) {
@@ -478,25 +550,27 @@ struct daemon::impl {
         }
         config::load_result r = config::load_config(opts.config_path);
         if (!r.config) {
-            ++counters.reload_failures;
             for (const auto& p : r.problems)
-                spdlog::error("reload refused: {}", config::format_problem(p));
+                if (p.level == config::severity::error)
+                    spdlog::error("reload refused: {}", config::format_problem(p));
+            spdlog::error("reload refused: {} is not valid; the running configuration stays",
+                          opts.config_path.string());
+            reloaded(false);
             return;
         }
         auto next = std::make_shared<config::gateway_config>(std::move(*r.config));
+        next->store = cfg.store; // the store stays as started
         asio::co_spawn(
             io,
             [this, next]() -> asio::awaitable<void> {
-                auto snapshot = registry_snapshot_of(*next);
-                const auto now = opts.clock();
-                auto job = [snapshot, now](store::connection& db) {
-                    auto res = store::sync_registry(db, snapshot, now);
-                    if (!res)
-                        throw std::system_error(res.error());
-                    return true;
-                };
-                co_await run_in_store(*writer, std::move(job));
-                routes = routing_of(*next);
+                auto job = sync_job(*next, opts.config_path.string(), opts.clock());
+                const synced_registry held = co_await run_in_store(*writer, std::move(job));
+                const store::registry_changes& changes = held.changes;
+                std::vector<std::string> removed_channels;
+                for (const auto& ch : cfg.channels)
+                    if (next->find_channel(ch.name) == nullptr)
+                        removed_channels.push_back(ch.name);
+                routes = routing_of(*next, held);
                 senders = outbound_channels_of(*next, io.get_executor());
                 // The listener, the store and the timeouts stay as started; the rest is new.
                 cfg.sites = next->sites;
@@ -506,20 +580,49 @@ struct daemon::impl {
                 cfg.alerts = next->alerts;
                 cfg.language = next->language;
                 cfg.channels = next->channels;
-                ++counters.reloads;
-                spdlog::info("reloaded {}: {} sites, {} teams, {} reporters", opts.config_path.string(),
-                             cfg.sites.size(), cfg.teams.size(), cfg.reporters.size());
+                spdlog::info("reloaded {}: {} sites, {} teams, {} reporters{}", opts.config_path.string(),
+                             changes.active_sites.size(), next->teams.size(), cfg.reporters.size(),
+                             removals(removed_channels, changes));
+                reloaded(true);
             },
             [this](std::exception_ptr e) {
                 if (!e)
                     return;
-                ++counters.reload_failures;
                 try {
                     std::rethrow_exception(e);
+                } catch (const registry_refused& refused) {
+                    for (const auto& p : refused.problems)
+                        spdlog::error("reload refused: {}", config::format_problem(p));
+                    spdlog::error("reload refused: {} is not valid with this store; the running configuration stays",
+                                  opts.config_path.string());
                 } catch (const std::exception& ex) {
                     spdlog::error("reload failed, the previous configuration stays: {}", ex.what());
                 }
+                reloaded(false);
             });
+    }
+
+    // "; removed channels kannel; removed sites ULT (kept inactive, 2 open cases); removed teams
+    // X": what the reload took away, for its log line ("" when nothing).
+    static std::string removals(const std::vector<std::string>& channels, const store::registry_changes& c) {
+        std::string out;
+        const auto list = [&](std::string_view what, const std::vector<std::string>& names) {
+            if (names.empty())
+                return;
+            out += "; removed ";
+            out += what;
+            for (std::size_t i = 0; i < names.size(); ++i)
+                out += (i == 0 ? " " : ", ") + names[i];
+        };
+        list("channels", channels);
+        std::vector<std::string> sites;
+        for (const auto& s : c.removed_sites)
+            sites.push_back(s.open_cases == 0 ? s.code
+                                              : s.code + " (kept inactive: " + std::to_string(s.open_cases) +
+                                                    (s.open_cases == 1 ? " open case)" : " open cases)"));
+        list("sites", sites);
+        list("teams", c.removed_teams);
+        return out;
     }
 };
 
@@ -591,6 +694,19 @@ int serve_main(const std::filesystem::path& config_path, bool debug) {
     for (const auto& p : r.problems)
         (p.level == config::severity::error ? spdlog::error("{}", config::format_problem(p))
                                             : spdlog::warn("{}", config::format_problem(p)));
+    if (r.config) {
+        // Before the daemon opens (and creates) the store: a file without sites or teams relies on
+        // the store's, which must exist and hold them.
+        try {
+            for (const auto& p : registry_problems(*r.config, config_path.string())) {
+                spdlog::error("{}", config::format_problem(p));
+                r.config.reset();
+            }
+        } catch (const std::exception& e) {
+            spdlog::error("cannot start: cannot read the store {}: {}", r.config->store.path, e.what());
+            return 2;
+        }
+    }
     if (!r.config) {
         spdlog::error("refusing to start: {} is not a valid configuration (kharuul check-config --config {})",
                       config_path.string(), config_path.string());

@@ -24,6 +24,9 @@ struct daemon_options {
     // Opens the store read-only, so that every write fails: for tests of the 503 path (a full or
     // read-only disk behaves the same way to the daemon).
     bool read_only_store = false;
+    // Called on the I/O thread after each reload, applied (true) or refused (false): tests wait
+    // on it instead of on the clock.
+    std::function<void(bool applied)> on_reload;
 };
 
 class daemon {
@@ -44,8 +47,9 @@ public:
     // Any thread: begins the graceful stop.
     void stop();
 
-    // Any thread: reloads the configuration file as SIGHUP does. False when it is invalid (the
-    // running configuration stays).
+    // Any thread: reloads the configuration file as SIGHUP does, later, on the I/O thread. A file
+    // that is invalid, or that names no sites (teams) while the store holds none, is refused and
+    // the running configuration stays; options.on_reload hears the outcome.
     void reload();
 
 private:

@@ -2,6 +2,7 @@
 
 #include "parser/reply.hpp"
 
+#include <filesystem>
 #include <string>
 
 namespace kharuul::gateway {
@@ -23,6 +24,33 @@ store::registry_snapshot registry_snapshot_of(const config::gateway_config& c) {
         r.reporters.push_back({rep.phone, rep.name, std::string(parser::reply_language_code(rep.lang)),
                                std::string(config::reporter_kind_name(rep.kind)), rep.sites});
     return r;
+}
+
+config::stored_registry stored_registry_of(store::connection& db) {
+    config::stored_registry r;
+    const bool has_active = store::schema_version(db) >= 5; // migration 5 added sites.active
+    SQLite::Statement sites(db, has_active ? "SELECT code FROM sites WHERE active = 1 ORDER BY code"
+                                           : "SELECT code FROM sites ORDER BY code");
+    while (sites.executeStep())
+        r.sites.push_back(sites.getColumn(0).getString());
+    SQLite::Statement areas(db, "SELECT DISTINCT a.area FROM team_areas a"
+                                " WHERE EXISTS (SELECT 1 FROM team_members m WHERE m.team = a.team) ORDER BY a.area");
+    while (areas.executeStep())
+        r.team_areas.push_back(areas.getColumn(0).getString());
+    return r;
+}
+
+std::vector<config::problem> registry_problems(const config::gateway_config& c, std::string_view config_name) {
+    if (!c.sites.empty() && !c.teams.empty())
+        return {};
+    const std::filesystem::path path = c.store.path;
+    if (!std::filesystem::exists(path))
+        return config::check_registry(c, config_name, nullptr, c.store.path);
+    store::database_options o;
+    o.read_only = true;
+    store::connection db(path, o); // not open_database: an older schema is read as it is
+    const config::stored_registry held = stored_registry_of(db);
+    return config::check_registry(c, config_name, &held, c.store.path);
 }
 
 } // namespace kharuul::gateway

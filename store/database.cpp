@@ -3,12 +3,41 @@
 #include "store/error.hpp"
 #include "store/migrations.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 
 namespace kharuul::store {
 namespace {
+
+// SQLite's WAL companions must be writable by a read-write connection. A read-only open (a CLI
+// command, a check) cannot delete them when it closes, so one run as another user (root) leaves
+// them behind owned by that user; every later read-write start then fails at its first write
+// with "attempt to write a readonly database", which names neither file. Said here instead,
+// with what to do. (Root passes access(2) and is never stopped by them.)
+void check_companions_writable(const std::filesystem::path& path)
+{
+    for (const char* suffix : {"-shm", "-wal"}) {
+        const std::string file = path.string() + suffix;
+        struct stat st {};
+        if (::stat(file.c_str(), &st) != 0 || ::access(file.c_str(), R_OK | W_OK) == 0)
+            continue;
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+        std::string what = "store " + path.string() + ": " + file + " is not writable by this user (uid " +
+                           std::to_string(::geteuid()) + "; the file is owned by uid " + std::to_string(st.st_uid) +
+                           ", mode " + mode + "), probably left by a read-only start as another user; ";
+        if (std::string_view(suffix) == "-shm")
+            what += "remove " + file + " (no kharuul is running) or make it writable by this user (chown)";
+        else
+            what += "make it writable by this user (chown); do not remove it: it may hold committed messages";
+        throw std::system_error(std::make_error_code(std::errc::permission_denied), what);
+    }
+}
 
 // A connection belongs to one thread at a time (database.hpp): SQLite's own mutex around every
 // call is not needed, and cost ~6% of a report's reading. Only for readers, whose use is plainly
@@ -27,6 +56,7 @@ connection::connection(const std::filesystem::path& path, const database_options
       read_only_(options.read_only)
 {
     if (!read_only_) {
+        check_companions_writable(path);
         // WAL: readers (the CLI's log and export, backups) never block the daemon's writer and
         // are never blocked by it. The mode is stored in the file, so this is a no-op after the
         // first open; it cannot be set on a read-only connection, which reads it from the file.

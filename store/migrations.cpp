@@ -428,11 +428,21 @@ void apply_schema_4(SQLite::Database& db)
     recompute_all_cases(db);
 }
 
-constexpr std::array<migration, 4> all{{
+// Version 5: a site the configuration no longer names is kept, inactive (its events and open
+// cases still name it), instead of staying as if it were still monitored. sync_registry sets the
+// flag: 1 for the sites of the snapshot, 0 for the others.
+constexpr const char* schema_5 = R"sql(
+ALTER TABLE sites ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
+)sql";
+
+void apply_schema_5(SQLite::Database& db) { db.exec(schema_5); }
+
+constexpr std::array<migration, 5> all{{
     {1, "messages, events, cases, case history, registry", &apply_schema_1},
     {2, "alerts, recipients, alert history, outbox, outbox attempts, case reminders", &apply_schema_2},
     {3, "an index for the duplicate-text rule", &apply_schema_3},
     {4, "the case life cycle: rebuilt cases, service record, new event fields", &apply_schema_4, true},
+    {5, "sites kept inactive when the configuration no longer names them", &apply_schema_5},
 }};
 
 } // namespace

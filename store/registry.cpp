@@ -13,7 +13,7 @@ using namespace binding;
 
 bool site_exists(connection& db, const std::string& code)
 {
-    statement_use s(db.prepared("SELECT 1 FROM sites WHERE code = ?1"));
+    statement_use s(db.prepared("SELECT 1 FROM sites WHERE code = ?1 AND active = 1"));
     s->bind(1, code);
     return s->executeStep();
 }
@@ -59,31 +59,64 @@ reporter_record read_reporter(connection& db, const SQLite::Statement& s)
     return r;
 }
 
-site read_site(const SQLite::Statement& s) { return {text(s, 0), text(s, 1), text(s, 2), text(s, 3)}; }
+site read_site(const SQLite::Statement& s)
+{
+    return {text(s, 0), text(s, 1), text(s, 2), text(s, 3), s.getColumn(4).getInt() != 0};
+}
+
+std::vector<std::string> names_of(connection& db, std::string_view sql)
+{
+    statement_use s(db.prepared(sql));
+    std::vector<std::string> out;
+    while (s->executeStep())
+        out.push_back(text(*s, 0));
+    return out;
+}
+
+// Teams that route: those with areas.
+constexpr std::string_view teams_with_areas_sql =
+    "SELECT t.name FROM teams t WHERE EXISTS (SELECT 1 FROM team_areas a WHERE a.team = t.id) ORDER BY t.id";
 
 } // namespace
 
-result<void> sync_registry(connection& db, const registry_snapshot& snap, timestamp now)
+result<registry_changes> sync_registry(connection& db, const registry_snapshot& snap, timestamp now)
 {
     savepoint sp(db, "sync_registry");
+    registry_changes changes;
 
-    for (const site& st : snap.sites) {
-        statement_use s(db.prepared("INSERT INTO sites (code, name, kind, area) VALUES (?1, ?2, ?3, ?4)"
-                                    " ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
-                                    " kind = excluded.kind, area = excluded.area"));
-        s->bind(1, st.code);
-        s->bind(2, st.name);
-        s->bind(3, st.kind);
-        s->bind(4, st.area);
-        s->exec();
+    if (!snap.sites.empty()) {
+        const std::vector<std::string> active_before = active_site_codes(db);
+        db.exec("UPDATE sites SET active = 0 WHERE active = 1");
+        for (const site& st : snap.sites) {
+            statement_use s(db.prepared("INSERT INTO sites (code, name, kind, area, active) VALUES (?1, ?2, ?3, ?4, 1)"
+                                        " ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+                                        " kind = excluded.kind, area = excluded.area, active = 1"));
+            s->bind(1, st.code);
+            s->bind(2, st.name);
+            s->bind(3, st.kind);
+            s->bind(4, st.area);
+            s->exec();
+        }
+        for (const auto& code : active_before) {
+            if (std::ranges::any_of(snap.sites, [&](const site& st) { return st.code == code; }))
+                continue;
+            statement_use s(db.prepared("SELECT COUNT(*) FROM cases WHERE site = ?1"
+                                        " AND state NOT IN ('dismissed', 'merged', 'closed')"));
+            s->bind(1, code);
+            s->executeStep();
+            changes.removed_sites.push_back({code, s->getColumn(0).getInt64()});
+        }
     }
     for (const reporter& r : snap.reporters)
         for (const auto& code : r.sites)
             if (!site_exists(db, code))
                 return make_error_code(errc::unknown_site);
 
-    db.exec("DELETE FROM team_areas");
-    db.exec("DELETE FROM team_members");
+    const std::vector<std::string> teams_before = names_of(db, teams_with_areas_sql);
+    if (!snap.teams.empty()) {
+        db.exec("DELETE FROM team_areas");
+        db.exec("DELETE FROM team_members");
+    }
     for (const team& t : snap.teams) {
         std::int64_t id = 0;
         {
@@ -154,8 +187,14 @@ result<void> sync_registry(connection& db, const registry_snapshot& snap, timest
         s->exec();
     }
 
+    const std::vector<std::string> teams_after = names_of(db, teams_with_areas_sql);
+    for (const auto& name : teams_before)
+        if (std::ranges::find(teams_after, name) == teams_after.end())
+            changes.removed_teams.push_back(name);
+    changes.active_sites = active_site_codes(db);
+
     sp.release();
-    return {};
+    return changes;
 }
 
 std::optional<reporter_record> find_reporter(connection& db, std::string_view phone)
@@ -256,7 +295,7 @@ std::vector<coordinator> list_coordinators(connection& db)
 
 std::optional<site> find_site(connection& db, std::string_view code)
 {
-    statement_use s(db.prepared("SELECT code, name, kind, area FROM sites WHERE code = ?1"));
+    statement_use s(db.prepared("SELECT code, name, kind, area, active FROM sites WHERE code = ?1"));
     bind_text(*s, 1, code);
     if (!s->executeStep())
         return std::nullopt;
@@ -265,11 +304,16 @@ std::optional<site> find_site(connection& db, std::string_view code)
 
 std::vector<site> list_sites(connection& db)
 {
-    statement_use s(db.prepared("SELECT code, name, kind, area FROM sites ORDER BY code"));
+    statement_use s(db.prepared("SELECT code, name, kind, area, active FROM sites ORDER BY code"));
     std::vector<site> out;
     while (s->executeStep())
         out.push_back(read_site(*s));
     return out;
+}
+
+std::vector<std::string> active_site_codes(connection& db)
+{
+    return names_of(db, "SELECT code FROM sites WHERE active = 1 ORDER BY code");
 }
 
 // The areas and members of each team (the second step of both team look-ups).

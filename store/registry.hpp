@@ -20,6 +20,9 @@ struct site {
     std::string name;
     std::string kind; // mine, market, dump ...
     std::string area; // e.g. "Bayankhongor/Bayan-Ovoo"
+    // False once the configuration no longer names the site: kept for its events and open cases,
+    // but no longer monitored (not in the parser's site list, no new reporters).
+    bool active = true;
 };
 
 struct team_member {
@@ -57,8 +60,22 @@ struct registry_snapshot {
     std::vector<reporter> reporters;
 };
 
-// Makes the store's registry agree with the configuration, in one savepoint (all or nothing):
-// * sites: upsert by code; never deleted (events and cases name them).
+// What a sync changed that an operator should hear about (the daemon's reload line).
+struct registry_changes {
+    struct removed_site {
+        std::string code;
+        std::int64_t open_cases = 0; // cases at the site not dismissed, merged or closed
+    };
+    std::vector<removed_site> removed_sites; // active before, not in the snapshot: now inactive
+    std::vector<std::string> removed_teams;  // had areas before, not in the snapshot: now none
+    std::vector<std::string> active_sites;   // every active site after the sync, by code
+};
+
+// Makes the store's registry agree with the configuration, in one savepoint (all or nothing).
+// The store is the registry and the file seeds it: a snapshot with no sites leaves the sites as
+// they are, and one with no teams the teams (the configuration then relies on the store's).
+// * sites: upsert by code, active; the sites not in the snapshot become inactive; never
+//   deleted (events and cases name them, and open cases at them go on being followed).
 // * teams: upsert by name; their areas and members become exactly the snapshot's. A team no
 //   longer configured keeps its row (for history) but loses its areas and members.
 // * coordinators: become exactly the snapshot's.
@@ -67,7 +84,7 @@ struct registry_snapshot {
 //   deactivated, not deleted.
 // errc::unknown_site when a reporter names a site that is neither in the snapshot nor stored
 // (nothing is written then).
-result<void> sync_registry(connection& db, const registry_snapshot& snapshot, timestamp now);
+result<registry_changes> sync_registry(connection& db, const registry_snapshot& snapshot, timestamp now);
 
 struct reporter_record {
     std::string phone;
@@ -85,7 +102,7 @@ std::optional<reporter_record> find_reporter(connection& db, std::string_view ph
 
 // Registers a reporter at run time. A deactivated reporter with the same phone is reactivated
 // with the new details. errc::reporter_exists when an active one has the phone; errc::unknown_site
-// when a site is not in the registry. Nothing is written on error.
+// when a site is not in the registry or inactive. Nothing is written on error.
 result<void> add_reporter(connection& db, const reporter& r, timestamp now);
 
 // Deactivates (keeps the row, for the record of who reported what). errc::unknown_reporter when no
@@ -111,8 +128,12 @@ bool is_team_member(connection& db, std::string_view phone);
 std::optional<coordinator> find_coordinator(connection& db, std::string_view phone);
 std::vector<coordinator> list_coordinators(connection& db);
 
+// Active or not (events and cases name inactive sites too).
 std::optional<site> find_site(connection& db, std::string_view code);
+// Every site, active and inactive, by code.
 std::vector<site> list_sites(connection& db);
+// The active sites' codes, by code.
+std::vector<std::string> active_site_codes(connection& db);
 
 struct team_record {
     std::int64_t id = 0;

@@ -19,6 +19,10 @@ constexpr std::string_view channel_and_alerts = R"(
 [[channels]]
 name = "log"
 type = "log"
+[[channels]]
+name = "sms-in"
+type = "generic"
+secret = "s"
 [alerts]
 outbound_channel = "log"
 )";

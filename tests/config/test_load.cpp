@@ -23,14 +23,27 @@ std::filesystem::path demo_path() {
     return root / "config" / "demo.toml";
 }
 
-// A channel and the alerts section, so that a case can leave them out. Appended after the case's
-// own text, so that the case's line numbers start at 1.
+// The channels (one that receives, one alerts go out through) and the alerts section, so that a
+// case can leave them out. Appended after the case's own text, so that the case's line numbers
+// start at 1.
 constexpr std::string_view channel_and_alerts = R"(
 [[channels]]
 name = "log"
 type = "log"
+[[channels]]
+name = "sms-in"
+type = "generic"
+secret = "s"
 [alerts]
 outbound_channel = "log"
+)";
+
+// A channel that receives, for the cases that bring their own [alerts] (appended likewise).
+constexpr std::string_view inbound_channel = R"(
+[[channels]]
+name = "sms-in"
+type = "generic"
+secret = "s"
 )";
 
 // A site with a team covering it: lines 1 to 7 of the cases that start with it.
@@ -137,7 +150,7 @@ class broken_config : public testing::TestWithParam<broken_case> {};
 
 TEST_P(broken_config, is_reported_at_its_line_and_key_path) {
     const auto& c = GetParam();
-    const std::string text = c.add_channel ? c.text + std::string(channel_and_alerts) : c.text;
+    const std::string text = c.text + std::string(c.add_channel ? channel_and_alerts : inbound_channel);
     const auto r = parse_config(text, "broken.toml");
     EXPECT_FALSE(r.ok());
     const problem* p = find_problem(r, c.key_path);
@@ -181,7 +194,10 @@ INSTANTIATE_TEST_SUITE_P(
         broken_case{"site_without_area_names_the_missing_key", "[[sites]]\ncode = \"ALT\"\n", true, 1,
                     "sites[0].area", "required key is missing", "add area ="},
         broken_case{"site_no_team_covers_is_a_routing_problem",
-                    "[[sites]]\ncode = \"ALT\"\narea = \"Bayankhongor/Bayan-Ovoo\"\n", true, 3,
+                    "[[sites]]\ncode = \"ALT\"\narea = \"Bayankhongor/Bayan-Ovoo\"\n[[sites]]\ncode = \"DKH\"\n"
+                    "area = \"A/B\"\n[[teams]]\nname = \"T\"\nareas = [\"A/B\"]\n"
+                    "members = [{ phone = \"+97699000101\", role = \"leader\" }]\n",
+                    true, 3,
                     "sites[0].area", "no team covers \"Bayankhongor/Bayan-Ovoo\"", "to a team's areas"},
         broken_case{"reporter_at_an_unknown_site_suggests_the_nearest_site",
                     std::string(site_and_team) +
@@ -433,11 +449,45 @@ TEST(load_config, unreadable_file_is_one_problem_without_a_line) {
 
 // ---- defaults -----------------------------------------------------------------------------------
 
-TEST(parse_config, empty_file_takes_every_default_and_warns_that_nothing_can_be_sent) {
+// Issue 9, item 1: `: > kharuul.toml` was taken, and every /channels/*/receive then answered 404.
+TEST(parse_config, an_empty_file_is_refused_for_having_no_channel_that_receives) {
     const auto r = parse_config("", "empty.toml");
-    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_FALSE(r.ok());
     ASSERT_EQ(r.problems.size(), 1u) << errors_of(r);
-    EXPECT_EQ(r.problems[0].level, severity::warning);
+    EXPECT_EQ(format_problem(r.problems[0]).rfind("empty.toml: channels: no channel receives messages", 0), 0u)
+        << errors_of(r);
+    EXPECT_NE(r.problems[0].fix.find("type generic, kannel, twilio or africastalking"), std::string::npos);
+}
+
+TEST(parse_config, a_file_whose_only_channels_receive_nothing_over_http_is_refused_naming_them) {
+    const auto r = parse_config("[[channels]]\nname = \"log\"\ntype = \"log\"\n[alerts]\noutbound_channel = \"log\"\n",
+                                "log.toml");
+    EXPECT_FALSE(r.ok());
+    const problem* p = find_problem(r, "channels");
+    ASSERT_NE(p, nullptr) << errors_of(r);
+    EXPECT_NE(p->message.find("there is only log, type log"), std::string::npos) << format_problem(*p);
+    EXPECT_EQ(r.problems.size(), 1u) << errors_of(r);
+}
+
+TEST(check_registry, sites_and_teams_may_come_from_the_store_but_not_from_nowhere) {
+    const auto r = parse_config(std::string(channel_and_alerts), "lean.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    const auto none = check_registry(*r.config, "lean.toml", nullptr, "var/kharuul.db");
+    ASSERT_EQ(none.size(), 2u);
+    EXPECT_EQ(none[0].key_path, "sites");
+    EXPECT_NE(none[0].message.find("the store var/kharuul.db does not exist yet"), std::string::npos);
+    EXPECT_EQ(none[1].key_path, "teams");
+    EXPECT_NE(none[1].fix.find("add a [[teams]] entry"), std::string::npos);
+    stored_registry empty_store;
+    EXPECT_EQ(check_registry(*r.config, "lean.toml", &empty_store, "k.db").size(), 2u);
+    const stored_registry held{{"ALT"}, {"Bayankhongor"}};
+    EXPECT_TRUE(check_registry(*r.config, "lean.toml", &held, "k.db").empty());
+}
+
+TEST(parse_config, every_default_is_taken_for_what_the_file_leaves_out) {
+    const auto r = parse_config(std::string(channel_and_alerts), "defaults.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_TRUE(r.problems.empty()) << errors_of(r);
     const auto& c = *r.config;
     EXPECT_EQ(to_string(c.server.listen), "127.0.0.1:8080");
     EXPECT_EQ(c.server.public_url, "http://127.0.0.1:8080");
@@ -470,6 +520,10 @@ listen = "0.0.0.0:9090"
 [[channels]]
 name = "log"
 type = "log"
+[[channels]]
+name = "sms-in"
+type = "generic"
+secret = "s"
 )";
     const auto r = parse_config(text, "part.toml");
     ASSERT_TRUE(r.ok()) << errors_of(r);

@@ -2,6 +2,11 @@
 // read back; the same commands are also run in-process for the error paths.
 #include "gateway/cli.hpp"
 
+#include "config/load.hpp"
+#include "gateway/registry_seed.hpp"
+#include "store/database.hpp"
+#include "store/registry.hpp"
+
 #include <boost/json/parse.hpp>
 #include <boost/json/value_to.hpp>
 #include <gtest/gtest.h>
@@ -245,6 +250,111 @@ TEST(cli, check_config_names_file_line_and_key_of_a_broken_config) {
     EXPECT_NE(r.err.find(bad.string() + ":" + std::to_string(line) + ":"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("phone"), std::string::npos) << r.err;
     fs::remove(bad);
+}
+
+// ---- Configurations that would take no messages (issue 9, item 1) ------------------------------
+
+std::string demo_text() {
+    std::ifstream demo(demo_config());
+    std::stringstream text;
+    text << demo.rdbuf();
+    return text.str();
+}
+
+// The demo without the [[name]] tables (their comments go with them), its store in `dir`.
+std::string gutted(const fs::path& dir, const std::vector<std::string>& names) {
+    std::istringstream in(demo_text());
+    std::string out, line;
+    bool skipping = false;
+    while (std::getline(in, line)) {
+        if (line.starts_with('[')) {
+            skipping = false;
+            for (const auto& n : names)
+                if (line.starts_with("[[" + n + "]]"))
+                    skipping = true;
+        }
+        if (!skipping)
+            out += line + '\n';
+    }
+    const auto at = out.find("var/kharuul.db");
+    if (at != std::string::npos)
+        out.replace(at, 14, (dir / "kharuul.db").string());
+    return out;
+}
+
+struct gutted_case {
+    std::string name;
+    std::vector<std::string> dropped; // tables left out of the demo
+    std::string extra;                // appended
+    std::string missing;              // what the error must name
+};
+
+class cli_gutted : public ::testing::TestWithParam<gutted_case> {
+protected:
+    fs::path dir = fs::temp_directory_path() / ("kharuul-gutted-" + GetParam().name);
+    fs::path file = dir / "kharuul.toml";
+    void SetUp() override {
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+        if (GetParam().name == "empty")
+            std::ofstream{file};
+        else
+            std::ofstream(file) << gutted(dir, GetParam().dropped) << GetParam().extra;
+    }
+    void TearDown() override { fs::remove_all(dir); }
+};
+
+TEST_P(cli_gutted, check_config_exits_one_naming_what_is_missing_with_a_fix) {
+    auto r = run({"check-config", "--config", file.string()});
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    EXPECT_NE(r.err.find(GetParam().missing), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("; fix: add a [["), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find(": ok:"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(dir / "kharuul.db")) << "check-config creates no store";
+}
+
+TEST_P(cli_gutted, serve_refuses_to_start_and_creates_no_store) {
+    auto r = run_binary({"serve", "--config", file.string()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_FALSE(fs::exists(dir / "kharuul.db"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    issue9, cli_gutted,
+    ::testing::Values(gutted_case{"empty", {}, "", "channels: no channel receives messages"},
+                      gutted_case{"no_channel", {"channels"}, "", "channels: no channel receives messages"},
+                      gutted_case{"log_only", {"channels"}, "[[channels]]\nname = \"log\"\ntype = \"log\"\n",
+                                  "there is only log, type log"},
+                      gutted_case{"no_sites", {"sites", "reporters"}, "", "sites: no sites"},
+                      gutted_case{"no_teams", {"teams"}, "", "teams: no teams"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(cli, check_config_passes_a_file_without_sites_or_teams_when_the_store_holds_them_and_changes_nothing) {
+    const fs::path dir = fs::temp_directory_path() / "kharuul-store-registry";
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    const fs::path full = dir / "full.toml", lean = dir / "lean.toml";
+    std::ofstream(full) << gutted(dir, {});
+    std::ofstream(lean) << gutted(dir, {"sites", "teams", "reporters"});
+    {
+        auto cfg = config::load_config(full);
+        ASSERT_TRUE(cfg.config);
+        auto db = store::open_database(dir / "kharuul.db");
+        ASSERT_TRUE(store::sync_registry(db, registry_snapshot_of(*cfg.config), store::from_unix_ms(0)));
+    }
+    const auto before = fs::last_write_time(dir / "kharuul.db");
+    auto r = run({"check-config", "--config", lean.string()});
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find(": ok:"), std::string::npos) << r.out;
+    EXPECT_EQ(fs::last_write_time(dir / "kharuul.db"), before);
+
+    // A store whose teams do not cover a site of the file: named.
+    std::ofstream(lean) << gutted(dir, {"teams", "reporters"})
+                        << "[[sites]]\ncode = \"FAR\"\narea = \"Nowhere/Soum\"\n";
+    r = run({"check-config", "--config", lean.string()});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("no team in the store covers \"Nowhere/Soum\""), std::string::npos) << r.err;
+    fs::remove_all(dir);
 }
 
 } // namespace

@@ -12,10 +12,14 @@
 #include "tests/support/http_client.hpp"
 
 #include <boost/json/parse.hpp>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <boost/json/value_to.hpp>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <fstream>
 #include <sstream>
 #include <filesystem>
@@ -308,6 +312,176 @@ TEST(daemon, an_urgent_report_alerts_through_the_log_channel_and_an_ack_closes_i
     EXPECT_NE(metrics.find("kharuul_outbound_attempts_total{outcome=\"sent\"} 5"), std::string::npos) << metrics;
 }
 
+// The outcomes of a daemon's reloads, in order, for tests to wait on (not on the clock).
+class reload_outcomes {
+public:
+    std::function<void(bool)> hook() {
+        return [this](bool applied) {
+            std::lock_guard lock(m_);
+            seen_.push_back(applied);
+            cv_.notify_all();
+        };
+    }
+    // The next outcome not yet taken; fails the test after 10 s without one.
+    std::optional<bool> next() {
+        std::unique_lock lock(m_);
+        if (!cv_.wait_for(lock, std::chrono::seconds(10), [&] { return taken_ < seen_.size(); })) {
+            ADD_FAILURE() << "no reload outcome within 10 s";
+            return std::nullopt;
+        }
+        return seen_[taken_++];
+    }
+
+private:
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::vector<bool> seen_;
+    std::size_t taken_ = 0;
+};
+
+// The demo configuration with its store in `dir` and an OS-chosen port.
+std::string demo_in(const fs::path& dir) {
+    std::ifstream in(testing::source_dir() / "config" / "demo.toml");
+    std::stringstream t;
+    t << in.rdbuf();
+    std::string text = t.str();
+    text.replace(text.find("var/kharuul.db"), 14, (dir / "kharuul.db").string());
+    text.replace(text.find("127.0.0.1:8080"), 14, "127.0.0.1:0");
+    return text;
+}
+
+// The text without the [[name]] table whose first key line is `first_line` (e.g. code = "ULT").
+std::string without_table(std::string text, const std::string& header, const std::string& first_line) {
+    const auto key = text.find(first_line);
+    if (key == std::string::npos)
+        return text;
+    const auto begin = text.rfind(header, key);
+    auto end = text.find("\n[", key);
+    end = end == std::string::npos ? text.size() : end + 1;
+    text.erase(begin, end - begin);
+    return text;
+}
+
+// Every log line while it lives, for tests of what the daemon says.
+class captured_log {
+public:
+    captured_log() : previous_(spdlog::default_logger()) {
+        auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out_, true);
+        spdlog::set_default_logger(std::make_shared<spdlog::logger>("captured", sink));
+    }
+    ~captured_log() { spdlog::set_default_logger(previous_); }
+    std::string text() {
+        spdlog::default_logger()->flush();
+        return out_.str(); // read only after the daemon has logged what is awaited
+    }
+
+private:
+    std::ostringstream out_;
+    std::shared_ptr<spdlog::logger> previous_;
+};
+
+TEST(daemon, a_gutted_file_is_refused_by_a_reload_and_the_channels_keep_answering) {
+    const auto dir = testing::fresh_dir("reload-gutted");
+    const auto file = dir / "kharuul.toml";
+    const std::string text = demo_in(dir);
+    std::ofstream(file) << text;
+    auto loaded = config::load_config(file);
+    ASSERT_TRUE(loaded.config);
+    reload_outcomes outcomes;
+    daemon_options o;
+    o.config_path = file;
+    o.handle_signals = false;
+    o.on_reload = outcomes.hook();
+    daemon d(std::move(*loaded.config), o);
+    std::thread t([&] { d.run(); });
+    const auto port = d.local_endpoint().port();
+    auto post = [&](const std::string& body) {
+        return testing::http_post(port, "/channels/generic/receive?secret=demo-secret",
+                                  "from=" + testing::form_encode(volunteer) + "&text=" + testing::form_encode(body));
+    };
+
+    // Emptied (`: > kharuul.toml`), then with no channel that receives: both refused.
+    for (const std::string gutted : {std::string(), without_table(without_table(without_table(text, "[[channels]]",
+                                                                                   "name = \"generic\""),
+                                                                     "[[channels]]", "name = \"kannel\""),
+                                                       "[[channels]]", "name = \"log\"") +
+                                                         "[[channels]]\nname = \"log\"\ntype = \"log\"\n"}) {
+        std::ofstream(file) << gutted;
+        d.reload();
+        EXPECT_EQ(outcomes.next(), false);
+        const auto r = post("NIL ALT # after a refused reload of " + std::to_string(gutted.size()) + " bytes");
+        EXPECT_EQ(r.status, 200) << r.body;
+        EXPECT_NE(r.body.find("accepted"), std::string::npos) << r.body;
+    }
+    // The reporters of the file are still active.
+    {
+        store::connection db(dir / "kharuul.db", store::database_options{});
+        EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM reporters WHERE active = 0").getInt(), 0);
+    }
+    d.stop();
+    t.join();
+    fs::remove_all(dir);
+}
+
+TEST(daemon, a_reload_that_removes_a_site_and_a_channel_names_them_and_keeps_the_site_inactive) {
+    const auto dir = testing::fresh_dir("reload-site");
+    const auto file = dir / "kharuul.toml";
+    const std::string text = demo_in(dir);
+    std::ofstream(file) << text;
+    auto loaded = config::load_config(file);
+    ASSERT_TRUE(loaded.config);
+    reload_outcomes outcomes;
+    daemon_options o;
+    o.config_path = file;
+    o.handle_signals = false;
+    o.on_reload = outcomes.hook();
+    daemon d(std::move(*loaded.config), o);
+    std::thread t([&] { d.run(); });
+    const auto port = d.local_endpoint().port();
+    auto post = [&](const std::string& from, const std::string& body) {
+        return testing::http_post(port, "/channels/generic/receive?secret=demo-secret",
+                                  "from=" + testing::form_encode(from) + "&text=" + testing::form_encode(body));
+    };
+    // A report at ULT opens a case.
+    const std::string ult_reporter = "+97699000003"; // demo.toml: Volunteer ULT 1
+    const auto opened = post(ult_reporter, "ID ULT 1B 12 MINE");
+    ASSERT_NE(opened.body.find("accepted"), std::string::npos) << opened.body;
+
+    // ULT and its reporters, and the kannel channel, leave the file.
+    std::string smaller = without_table(without_table(text, "[[sites]]", "code = \"ULT\""), "[[channels]]",
+                                        "name = \"kannel\"");
+    for (const char* phone : {"phone = \"+97699000003\"", "phone = \"+97699000004\""})
+        smaller = without_table(smaller, "[[reporters]]", phone);
+    std::ofstream(file) << smaller;
+    {
+        auto check = config::load_config(file);
+        ASSERT_TRUE(check.config) << (check.problems.empty() ? "" : config::format_problem(check.problems[0]));
+    }
+    std::string log;
+    {
+        captured_log capture;
+        d.reload();
+        ASSERT_EQ(outcomes.next(), true);
+        log = capture.text();
+    }
+    EXPECT_NE(log.find("removed channels kannel"), std::string::npos) << log;
+    EXPECT_NE(log.find("removed sites ULT (kept inactive: 1 open case)"), std::string::npos) << log;
+    {
+        store::connection db(dir / "kharuul.db", store::database_options{});
+        EXPECT_EQ(db.execAndGet("SELECT active FROM sites WHERE code = 'ULT'").getInt(), 0);
+        EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM cases WHERE site = 'ULT'").getInt(), 1);
+    }
+    // A new report naming the inactive site is refused as an unknown site; the channel that
+    // left answers 404, the others 200.
+    const auto later = post(volunteer, "ID ULT 1G 12 MINE");
+    EXPECT_EQ(later.status, 200);
+    EXPECT_EQ(later.body.find("accepted"), std::string::npos) << later.body;
+    EXPECT_EQ(testing::http_post(port, "/channels/kannel/receive?secret=demo-kannel-secret", "").status, 404);
+    d.stop();
+    t.join();
+    fs::remove_all(dir);
+}
+
 TEST(daemon, sighup_reloads_the_registry_from_the_file_and_a_bad_file_keeps_the_running_one) {
     const auto dir = testing::fresh_dir("reload");
     const auto file = dir / "kharuul.toml";
@@ -328,9 +502,11 @@ TEST(daemon, sighup_reloads_the_registry_from_the_file_and_a_bad_file_keeps_the_
 
     auto loaded = config::load_config(file);
     ASSERT_TRUE(loaded.config);
+    reload_outcomes outcomes;
     daemon_options o;
     o.config_path = file;
     o.handle_signals = false;
+    o.on_reload = outcomes.hook();
     daemon d(std::move(*loaded.config), o);
     std::thread t([&] { d.run(); });
     const auto port = d.local_endpoint().port();
@@ -344,7 +520,7 @@ TEST(daemon, sighup_reloads_the_registry_from_the_file_and_a_bad_file_keeps_the_
     // A broken file is refused: the running configuration stays.
     std::ofstream(file) << "[server\n";
     d.reload();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(outcomes.next(), false);
     EXPECT_NE(post("+97699000001", "NIL ALT # still served").body.find("accepted"), std::string::npos);
 
     // A new reporter in the file is known after the reload, without a restart.

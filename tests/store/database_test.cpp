@@ -13,6 +13,10 @@
 #include <set>
 #include <string>
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace kharuul::store {
 namespace {
 
@@ -191,6 +195,65 @@ TEST(database, store_errors_have_their_own_category_and_messages)
     EXPECT_STREQ(ec.category().name(), "kharuul.store");
     EXPECT_EQ(ec.message(), "case is closed");
     EXPECT_NE(ec, std::error_code(errc::unknown_case));
+}
+
+// Issue 9, item 5: a read-only open (a CLI command) cannot remove the WAL's -shm and -wal when it
+// closes; left by another user, they stopped every later start with "attempt to write a readonly
+// database". The open now names the file and what to do.
+TEST(database, a_stale_shm_file_this_user_cannot_write_is_named_with_what_to_do)
+{
+    temp_dir dir;
+    const auto path = dir.file("kharuul.db");
+    const std::string shm = path.string() + "-shm";
+    { auto db = open_database(path); }
+    {
+        database_options ro;
+        ro.read_only = true;
+        auto db = open_database(path, ro);
+        db.execAndGet("SELECT COUNT(*) FROM sites");
+    }
+    ASSERT_TRUE(std::filesystem::exists(shm)) << "the read-only open leaves it behind";
+    const auto attempt = [&]() -> std::string {
+        try {
+            auto db = open_database(path);
+            db.exec("INSERT INTO sites (code) VALUES ('NEW')");
+            return "opened and wrote";
+        } catch (const std::exception& e) {
+            return e.what();
+        }
+    };
+    std::string message;
+    if (::geteuid() != 0) {
+        ASSERT_EQ(::chmod(shm.c_str(), 0444), 0);
+        message = attempt();
+        ::chmod(shm.c_str(), 0644);
+    } else {
+        // As root, the read-only start was root's; the daemon runs as another user (nobody).
+        const uid_t nobody = 65534;
+        ASSERT_EQ(::chown(dir.path().c_str(), nobody, nobody), 0);
+        ASSERT_EQ(::chown(path.c_str(), nobody, nobody), 0);
+        int fds[2];
+        ASSERT_EQ(::pipe(fds), 0);
+        const pid_t child = ::fork();
+        ASSERT_GE(child, 0);
+        if (child == 0) {
+            ::close(fds[0]);
+            std::string m = ::setgid(nobody) == 0 && ::setuid(nobody) == 0 ? attempt() : "setuid failed";
+            [[maybe_unused]] auto n = ::write(fds[1], m.data(), m.size());
+            ::_exit(0);
+        }
+        ::close(fds[1]);
+        char buf[4096];
+        for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+            message.append(buf, static_cast<std::size_t>(n));
+        ::close(fds[0]);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+    }
+    EXPECT_NE(message.find(shm + " is not writable by this user"), std::string::npos) << message;
+    EXPECT_NE(message.find("remove " + shm + " (no kharuul is running) or make it writable by this user"),
+              std::string::npos)
+        << message;
 }
 
 } // namespace

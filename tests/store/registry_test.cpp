@@ -2,6 +2,9 @@
 // run-time reporter commands refuse what they cannot do.
 #include "store/registry.hpp"
 
+#include "store/cases.hpp"
+#include "store/records.hpp"
+
 #include "store_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -11,6 +14,7 @@ namespace {
 
 using testing::at_ms;
 using testing::demo_registry;
+using testing::sms_from;
 
 class registry : public testing::store_test {
 protected:
@@ -88,6 +92,61 @@ TEST_F(registry, a_team_no_longer_configured_keeps_its_row_but_routes_and_grants
     EXPECT_EQ(count("teams"), 2);
     EXPECT_FALSE(is_team_member(db, "+97699000201"));
     EXPECT_TRUE(teams_covering_site(db, "DKH").empty());
+}
+
+TEST_F(registry, a_site_no_longer_configured_is_kept_inactive_with_its_open_cases_and_named_as_removed)
+{
+    // An open case at DKH.
+    const auto msg = *insert_message(db, sms_from("+97699000002", "ID DKH ...", at_ms(1)));
+    parser::sms_message m;
+    m.kind = parser::form::id;
+    m.body = parser::sighting{"DKH", {1, 0, 0}, 11, 13, "MINE", {"SHAFT"}};
+    const auto ev = insert_event(db, make_event(m, msg, "+97699000002", at_ms(1)));
+    ASSERT_TRUE(open_cases(db, make_case_opening(m, ev, msg, "+97699000002", at_ms(1))));
+
+    auto without_dkh = demo_registry();
+    without_dkh.sites.pop_back();
+    without_dkh.reporters.back().sites = {"ALT"};
+    const auto r = sync_registry(db, without_dkh, at_ms(2));
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->removed_sites.size(), 1u);
+    EXPECT_EQ(r->removed_sites[0].code, "DKH");
+    EXPECT_EQ(r->removed_sites[0].open_cases, 1);
+    EXPECT_EQ(r->active_sites, std::vector<std::string>{"ALT"});
+    const auto dkh = find_site(db, "DKH");
+    ASSERT_TRUE(dkh) << "kept: its case and events name it";
+    EXPECT_FALSE(dkh->active);
+    EXPECT_TRUE(find_site(db, "ALT")->active);
+    EXPECT_EQ(list_sites(db).size(), 2u);
+    EXPECT_EQ(add_reporter(db, {"+97699000070", "Late", "mn", "volunteer", {"DKH"}}, at_ms(3)).error(),
+              make_error_code(errc::unknown_site))
+        << "an inactive site takes no new reporters";
+
+    const auto again = sync_registry(db, demo_registry(), at_ms(4)); // configured again: active again
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->removed_sites.empty());
+    EXPECT_TRUE(find_site(db, "DKH")->active);
+    EXPECT_EQ(again->active_sites, (std::vector<std::string>{"ALT", "DKH"}));
+}
+
+TEST_F(registry, a_snapshot_without_sites_or_teams_leaves_the_stored_ones_and_a_removed_team_is_named)
+{
+    auto no_sites_no_teams = demo_registry();
+    no_sites_no_teams.sites.clear();
+    no_sites_no_teams.teams.clear();
+    const auto r = sync_registry(db, no_sites_no_teams, at_ms(5));
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->removed_sites.empty());
+    EXPECT_TRUE(r->removed_teams.empty());
+    EXPECT_EQ(r->active_sites, (std::vector<std::string>{"ALT", "DKH"}));
+    EXPECT_EQ(list_teams(db).size(), 2u);
+    EXPECT_TRUE(is_team_member(db, "+97699000201"));
+
+    auto one_team = demo_registry();
+    one_team.teams.pop_back();
+    const auto fewer = sync_registry(db, one_team, at_ms(6));
+    ASSERT_TRUE(fewer);
+    EXPECT_EQ(fewer->removed_teams, std::vector<std::string>{"Team two"});
 }
 
 TEST_F(registry, adding_and_removing_reporters_refuses_what_it_cannot_do)
