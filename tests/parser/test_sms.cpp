@@ -654,7 +654,7 @@ TEST(parse_sms, the_new_error_codes_and_fields_have_their_stable_names) {
 
 TEST(parse_sms, a_case_code_with_any_single_wrong_digit_is_refused_as_a_check_digit_error) {
     const lexicon& lex = testing::demo_lexicon();
-    for (const std::string good : {make_case_code(20481), make_case_code(100000), make_case_code(654321)})
+    for (const std::string& good : {make_case_code(20481), make_case_code(100000), make_case_code(654321)})
     for (std::size_t i = 0; i < good.size(); ++i)
         for (char d = '0'; d <= '9'; ++d) {
             if (d == good[i])
