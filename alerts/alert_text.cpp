@@ -629,4 +629,25 @@ std::string reminder_text(const std::vector<reminder_case>& cases, int days, con
     return parser::shorten_to_segment(drafts.back().body + drafts.back().tail);
 }
 
+std::string case_cap_notice(std::string_view reporter_name, std::string_view phone, int children, int cap,
+                            reply_language l) {
+    const std::string masked = mask_phone(phone);
+    const std::string n = std::to_string(children);
+    const std::string c = std::to_string(cap);
+    const std::string who_named = reporter_name.empty() ? masked : std::string(reporter_name) + " (" + masked + ")";
+    if (mn(l)) {
+        auto body = [&](const std::string& who) {
+            return who + " цагт " + n + " хүүхэд мэдээлсэн (хязгаар " + c + ").";
+        };
+        return compose({{"Kharuul: " + body(who_named), " Цаашдын ID/RISK нээгдэхгүй."},
+                        {body(who_named), " Цаашдынх нээгдэхгүй."},
+                        {body(masked), " Цаашдынх нээгдэхгүй."}});
+    }
+    auto body = [&](const std::string& who) {
+        return "Kharuul: " + who + " reported " + n + " children in an hour (cap " + c + ").";
+    };
+    const std::string tail = " More ID/RISK from this phone are kept, not opened. Check with them";
+    return compose({{body(who_named), tail}, {body(masked), tail}, {body(masked), " More are kept, not opened."}});
+}
+
 } // namespace kharuul::alerts

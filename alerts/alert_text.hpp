@@ -97,4 +97,12 @@ struct reminder_case {
 std::string reminder_text(const std::vector<reminder_case>& cases, int days, const parser::lexicon& lex,
                           parser::reply_language l);
 
+// To each coordinator, once a day per phone, when a volunteer's ID/RISK passes the hourly cap
+// (messages.max_cases_per_sender_per_hour) and is kept without opening cases:
+//   Kharuul: Bat (+976****0001) reported 100 children in an hour (cap 100). More ID/RISK from
+//   this phone are kept, not opened. Check with them
+// The name is dropped first (empty: none), the phone is masked.
+std::string case_cap_notice(std::string_view reporter_name, std::string_view phone, int children, int cap,
+                            parser::reply_language l);
+
 } // namespace kharuul::alerts

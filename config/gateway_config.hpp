@@ -171,6 +171,10 @@ struct ussd_config {
 struct messages_config {
     // The same text from the same phone within this window is a duplicate of the first.
     std::chrono::minutes duplicate_window{10};
+    // A volunteer (not a team member or coordinator) whose cases opened in the last hour hold
+    // this many children has the next ID/RISK kept as rejected (too_many_cases), opening nothing:
+    // one phone must not use up the case numbers (issue 9). 100 is far above a real day's work.
+    int max_cases_per_sender_per_hour = 100;
 };
 
 // The case life cycle and the figures (spec cases.md): `[cases]`.

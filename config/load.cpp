@@ -925,6 +925,9 @@ private:
         table_reader r(t, "messages", sink_);
         read_duration(r, "duplicate_window_minutes", config_.messages.duplicate_window, 0, 24 * 60,
                       "minutes");
+        if (const auto v = r.get_integer("max_cases_per_sender_per_hour", 1, 1000000, "cases")) {
+            config_.messages.max_cases_per_sender_per_hour = static_cast<int>(*v);
+        }
         r.report_unknown_keys();
     }
 

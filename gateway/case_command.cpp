@@ -119,7 +119,7 @@ bool check_code(const invocation& inv, std::string_view command, const std::stri
     if (parser::check_case_code(code) == parser::case_code_check::valid)
         return true;
     exit =
-        user_error(inv, command, "'" + code + "' is not a valid case code (six digits with a check digit)");
+        user_error(inv, command, "'" + code + "' is not a valid case code (six or seven digits with a check digit)");
     return false;
 }
 

@@ -3,6 +3,7 @@
 #include "adapters/charset.hpp"
 #include "alerts/routing.hpp"
 #include "cases/report.hpp"
+#include "gateway/case_cap.hpp"
 #include "parser/case_code.hpp"
 #include "parser/reply.hpp"
 #include "store/cases.hpp"
@@ -168,6 +169,8 @@ private:
         }
         case form::id:
         case form::risk: {
+            if (auto capped = refuse_past_case_cap(m))
+                return *capped;
             const std::int64_t event =
                 store::insert_event(db_, store::make_event(m, rec_.id, rec_.sender, occurred));
             // A case's times are when the gateway received the message (cases.md 4), whatever the
@@ -204,6 +207,28 @@ private:
                           const refusal_detail& detail = {}, std::string_view suggestion = {}) {
         return finish(store::message_status::rejected, m.kind, std::string(error),
                       refusal_reply(r, m.kind, code, suggestion, lex_, lang_, detail));
+    }
+
+    // A volunteer's ID/RISK past messages.max_cases_per_sender_per_hour (gateway/case_cap.hpp): kept
+    // as rejected with no event, case or alert; answered once an hour, the coordinators told once
+    // a day. nullopt: under the cap, or a team member or coordinator (never capped).
+    std::optional<intake_outcome> refuse_past_case_cap(const sms_message& m) {
+        if (who_.team)
+            return std::nullopt;
+        const parser::children kids = m.kind == form::id ? std::get<sighting>(m.body).kids
+                                                         : std::get<risk_report>(m.body).kids;
+        const int cap = settings_.max_cases_per_sender_per_hour;
+        const std::chrono::minutes utc_offset = settings_.alerts ? settings_.alerts->utc_offset : std::chrono::minutes{0};
+        const case_cap_verdict v = check_case_cap(db_, rec_.sender, kids.total(), cap, rec_.id, now_, utc_offset);
+        if (!v.over)
+            return std::nullopt;
+        if (v.tell_coordinators && settings_.alerts)
+            tell_coordinators_of_cap(db_, *settings_.alerts, rec_.sender, v.children, cap, rec_.id, now_);
+        refusal_detail d;
+        d.children = v.children;
+        return finish(store::message_status::rejected, m.kind, std::string(too_many_cases_error),
+                      v.answer ? refusal_reply(refusal::too_many_cases, m.kind, {}, {}, lex_, lang_, d)
+                               : std::string{});
     }
 
     // Team forms only on cases in the areas the sender's team covers (cases.md 1): coordinators
@@ -438,6 +463,7 @@ private:
 intake_settings intake_settings_of(const config::gateway_config& c) {
     intake_settings s;
     s.duplicate_window = c.messages.duplicate_window;
+    s.max_cases_per_sender_per_hour = c.messages.max_cases_per_sender_per_hour;
     s.case_rules.outcome_evidence = c.cases.outcome_evidence;
     s.alerts = std::make_shared<const alert_settings>(alert_settings_of(c));
     return s;

@@ -35,6 +35,7 @@ struct inbound {
 struct intake_settings {
     std::chrono::minutes duplicate_window{10};
     std::uint32_t first_case_serial = 10000;
+    int max_cases_per_sender_per_hour = 100; // messages.max_cases_per_sender_per_hour (gateway/case_cap.hpp)
     cases::rules case_rules; // the evidence window of OUT (cases.outcome_evidence_days)
     // Alerting (routing, outbox); null: reports alert nobody and every ACK is "no open alert".
     std::shared_ptr<const alert_settings> alerts;

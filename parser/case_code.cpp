@@ -25,8 +25,8 @@ constexpr std::array<std::array<std::uint8_t, 10>, 10> damm_table{{
     {2, 5, 8, 1, 4, 3, 6, 7, 9, 0},
 }};
 
-constexpr std::size_t case_code_length = 6;
-constexpr std::size_t serial_digits = 5;
+constexpr std::size_t short_serial_digits = 5; // six-digit codes
+constexpr std::size_t long_serial_digits = 6;  // seven-digit codes
 
 // A non-digit breaks damm_check_digit's precondition; it is reduced modulo 10 so that the
 // result is a meaningless digit rather than a read outside the table.
@@ -55,19 +55,22 @@ char damm_check_digit(std::string_view digits) noexcept {
 
 std::string make_case_code(std::uint32_t serial) {
     if (serial > max_case_serial) {
-        throw std::out_of_range("case serial beyond 99999");
+        throw std::out_of_range("case serial beyond 999999");
     }
-    std::string code(case_code_length, '0');
-    for (std::size_t i = serial_digits; i-- > 0; serial /= 10) {
+    const std::size_t digits = serial > max_short_case_serial ? long_serial_digits : short_serial_digits;
+    std::string code(digits + 1, '0');
+    for (std::size_t i = digits; i-- > 0; serial /= 10) {
         code[i] = static_cast<char>('0' + serial % 10);
     }
-    code[serial_digits] = damm_check_digit(std::string_view(code).substr(0, serial_digits));
+    code[digits] = damm_check_digit(std::string_view(code).substr(0, digits));
     return code;
 }
 
 case_code_check check_case_code(std::string_view code) noexcept {
-    if (code.size() != case_code_length || !all_digits(code)) {
-        return case_code_check::not_six_digits;
+    const bool six = code.size() == short_serial_digits + 1;
+    const bool seven = code.size() == long_serial_digits + 1 && code[0] != '0';
+    if (!(six || seven) || !all_digits(code)) {
+        return case_code_check::bad_shape;
     }
     // Running the check digit through the table too ends at 0 exactly when it is right.
     return damm_interim(code) == 0 ? case_code_check::valid : case_code_check::bad_check_digit;
@@ -78,7 +81,7 @@ std::optional<std::uint32_t> case_serial(std::string_view code) noexcept {
         return std::nullopt;
     }
     std::uint32_t serial = 0;
-    for (char c : code.substr(0, serial_digits)) {
+    for (char c : code.substr(0, code.size() - 1)) {
         serial = serial * 10 + static_cast<std::uint32_t>(c - '0');
     }
     return serial;

@@ -1,6 +1,8 @@
 // Case codes: one child, six digits: a five-digit serial unique in the deployment and a Damm
-// check digit, so that any single wrong digit and any swap of two neighbouring digits is caught.
-// Digits only, because volunteers type them on phone keypads and in USSD menus. Pure.
+// check digit, so that any single wrong digit and any swap of two neighbouring digits is caught;
+// seven digits (a six-digit serial and its check digit) once the five-digit serials are used up.
+// Both lengths are accepted everywhere (sms-language.md 5). Digits only, because volunteers type
+// them on phone keypads and in USSD menus. Pure.
 #pragma once
 
 #include <cstdint>
@@ -11,19 +13,24 @@
 
 namespace kharuul::parser {
 
-inline constexpr std::uint32_t max_case_serial = 99999;
+// Serials up to max_short_case_serial give six-digit codes, the rest up to max_case_serial seven.
+inline constexpr std::uint32_t max_short_case_serial = 99999;
+inline constexpr std::uint32_t max_case_serial = 999999;
 
 // The Damm check digit ('0'..'9') of a string of ASCII digits. Precondition: digits only.
 char damm_check_digit(std::string_view digits) noexcept;
 
-// The case code of a serial (0..99999): the serial zero-padded to five digits plus its check
-// digit. Serials beyond 99999 are a broken invariant of the caller: throws std::out_of_range.
+// The case code of a serial (0..999999): up to 99999 the serial zero-padded to five digits plus
+// its check digit (six digits), above it the six-digit serial plus its check digit (seven).
+// Serials beyond 999999 are a broken invariant of the caller: throws std::out_of_range.
 std::string make_case_code(std::uint32_t serial);
 
 enum class case_code_check {
     valid,
-    not_six_digits,  // wrong length or a non-digit
-    bad_check_digit, // six digits whose check digit is wrong: a typo, never another child
+    // Not 6 digits, nor 7 digits starting with 1-9 (a seven-digit code with a leading zero would be
+    // a six-digit code typed with a zero in front: Damm ignores leading zeros), or a non-digit.
+    bad_shape,
+    bad_check_digit, // six or seven digits whose check digit is wrong: a typo, never another child
 };
 
 case_code_check check_case_code(std::string_view code) noexcept;

@@ -50,7 +50,7 @@ std::optional<parse_error> form_parser::check_case(std::string_view tok) const {
     switch (check_case_code(tok)) {
     case case_code_check::valid:
         return std::nullopt;
-    case case_code_check::not_six_digits:
+    case case_code_check::bad_shape:
         return fail(errc::bad_case, form_, tok);
     case case_code_check::bad_check_digit:
         return fail(errc::bad_case_check_digit, form_, tok);

@@ -255,6 +255,17 @@ std::string refusal_reply(refusal r, std::optional<form> f, std::string_view tok
                               "message is kept and will be processed then.",
                           m ? "Дугаар бүртгэлгүй. Зохицуулагчдаа хандана уу."
                             : "Number not registered. Ask your coordinator."});
+    case refusal::too_many_cases: {
+        const std::string n = std::to_string(detail.children);
+        if (m)
+            return first_fit({prefix + "сүүлийн цагт " + n +
+                                  " хүүхэд мэдээлсэн; цаашдынх хадгалагдана, нээгдэхгүй. Зохицуулагчдаа залга.",
+                              prefix + "цагт " + n + " хүүхэд. Цаашдынх хадгалагдана, нээгдэхгүй.",
+                              prefix + "цагт " + n + " хүүхэд; нээгдэхгүй."});
+        return first_fit({prefix + "you reported " + n +
+                              " children in the last hour; more are kept but not opened. Call your coordinator.",
+                          prefix + n + " children in the last hour; more are kept, not opened."});
+    }
     default:
         break;
     }

@@ -336,7 +336,7 @@ std::string problem_text(const parse_error& e, const lexicon& lex, reply_languag
         case errc::unplaced_number:
             return t + " юу болох нь тодорхойгүй. Нас 12Y, хүүхэд 2B.";
         case errc::bad_case:
-            return t + ": дугаар 6 оронтой.";
+            return t + ": дугаар 6 эсвэл 7 оронтой.";
         case errc::bad_case_check_digit:
             return t + " дугаар буруу, шалгана уу.";
         case errc::unknown_status:
@@ -389,7 +389,7 @@ std::string problem_text(const parse_error& e, const lexicon& lex, reply_languag
     case errc::unplaced_number:
         return "cannot tell what " + t + " is. Write age as 12Y, children as 2B.";
     case errc::bad_case:
-        return "case number " + t + " must be 6 digits.";
+        return "case number " + t + " must be 6 or 7 digits.";
     case errc::bad_case_check_digit:
         return t + " is not a valid case number; check the digits.";
     case errc::unknown_status:

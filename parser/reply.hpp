@@ -71,6 +71,9 @@ enum class refusal : std::uint8_t {
     not_mergeable,   // MERGE of a case past confirmed
     merge_target,    // MERGE into a case that is dismissed or closed (detail.other: its code)
     other_area,      // a team form on a case outside the sender's areas: detail.area, detail.team
+    // An ID or RISK from a volunteer past messages.max_cases_per_sender_per_hour: kept, nothing
+    // opened; detail.children is how many the sender's cases of the last hour hold.
+    too_many_cases,
 };
 
 // What a refusal reply names besides the case.
@@ -81,6 +84,7 @@ struct refusal_detail {
     std::string other;   // another case code (MERGE)
     std::string area;    // the case's area
     std::string team;    // the team whose area it is ("" when none)
+    int children = 0;    // too_many_cases: the children reported in the last hour
 };
 
 // The reply to a refusal, naming the case or alert (`token`) and the form. Fits one segment.

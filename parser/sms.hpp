@@ -125,8 +125,8 @@ enum class errc {
     unknown_work,
     unknown_hazard,
     unplaced_number,
-    bad_case,             // not six digits
-    bad_case_check_digit, // six digits, wrong check digit
+    bad_case,             // not six or seven digits (parser::case_code_check::bad_shape)
+    bad_case_check_digit, // six or seven digits, wrong check digit
     unknown_status,
     unknown_service,
     bad_outcome,

@@ -339,6 +339,15 @@ std::vector<std::string> cases_reported_by(connection& db, std::string_view phon
     return out;
 }
 
+int children_opened_since(connection& db, std::string_view phone, timestamp since)
+{
+    statement_use s(db.prepared("SELECT COUNT(*) FROM cases c JOIN messages m ON m.id = c.opened_message_id"
+                                " WHERE c.opened_by = ?1 AND m.received_at >= ?2"));
+    bind_text(*s, 1, phone);
+    bind_value(*s, 2, since);
+    return s->executeStep() ? s->getColumn(0).getInt() : 0;
+}
+
 result<case_record> save_change(connection& db, const case_action& a, const cases::change& ch)
 {
     savepoint sp(db, "case_change");

@@ -89,6 +89,11 @@ result<case_record> find_kept_case(connection& db, std::string_view code);
 // parser::nearest_case_code when that sender mistypes a code.
 std::vector<std::string> cases_reported_by(connection& db, std::string_view phone);
 
+// The children (one case each) opened by `phone`'s messages received at or after `since`, by the
+// gateway's clock (messages.received_at, not the reported time a provider may set): what
+// messages.max_cases_per_sender_per_hour caps. Through cases_by_opener: one phone's cases.
+int children_opened_since(connection& db, std::string_view phone, timestamp since);
+
 // Who changes a case, from which message and event, and when.
 struct case_action {
     std::string case_code;

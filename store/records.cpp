@@ -191,6 +191,19 @@ std::optional<message_record> find_recent_same_text(connection& db, std::string_
     return read_message(*s);
 }
 
+bool has_error_since(connection& db, std::string_view sender, std::string_view error_code, timestamp since,
+                     std::int64_t except, bool answered)
+{
+    statement_use s(db.prepared("SELECT EXISTS (SELECT 1 FROM messages WHERE sender = ?1 AND received_at >= ?2"
+                                " AND error_code = ?3 AND id <> ?4 AND (?5 = 0 OR COALESCE(reply, '') <> ''))"));
+    bind_text(*s, 1, sender);
+    bind_value(*s, 2, since);
+    bind_text(*s, 3, error_code);
+    s->bind(4, except);
+    s->bind(5, answered ? 1 : 0);
+    return s->executeStep() && s->getColumn(0).getInt() != 0;
+}
+
 result<void> set_message_outcome(connection& db, std::int64_t id, const message_outcome& o)
 {
     statement_use s(db.prepared("UPDATE messages SET status = ?1, form = ?2, error_code = ?3, duplicate_of = ?4,"

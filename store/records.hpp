@@ -94,6 +94,13 @@ std::optional<message_record> find_recent_same_text(connection& db, std::string_
                                                     std::string_view text, timestamp since,
                                                     std::int64_t before_id = INT64_MAX);
 
+// Whether `sender` has another message than `except`, received at or after `since`, stored with
+// `error_code`; with `answered`, only one that got a (non-empty) reply. The case cap
+// (gateway/case_cap.hpp) answers once an hour and tells the coordinators once a day with it.
+// Through messages_by_sender: that phone's messages since `since`.
+bool has_error_since(connection& db, std::string_view sender, std::string_view error_code, timestamp since,
+                     std::int64_t except, bool answered);
+
 // errc::unknown_message when no message has that id.
 result<void> set_message_outcome(connection& db, std::int64_t id, const message_outcome& outcome);
 

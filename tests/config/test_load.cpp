@@ -337,6 +337,12 @@ INSTANTIATE_TEST_SUITE_P(
                     "already ends at 17"},
         broken_case{"empty_age_band_list_is_refused", "[cases]\nage_bands = []\n", true, 2, "cases.age_bands",
                     "has no age bands", "\"5-11\""},
+        broken_case{"case_cap_of_zero_is_out_of_range", "[messages]\nmax_cases_per_sender_per_hour = 0\n", true,
+                    2, "messages.max_cases_per_sender_per_hour", "out of range", "cases"},
+        broken_case{"negative_case_cap_is_out_of_range", "[messages]\nmax_cases_per_sender_per_hour = -5\n",
+                    true, 2, "messages.max_cases_per_sender_per_hour", "out of range", "cases"},
+        broken_case{"case_cap_that_is_text_is_refused", "[messages]\nmax_cases_per_sender_per_hour = \"lots\"\n",
+                    true, 2, "messages.max_cases_per_sender_per_hour", "", ""},
         broken_case{"misspelt_cases_key_suggests_the_right_one", "[cases]\nage_band = [\"3-17\"]\n", true, 2,
                     "cases.age_band", "unknown key", "did you mean age_bands?"}),
     [](const testing::TestParamInfo<broken_case>& p) { return p.param.name; });
@@ -504,6 +510,7 @@ TEST(parse_config, every_default_is_taken_for_what_the_file_leaves_out) {
     EXPECT_EQ(c.alerts.utc_offset, 8h);
     EXPECT_EQ(c.ussd.service_code, "*500#");
     EXPECT_EQ(c.messages.duplicate_window, 10min);
+    EXPECT_EQ(c.messages.max_cases_per_sender_per_hour, 100);
     const auto shipped = kharuul::parser::default_language();
     EXPECT_EQ(c.language.keywords.size(), shipped.keywords.size());
     EXPECT_EQ(c.language.work.size(), shipped.work.size());
@@ -533,6 +540,15 @@ secret = "s"
     EXPECT_EQ(r.config->server.listen.port, 9090);
     EXPECT_EQ(r.config->server.public_url, "http://127.0.0.1:9090");
     EXPECT_EQ(r.config->server.idle_timeout, 60s);
+}
+
+TEST(parse_config, the_case_cap_per_sender_is_read_from_the_messages_section) {
+    const auto r = parse_config(std::string("[messages]\nmax_cases_per_sender_per_hour = 12\n") +
+                                    std::string(channel_and_alerts),
+                                "kharuul.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_EQ(r.config->messages.max_cases_per_sender_per_hour, 12);
+    EXPECT_EQ(r.config->messages.duplicate_window, 10min); // the rest keeps its default
 }
 
 TEST(parse_config, cases_section_defaults_to_the_spec_and_sets_the_parsers_prevention_age) {

@@ -94,7 +94,7 @@ bool reencodes_to_itself(std::string_view s) {
 }
 
 bool is_case_code(const std::string& c) {
-    return c.size() == 6 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
+    return (c.size() == 6 || c.size() == 7) && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) &&
            check_case_code(c) == case_code_check::valid;
 }
 

@@ -925,6 +925,20 @@ TEST_F(case_commands_case, case_with_a_bad_check_digit_or_an_unknown_code_is_a_u
     EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
+TEST_F(case_commands_case, case_takes_seven_digit_codes_and_checks_their_check_digit) {
+    const std::string unknown = parser::make_case_code(199999); // valid, seven digits, never opened
+    ASSERT_EQ(unknown.size(), 7u);
+    const auto r = ws().command("case", {unknown});
+    expect_one_line_user_error(r, unknown);
+    EXPECT_FALSE(contains(r.err, "not a valid case code")) << r.err; // looked up, not refused
+
+    std::string typo = unknown;
+    typo[3] = typo[3] == '9' ? '0' : static_cast<char>(typo[3] + 1);
+    const auto bad = ws().command("case", {typo});
+    expect_one_line_user_error(bad, typo);
+    EXPECT_TRUE(contains(bad.err, "six or seven digits")) << bad.err;
+}
+
 TEST(case_commands, case_undo_reverses_a_mistyped_dismissal_and_the_report_follows) {
     const demo_store demo;
     const auto& ws = demo.ws;

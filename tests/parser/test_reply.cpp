@@ -206,7 +206,7 @@ TEST(reply, every_reply_fits_one_segment) {
             for (std::size_t cases : {0u, 1u, 2u, 5u, 20u}) {
                 receipt r;
                 for (std::size_t i = 0; i < cases; ++i)
-                    r.case_codes.push_back(make_case_code(static_cast<std::uint32_t>(99980 + i)));
+                    r.case_codes.push_back(make_case_code(static_cast<std::uint32_t>(99990 + i))); // 6 and 7 digits
                 r.alert = cases == 0 ? std::nullopt : std::optional<std::uint64_t>(18446744073709551615ull);
                 const std::string s = reply_to(text, l, r);
                 EXPECT_TRUE(fits_one_segment(s)) << text << " -> " << s;

@@ -315,7 +315,13 @@ const sample other_forms[] = {
     {"TR 204813 NFE", "err:bad_case(check) form=TR tok=204813"},
     {"TR 204821 NFE", "err:bad_case(check) form=TR tok=204821"},
     {"TR 2048 NFE", "err:bad_case form=TR tok=2048"},
-    {"TR 2048122 NFE", "err:bad_case form=TR tok=2048122"},
+    {"TR 2048122 NFE", "err:bad_case(check) form=TR tok=2048122"}, // seven digits, wrong check digit
+    {"TR 1000002 NFE", "TR 1000002 NFE s=NFE"},                     // serial 100000: seven digits
+    {"TR NFE 9999990", "TR 9999990 NFE s=NFE"},                     // serial 999999, the last
+    {"TR 1000003 NFE", "err:bad_case(check) form=TR tok=1000003"},
+    {"TR 1000020 NFE", "err:bad_case(check) form=TR tok=1000020"}, // neighbours swapped
+    {"TR 0204812 NFE", "err:bad_case form=TR tok=0204812"}, // a leading zero: no seven-digit code
+    {"TR 10000020 NFE", "err:bad_case form=TR tok=10000020"},
     {"TR 20481X NFE", "err:bad_case form=TR tok=20481X"},
     {"TR NFE", "err:missing_field form=TR field=case"},
     {"TR 204812", "err:missing_field form=TR field=status"},
@@ -479,6 +485,12 @@ const sample team_forms[] = {
     {"MERGE 204820 204813", "err:bad_case(check) form=MERGE tok=204813"},
     {"MERGE 204821 204812", "err:bad_case(check) form=MERGE tok=204821"},
     {"MERGE 204820 2048", "err:bad_case form=MERGE tok=2048"},
+    {"MERGE 1000015 204812", "MERGE 1000015 204812"}, // a seven-digit case into a six-digit one
+    {"MERGE 204812 1000015", "MERGE 204812 1000015"},
+    {"MERGE 1000015 1000051", "err:bad_case(check) form=MERGE tok=1000051"},
+    {"REF 1000002 HEALTH", "REF 1000002 HEALTH"},
+    {"VER 1000002 OK", "VER 1000002 OK"},
+    {"OUT 1000002 WD", "OUT 1000002 WD"},
     {"MERGE 204820 204812 204836", "err:unplaced_number form=MERGE tok=204836"},
     {"MERG 204820 204812", "err:unknown_keyword tok=MERG sugg=MERGE"},
     {"HELP PLAN", "HELP PLAN"},
@@ -642,7 +654,7 @@ TEST(parse_sms, the_new_error_codes_and_fields_have_their_stable_names) {
 
 TEST(parse_sms, a_case_code_with_any_single_wrong_digit_is_refused_as_a_check_digit_error) {
     const lexicon& lex = testing::demo_lexicon();
-    const std::string good = make_case_code(20481);
+    for (const std::string& good : {make_case_code(20481), make_case_code(100000), make_case_code(654321)})
     for (std::size_t i = 0; i < good.size(); ++i)
         for (char d = '0'; d <= '9'; ++d) {
             if (d == good[i])
@@ -651,7 +663,9 @@ TEST(parse_sms, a_case_code_with_any_single_wrong_digit_is_refused_as_a_check_di
             bad[i] = d;
             auto r = parse_sms("TR " + bad + " NFE", lex);
             ASSERT_FALSE(r) << bad;
-            EXPECT_EQ(r.error().code, errc::bad_case_check_digit) << bad;
+            // A seven-digit code whose first digit became 0 is no code at all.
+            EXPECT_EQ(r.error().code, bad.size() == 7 && bad[0] == '0' ? errc::bad_case : errc::bad_case_check_digit)
+                << bad;
         }
 }
 

@@ -103,6 +103,35 @@ TEST_F(cases, the_first_serial_is_configurable_and_never_goes_backwards)
     EXPECT_EQ(*parser::case_serial(b[0]), 20001u);
 }
 
+TEST_F(cases, after_serial_99999_cases_get_seven_digit_codes_and_are_found_by_them)
+{
+    const auto six = report(2, 0, 0, at_ms(0), 99998);
+    ASSERT_EQ(six.size(), 2u);
+    EXPECT_EQ(six[0], "999985");
+    EXPECT_EQ(six[1], "999999");
+    const auto seven = report(1, 1, 0, at_ms(1));
+    ASSERT_EQ(seven.size(), 2u);
+    EXPECT_EQ(seven[0], "1000002"); // serial 100000
+    EXPECT_EQ(seven[1], "1000015");
+    for (const auto& code : seven) {
+        const auto found = find_case(db, code);
+        ASSERT_TRUE(found) << code;
+        EXPECT_GE(found->serial, 100000u);
+        EXPECT_EQ(found->code, code);
+    }
+    EXPECT_EQ(cases_reported_by(db, volunteer).size(), 4u);
+}
+
+TEST_F(cases, children_opened_since_counts_one_phones_cases_by_when_their_messages_arrived)
+{
+    report(2, 1, 0, at_ms(0));
+    report(0, 0, 4, at_ms(60'000));
+    EXPECT_EQ(children_opened_since(db, volunteer, at_ms(0)), 7);
+    EXPECT_EQ(children_opened_since(db, volunteer, at_ms(1)), 4); // the first message is older
+    EXPECT_EQ(children_opened_since(db, volunteer, at_ms(60'001)), 0);
+    EXPECT_EQ(children_opened_since(db, team_leader, at_ms(0)), 0); // another phone
+}
+
 TEST_F(cases, running_out_of_serials_is_an_error_and_writes_nothing)
 {
     const auto last = report(1, 0, 0, at_ms(0), parser::max_case_serial);

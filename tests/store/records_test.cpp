@@ -88,6 +88,23 @@ TEST_F(records, same_text_lookup_finds_the_first_accepted_original_within_the_wi
     EXPECT_FALSE(find_recent_same_text(db, sender, "ID ALT 2B 12 MINE", since, first));
 }
 
+TEST_F(records, has_error_since_finds_a_phones_other_messages_with_that_error_answered_or_not)
+{
+    const std::string sender = "+97699000001";
+    const auto answered = *insert_message(db, sms_from(sender, "ID ALT 1B 12 MINE", at_ms(0)));
+    ASSERT_TRUE(set_message_outcome(
+        db, answered, {message_status::rejected, parser::form::id, "too_many_cases", {}, "ID: you reported ...", "en"}));
+    const auto silent = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(60'000)));
+    ASSERT_TRUE(set_message_outcome(db, silent, {message_status::rejected, parser::form::id, "too_many_cases", {}, "", "en"}));
+
+    EXPECT_TRUE(has_error_since(db, sender, "too_many_cases", at_ms(0), silent, true));
+    EXPECT_FALSE(has_error_since(db, sender, "too_many_cases", at_ms(1), silent, true)) << "the answered one is older";
+    EXPECT_TRUE(has_error_since(db, sender, "too_many_cases", at_ms(1), answered, false)) << "the silent one";
+    EXPECT_FALSE(has_error_since(db, sender, "too_many_cases", at_ms(1), silent, false)) << "only itself";
+    EXPECT_FALSE(has_error_since(db, sender, "unknown_site", at_ms(0), 0, false));
+    EXPECT_FALSE(has_error_since(db, "+97699000002", "too_many_cases", at_ms(0), 0, false));
+}
+
 TEST_F(records, an_outcome_is_written_and_read_back)
 {
     const auto id = *insert_message(db, sms_from("+97699000001", "ID ALX", at_ms(0)));
