@@ -15,6 +15,7 @@
 #include "store/outbox.hpp"
 #include "store/records.hpp"
 #include "store/registry.hpp"
+#include "tests/support/e164_samples.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -775,6 +776,20 @@ TEST_F(coordinator_store, reporter_add_names_a_bad_phone_and_exits_one) {
         EXPECT_EQ(r.code, 1) << bad;
         EXPECT_TRUE(contains(r.err, "'" + bad + "'")) << r.err;
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+}
+
+// The one E.164 rule (parser::is_e164), on the table the configuration is held to as well
+// (tests/config/test_load.cpp): `reporter add` registers a number exactly when the file may hold it.
+TEST_F(coordinator_store, reporter_add_takes_a_number_exactly_when_the_configuration_does) {
+    for (const auto& sample : kharuul::test::e164_samples) {
+        const std::string phone(sample.phone);
+        auto r =
+            run({"reporter", "add", "--config", config_, "--phone", phone, "--name", "X", "--sites", "ALT"});
+        EXPECT_EQ(r.code, sample.valid ? 0 : 1) << phone << ": " << r.err;
+        EXPECT_EQ(store::find_reporter(*daemon_, phone).has_value(), sample.valid) << phone;
+        if (!sample.valid)
+            EXPECT_TRUE(contains(r.err, "is not an international number")) << phone << ": " << r.err;
     }
 }
 
