@@ -1,6 +1,7 @@
 #include "adapters/outbound_http.hpp"
 
 #include "adapters/charset.hpp"
+#include "parser/phone.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -305,7 +306,7 @@ bool is_alnum(unsigned char c) noexcept {
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// Masks stand-alone runs of 7 to 15 digits, with their '+' when there is one.
+// Masks stand-alone runs of 7 to 15 digits, with their '+' when there is one, by parser::mask_phone.
 std::string mask_numbers(std::string_view s) {
     std::string out;
     out.reserve(s.size());
@@ -327,11 +328,7 @@ std::string mask_numbers(std::string_view s) {
         const bool alone_before = start == 0 || !is_alnum(static_cast<unsigned char>(s[start - 1]));
         const bool alone_after = end == s.size() || !is_alnum(static_cast<unsigned char>(s[end]));
         if (digits >= 7 && digits <= 15 && alone_before && alone_after) {
-            if (plus) {
-                out += s.substr(start, 4); // '+' and three digits: the country code, roughly
-            }
-            out += "****";
-            out += s.substr(end - 4, 4);
+            out += parser::mask_phone(s.substr(start, end - start)); // the one rule, as in the logs
         } else {
             out += s.substr(start, end - start);
         }

@@ -1,6 +1,7 @@
 #include "alerts/alert_text.hpp"
 
 #include "parser/language.hpp"
+#include "parser/phone.hpp"
 #include "parser/segment.hpp"
 #include "parser/text.hpp"
 
@@ -11,6 +12,7 @@
 
 namespace kharuul::alerts {
 
+using parser::mask_phone;
 using parser::reply_language;
 using parser::table;
 
@@ -428,64 +430,7 @@ std::string waited_words(std::chrono::minutes waited, reply_language l) {
     return std::to_string(m / (24 * 60)) + (mn(l) ? " хоног" : " days");
 }
 
-// The E.164 country code length from its first two digits (ITU-T E.164 assignments: 1 and 7
-// are one digit; the two-digit codes are listed, every other code has three digits).
-std::size_t country_code_length(std::string_view digits) noexcept {
-    if (digits.empty()) {
-        return 0;
-    }
-    const char a = digits[0];
-    const char b = digits.size() > 1 ? digits[1] : '0';
-    switch (a) {
-    case '1':
-    case '7':
-        return 1;
-    case '2':
-        return b == '0' || b == '7' ? 2 : 3;
-    case '3':
-        return b <= '4' || b == '6' || b == '9' ? 2 : 3;
-    case '4':
-        return b == '2' ? 3 : 2;
-    case '5':
-        return b == '0' || b == '9' ? 3 : 2;
-    case '6':
-        return b <= '6' ? 2 : 3;
-    case '8':
-        return b == '1' || b == '2' || b == '4' || b == '6' ? 2 : 3;
-    case '9':
-        return b <= '5' || b == '8' ? 2 : 3;
-    default:
-        return 0;
-    }
-}
-
 } // namespace
-
-std::string mask_phone(std::string_view phone) {
-    std::string digits;
-    bool plus = false;
-    for (char c : phone) {
-        if (c >= '0' && c <= '9') {
-            digits += c;
-        } else if (c == '+' && digits.empty()) {
-            plus = true;
-        }
-    }
-    if (digits.empty()) {
-        return {};
-    }
-    const std::size_t cc = plus ? std::min(country_code_length(digits), digits.size() - 1) : 0;
-    const std::string_view rest = std::string_view(digits).substr(cc);
-    const std::size_t keep = rest.size() >= 8 ? 4 : (rest.size() > 2 ? 2 : 0);
-    std::string out;
-    if (plus) {
-        out += '+';
-        out += digits.substr(0, cc);
-    }
-    out += "****";
-    out += rest.substr(rest.size() - keep);
-    return out;
-}
 
 std::string alert_text(const alert_facts& f, const parser::lexicon& lex, reply_language l) {
     return compose({std::string{}}, alert_drafts(f, lex, l));

@@ -1,7 +1,7 @@
 // The words of every SMS the alerts send: the alert itself, its fold, escalation and ACK notices,
 // and the tracking reminders; in English or Mongolian, each within ONE segment (160 GSM-7 or 70
 // UCS-2 characters): optional parts are dropped in a fixed order, never split across segments.
-// No child's name (the data has none) and no reporter's whole number (mask_phone). Pure.
+// No child's name (the data has none) and no reporter's whole number (parser::mask_phone). Pure.
 #pragma once
 
 #include "alerts/escalation_fsm.hpp"
@@ -17,12 +17,6 @@
 #include <vector>
 
 namespace kharuul::alerts {
-
-// "+97699112233" -> "+976****2233": the country code (E.164 code lengths), four stars and the
-// last four digits; a number with fewer than eight digits after its country code (short codes,
-// local numbers) keeps only its last two, one of two digits or fewer keeps none. Spaces, dashes
-// and brackets are ignored; a number without '+' has no country code. Empty in, empty out.
-std::string mask_phone(std::string_view phone);
 
 // What an alert may say. For an ID report: the sighting and the cases it opened. For a tracking
 // alert (TR WORK / TR MISS): tracking_status, the case in case_codes[0] and the case's site.

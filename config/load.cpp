@@ -2,6 +2,7 @@
 
 #include "config/language_config.hpp"
 #include "config/toml_reader.hpp"
+#include "parser/phone.hpp"
 #include "parser/suggest.hpp"
 
 #include <toml++/toml.h>
@@ -24,16 +25,9 @@ using detail::located;
 using detail::nearest;
 using detail::problem_sink;
 using detail::table_reader;
+using parser::is_e164; // the one rule, shared with `kharuul reporter add`
 
 constexpr std::string_view phone_fix = "write it in E.164, e.g. +97699000101";
-
-// E.164: '+', then 8 to 15 digits, the first not 0.
-bool is_phone(std::string_view text) noexcept {
-    if (text.size() < 9 || text.size() > 16 || text[0] != '+' || text[1] == '0') {
-        return false;
-    }
-    return std::ranges::all_of(text.substr(1), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
     std::string out;
@@ -193,12 +187,12 @@ private:
         if (!phone) {
             return std::nullopt;
         }
-        if (!is_phone(*phone)) {
+        if (!is_e164(*phone)) {
             std::string compact;
             std::ranges::copy_if(*phone, std::back_inserter(compact),
                                  [](char c) { return c != ' ' && c != '-'; });
             const std::string fix =
-                is_phone(compact) ? "write it without spaces or dashes: " + compact : std::string(phone_fix);
+                is_e164(compact) ? "write it without spaces or dashes: " + compact : std::string(phone_fix);
             sink_.error(r.where("phone"), r.path_of("phone"), in_quotes(*phone) + " is not a phone number",
                         fix);
             return std::nullopt;

@@ -14,6 +14,7 @@
 #include "gateway/metrics.hpp"
 #include "gateway/time_text.hpp"
 #include "parser/lexicon.hpp"
+#include "parser/phone.hpp"
 #include "parser/reply.hpp"
 #include "store/alerts.hpp"
 #include "store/backup.hpp"
@@ -73,14 +74,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
         s.remove_suffix(1);
     return s;
-}
-
-
-// E.164 as the registry keeps numbers: '+' and 8 to 15 digits.
-bool is_e164(std::string_view phone) {
-    if (phone.size() < 9 || phone.size() > 16 || phone.front() != '+')
-        return false;
-    return std::all_of(phone.begin() + 1, phone.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // ---- The store ---------------------------------------------------------------------------------
@@ -923,11 +916,11 @@ int cmd_reporter_add(const invocation& inv) {
 
     store::reporter r;
     r.phone = adapters::normalise_phone(phone_typed);
-    if (!is_e164(r.phone))
+    if (!parser::is_e164(r.phone)) // the one rule, shared with the configuration
         return user_error(inv, name,
                           "--phone '" + phone_typed +
-                              "' is not an international number: write '+', the country code and the number "
-                              "(8 to 15 digits), e.g. +97699000001");
+                              "' is not an international number: write '+', the country code (not 0) and the "
+                              "number (8 to 15 digits in all), e.g. +97699000001");
     r.name = std::string(trim(reporter_name));
     if (r.name.empty())
         return user_error(inv, name, "--name is empty");

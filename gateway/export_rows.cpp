@@ -2,6 +2,8 @@
 
 #include "gateway/time_text.hpp"
 
+#include <algorithm>
+
 namespace kharuul::gateway {
 
 namespace json = boost::json;
@@ -212,32 +214,67 @@ void add_outbox_attempts(json::object& o, store::connection& db, std::int64_t ou
     o["outbox_attempts"] = std::move(attempts);
 }
 
-// A JSON value as one CSV field (RFC 4180): null is empty, a list of codes is space-separated as
-// in the store, and a field with a comma, a quote or a line break is quoted with quotes doubled.
-std::string csv_field(const json::value& v) {
+namespace {
+
+bool all_digits(std::string_view s) noexcept {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "12", "-5", "3.5", "-0.25": digits, an optional leading '-', an optional fraction. Not "-",
+// "1e5", "-2+3" or "1.".
+bool is_plain_number(std::string_view s) noexcept {
+    if (s.starts_with('-'))
+        s.remove_prefix(1);
+    const auto dot = s.find('.');
+    if (dot == std::string_view::npos)
+        return all_digits(s);
+    return all_digits(s.substr(0, dot)) && all_digits(s.substr(dot + 1));
+}
+
+// Whether a spreadsheet would run the cell as a formula (OWASP: '=', '+', '-', '@', tab, CR).
+bool may_run_as_formula(std::string_view s) noexcept {
+    if (s.empty() || std::string_view("=+-@\t\r").find(s.front()) == std::string_view::npos)
+        return false;
+    if (s.front() == '+' && all_digits(s.substr(1)))
+        return false; // a phone number: "+97699000001"
+    return !is_plain_number(s);
+}
+
+} // namespace
+
+std::string csv_cell(std::string_view text) {
     std::string s;
-    switch (v.kind()) {
-    case json::kind::null:
-        return s;
-    case json::kind::string:
-        s = v.get_string();
-        break;
-    case json::kind::bool_:
-        return v.get_bool() ? "true" : "false";
-    case json::kind::array:
-        for (const auto& c : v.get_array())
-            s += (s.empty() ? "" : " ") + (c.is_string() ? std::string(c.get_string()) : json::serialize(c));
-        break;
-    default:
-        s = json::serialize(v);
-        break;
-    }
+    s.reserve(text.size() + 1);
+    for (char c : text)
+        if (c != '\0')
+            s += c;
+    if (may_run_as_formula(s))
+        s.insert(s.begin(), '\'');
     if (s.find_first_of(",\"\r\n") == std::string::npos)
         return s;
     std::string q = "\"";
     for (char c : s)
         q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + '"';
+}
+
+std::string csv_field(const json::value& v) {
+    switch (v.kind()) {
+    case json::kind::null:
+        return {};
+    case json::kind::string:
+        return csv_cell(v.get_string());
+    case json::kind::bool_:
+        return v.get_bool() ? "true" : "false";
+    case json::kind::array: {
+        std::string s;
+        for (const auto& c : v.get_array())
+            s += (s.empty() ? "" : " ") + (c.is_string() ? std::string(c.get_string()) : json::serialize(c));
+        return csv_cell(s);
+    }
+    default:
+        return csv_cell(json::serialize(v));
+    }
 }
 
 } // namespace kharuul::gateway

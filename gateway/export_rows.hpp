@@ -90,15 +90,33 @@ boost::json::object outbox_row(const store::outbox_record& m);
 // Each send attempt and delivery report of an outbox row, under "outbox_attempts".
 void add_outbox_attempts(boost::json::object& o, store::connection& db, std::int64_t outbox_id);
 
-// A JSON value as one CSV field (RFC 4180): null is empty, a list of codes is space-separated as
-// in the store, and a field with a comma, a quote or a line break is quoted with quotes doubled.
+// The UTF-8 byte order mark every CSV the project writes starts with, before its header, so that
+// Excel reads the Cyrillic in it as UTF-8 rather than in the machine's code page.
+inline constexpr std::string_view csv_bom = "\xEF\xBB\xBF";
+
+// A text as one CSV cell, the one rule for every CSV the project writes (`kharuul export`,
+// `kharuul report --format csv`): anyone who can text the gateway writes into these files, and
+// a coordinator opens them in a spreadsheet.
+//   - NUL bytes are dropped.
+//   - A cell a spreadsheet would run as a formula, one starting with '=', '+', '-', '@', a tab or a
+//     carriage return, gets a leading '\'' (OWASP's rule for CSV injection), except a plain number
+//     ("12", "-5", "3.5", "-0.25") and a phone number ("+97699000001": '+' and digits only),
+//     which stay as they are: "-2+3" is a formula.
+//   - A cell with a comma, a quote or a line break is then quoted, quotes doubled (RFC 4180).
+// Never throws (but std::bad_alloc).
+std::string csv_cell(std::string_view text);
+
+// A JSON value as one CSV field, by csv_cell: null is empty, a list of codes is space-separated
+// as in the store, numbers and booleans as JSON writes them.
 std::string csv_field(const boost::json::value& v);
 
-// The records as CSV (a header of `columns`, CRLF lines) or as a JSON array, one object a line.
+// The records as CSV (csv_bom, a header of `columns`, CRLF lines) or as a JSON array, one object
+// a line.
 template <class Records, class ToRow>
 void write_export(std::ostream& out, bool csv, std::span<const std::string_view> columns,
                   const Records& records, ToRow to_row) {
     if (csv) {
+        out << csv_bom;
         for (std::size_t i = 0; i < columns.size(); ++i)
             out << (i ? "," : "") << columns[i];
         out << "\r\n";

@@ -3,7 +3,7 @@
 // length at info level (style.md 11). Counters are touched on the I/O thread only.
 #pragma once
 
-#include "alerts/alert_text.hpp"
+#include "parser/phone.hpp"
 #include "store/writer.hpp"
 
 #include <cstdint>
@@ -14,8 +14,9 @@
 
 namespace kharuul::gateway {
 
-// "+97699000001" -> "+976****0001": the one masking rule, shared with the alert texts.
-using alerts::mask_phone;
+// "+97699000001" -> "+976****0001": the one masking rule (parser/phone.hpp), shared with the alert
+// texts, the command line and the providers' error details.
+using parser::mask_phone;
 
 struct metrics {
     std::map<std::pair<std::string, std::string>, std::uint64_t> messages; // (channel, status)

@@ -150,19 +150,23 @@ void print_json(std::ostream& out, const report_request& q, const std::vector<ca
     out << "]}\n";
 }
 
+// Every cell by csv_cell (export_rows.hpp), the one rule for the project's CSV: the dimensions
+// carry names from the registry, and the fixed columns go through it too so that no column is
+// left to chance.
 void print_csv(std::ostream& out, const std::vector<cases::report_row>& rows) {
-    out << "id,indicator";
+    out << csv_bom << "id,indicator";
     for (auto d : dimension_order)
         out << ',' << d;
     out << ",value,trace\r\n";
     for (const auto& r : rows) {
-        out << r.id << ',' << r.indicator;
+        out << csv_cell(r.id) << ',' << csv_cell(r.indicator);
         for (auto name : dimension_order) {
             const auto d =
                 std::find_if(r.dims.begin(), r.dims.end(), [&](const auto& x) { return x.name == name; });
             out << ',' << (d == r.dims.end() ? std::string{} : csv_field(json::value(dimension_text(*d))));
         }
-        out << ',' << value_text(r) << ',' << csv_field(json::value(joined(trace_texts(r)))) << "\r\n";
+        out << ',' << csv_cell(value_text(r)) << ',' << csv_field(json::value(joined(trace_texts(r))))
+            << "\r\n";
     }
 }
 

@@ -515,6 +515,9 @@ TEST(provider_detail, masks_numbers_that_may_be_phones_but_not_ids) {
     EXPECT_EQ(outbound_http::provider_detail(R"({"to":"+97699000101","id":"SM1234567890abc","n":123456})"),
               R"({"to":"+976****0101","id":"SM1234567890abc","n":123456})");
     EXPECT_EQ(outbound_http::provider_detail("ref 12345678901234567890"), "ref 12345678901234567890");
+    // The one rule (parser::mask_phone): a '+1' number shows its one-digit country code only.
+    EXPECT_EQ(outbound_http::provider_detail("bad to: +15551234567."), "bad to: +1****4567.");
+    EXPECT_EQ(outbound_http::provider_detail("to 1234567"), "to ****567");
 }
 
 TEST(provider_detail, is_cut_at_a_character_boundary) {

@@ -67,28 +67,6 @@ alert_facts tracking_alert(std::string status) {
     return f;
 }
 
-struct mask_row {
-    std::string_view phone;
-    std::string_view masked;
-};
-
-TEST(mask_phone, keeps_the_country_code_and_the_last_digits_only) {
-    const mask_row rows[] = {
-        {"+97699112233", "+976****2233"},   // Mongolia: a three-digit country code
-        {"+976 9911-2233", "+976****2233"}, // spaces and dashes as typed in a file
-        {"+15551234567", "+1****4567"},     // one-digit country code
-        {"+447700900123", "+44****0123"},   // two-digit country code
-        {"+8613800138000", "+86****8000"},
-        {"99112233", "****2233"},   // national format: no country code
-        {"+9761234", "+976****34"}, // short numbers keep their last two
-        {"1234", "****34"},
-        {"12", "****"},
-        {"", ""},
-    };
-    for (const auto& r : rows)
-        EXPECT_EQ(mask_phone(r.phone), r.masked) << r.phone;
-}
-
 TEST(alert_text, urgent_id_alert_reads_as_in_the_spec) {
     EXPECT_EQ(
         alert_text(spec_alert(), lex(), en),

@@ -2,6 +2,7 @@
 // configuration is reported at its line and key path with a fix, all problems are reported at
 // once, TOML syntax errors carry their line, and omitted sections take their defaults.
 #include "config/load.hpp"
+#include "tests/support/e164_samples.hpp"
 
 #include <gtest/gtest.h>
 
@@ -131,6 +132,26 @@ TEST(demo_config, reporter_of_altan_us_is_registered_with_made_up_numbers_only) 
     }
     for (const auto& phone : phones) {
         EXPECT_TRUE(phone.starts_with("+97699000") && phone.size() == 12) << phone;
+    }
+}
+
+// The one E.164 rule (parser::is_e164), on the table `kharuul reporter add` is held to as well
+// (tests/gateway/test_coordinator_commands.cpp): a reporter's number is taken exactly when it is
+// valid there, and refused at its key otherwise.
+TEST(config_phone, takes_a_reporter_number_exactly_when_reporter_add_does) {
+    for (const auto& sample : kharuul::test::e164_samples) {
+        const std::string text = std::string(site_and_team) + "[[reporters]]\nphone = \"" +
+                                 std::string(sample.phone) + "\"\nsites = [\"ALT\"]\n" +
+                                 std::string(channel_and_alerts);
+        const auto r = parse_config(text, "phones.toml");
+        EXPECT_EQ(r.ok(), sample.valid) << sample.phone << ":\n" << errors_of(r);
+        const problem* p = find_problem(r, "reporters[0].phone");
+        if (sample.valid) {
+            EXPECT_EQ(p, nullptr) << sample.phone << ":\n" << errors_of(r);
+        } else {
+            ASSERT_NE(p, nullptr) << sample.phone << ":\n" << errors_of(r);
+            EXPECT_NE(p->message.find("is not a phone number"), std::string::npos) << format_problem(*p);
+        }
     }
 }
 

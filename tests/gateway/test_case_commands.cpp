@@ -274,6 +274,16 @@ std::string trace_key_for(std::string_view indicator) {
     return "cases";
 }
 
+// A report's text as its CSV cell shows it: one a spreadsheet would run as a formula gets a
+// leading '\'' (gateway::csv_cell). The reporter dimension does: "+976****0001 Volunteer ALT 1"
+// starts with its masked phone.
+std::string as_csv_cell(std::string text) {
+    const bool formula = !text.empty() &&
+                         std::string_view("=+-@\t\r").find(text[0]) != std::string_view::npos &&
+                         text.find_first_not_of("0123456789", 1) != std::string::npos;
+    return formula ? "'" + text : text;
+}
+
 // One CSV record per line (the report's fields never hold line breaks), RFC 4180 quoting.
 std::vector<std::string> csv_fields(const std::string& line) {
     std::vector<std::string> out;
@@ -575,11 +585,21 @@ TEST_F(case_commands_report, json_counts_as_verified_withdrawn_only_the_outcomes
     EXPECT_EQ(cases_of(rows_of(j, "dismissed")), (std::set<std::string>{"100023", "100115"}));
 }
 
+TEST_F(case_commands_report, csv_starts_with_the_utf8_bom_then_the_header) {
+    const auto r =
+        ws().command("report", {"--from", "2026-07-01", "--until", "2026-10-01", "--format", "csv"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string bom = "\xEF\xBB\xBF";
+    EXPECT_TRUE(r.out.starts_with(bom + "id,indicator,")) << r.out.substr(0, 40);
+    EXPECT_EQ(r.out.find(bom, 1), std::string::npos) << "one BOM, at the start only";
+}
+
 TEST_F(case_commands_report, csv_has_the_header_and_one_line_per_json_row_with_the_same_values) {
     const auto j = report_json(ws());
     const auto r = ws().command("report", {"--from", "2026-07-01", "--until", "2026-10-01", "--format", "csv"});
     ASSERT_EQ(r.code, 0) << r.err;
-    const auto lines = lines_of(r.out);
+    ASSERT_TRUE(r.out.starts_with("\xEF\xBB\xBF")) << "the UTF-8 BOM first, for Excel";
+    const auto lines = lines_of(r.out.substr(3));
     ASSERT_FALSE(lines.empty());
     const auto header = csv_fields(lines[0]);
     ASSERT_GE(header.size(), 4u);
@@ -610,7 +630,8 @@ TEST_F(case_commands_report, csv_has_the_header_and_one_line_per_json_row_with_t
         }
         for (std::size_t c = 2; c + 2 < header.size(); ++c) {
             const auto it = row.find(header[c]);
-            EXPECT_EQ(f[c], it == row.end() ? std::string{} : json_text(it->value())) << id << " " << header[c];
+            EXPECT_EQ(f[c], it == row.end() ? std::string{} : as_csv_cell(json_text(it->value())))
+                << id << " " << header[c];
         }
         EXPECT_EQ(f[header.size() - 2], json_text(row.at("value"))) << id;
         const std::string key = trace_key_for(row.at("indicator").as_string());

@@ -15,6 +15,7 @@
 #include "store/outbox.hpp"
 #include "store/records.hpp"
 #include "store/registry.hpp"
+#include "tests/support/e164_samples.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -32,6 +33,7 @@
 #include <random>
 #include <regex>
 #include <sstream>
+#include <utility>
 
 namespace kharuul::gateway {
 namespace {
@@ -59,6 +61,9 @@ cli_result run(const std::vector<std::string>& args) {
     const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
     return {code, out.str(), err.str()};
 }
+
+// Every CSV starts with the UTF-8 byte order mark, then its header.
+constexpr std::string_view bom = "\xEF\xBB\xBF";
 
 bool contains(const std::string& haystack, std::string_view needle) {
     return haystack.find(needle) != std::string::npos;
@@ -297,7 +302,8 @@ TEST_F(coordinator_store, a_missing_store_is_a_user_error_naming_it) {
 TEST_F(coordinator_store, export_csv_has_a_header_and_quotes_commas_and_quotes) {
     auto r = run({"export", "--config", config_, "--what", "messages"});
     ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_TRUE(r.out.starts_with("id,kind,channel,provider_id,sender,recipient,text,received_at,observed_at,"
+    EXPECT_TRUE(r.out.starts_with(std::string(bom) +
+                                  "id,kind,channel,provider_id,sender,recipient,text,received_at,observed_at,"
                                   "status,form,error_code,duplicate_of,reply,reply_lang\r\n"))
         << r.out.substr(0, 200);
     EXPECT_TRUE(contains(r.out, ",\"NIL ULT # gate closed, \"\"no entry\"\"\",")) << r.out;
@@ -305,6 +311,131 @@ TEST_F(coordinator_store, export_csv_has_a_header_and_quotes_commas_and_quotes) 
     EXPECT_TRUE(contains(r.out, "2026-11-25T09:15:00.000Z"));
     EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 7)
         << "a header and six rows (no reply has a newline)";
+}
+
+// The records of a whole CSV text (RFC 4180: quoted fields may hold commas, quotes and line
+// breaks), each a map from the header's names to the cells, unquoted.
+std::vector<std::map<std::string, std::string>> csv_records(std::string_view text) {
+    std::vector<std::vector<std::string>> records(1);
+    std::string cell;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+                cell += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                cell += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            records.back().push_back(std::exchange(cell, {}));
+        } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+            records.back().push_back(std::exchange(cell, {}));
+            records.emplace_back();
+            ++i;
+        } else {
+            cell += c;
+        }
+    }
+    if (records.back().empty())
+        records.pop_back();
+    std::vector<std::map<std::string, std::string>> out;
+    for (std::size_t r = 1; r < records.size(); ++r) {
+        EXPECT_EQ(records[r].size(), records[0].size()) << "record " << r;
+        std::map<std::string, std::string> m;
+        for (std::size_t i = 0; i < records[0].size() && i < records[r].size(); ++i)
+            m[records[0][i]] = records[r][i];
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+// What anyone who can text the gateway may send, and the cell each must become (csv_cell).
+struct hostile_sample {
+    std::string text;
+    std::string cell; // unquoted
+};
+
+const std::vector<hostile_sample>& hostile_samples() {
+    using namespace std::string_literals;
+    static const std::vector<hostile_sample> samples{
+        {R"(=HYPERLINK("http://x","y"))", R"('=HYPERLINK("http://x","y"))"},
+        {"+SUM(1+1)", "'+SUM(1+1)"},
+        {"@SUM(A1)", "'@SUM(A1)"},
+        {"-2+3", "'-2+3"},
+        {"\t=1+1", "'\t=1+1"},
+        {"\r=1", "'\r=1"},
+        {"=1", "'=1"},
+        {"=1\0+1"s, "'=1+1"}, // NUL gone
+        {"12", "12"},         // plain numbers and phones stay
+        {"-5", "-5"},
+        {"3.5", "3.5"},
+        {"+97699000001", "+97699000001"},
+    };
+    return samples;
+}
+
+TEST_F(coordinator_store, export_csv_neutralises_formulas_in_text_sender_and_provider_id) {
+    const auto& samples = hostile_samples();
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        store::new_message m;
+        m.channel = "generic";
+        m.provider_id = samples[i].text;
+        m.sender = samples[i].text;
+        m.recipient = "500";
+        m.text = samples[i].text;
+        m.received_at = utc(2026, 11, 26, 8, static_cast<int>(i));
+        ASSERT_TRUE(store::insert_message(*daemon_, m).has_value()) << i;
+    }
+    auto r = run({"export", "--config", config_, "--what", "messages", "--since", "2026-11-26"});
+    ASSERT_EQ(r.code, 0) << r.err;
+    ASSERT_TRUE(r.out.starts_with(bom)) << r.out.substr(0, 40);
+    EXPECT_TRUE(r.out.substr(bom.size()).starts_with("id,kind,channel,provider_id,sender,")) << r.out;
+    EXPECT_EQ(r.out.find('\0'), std::string::npos) << "NUL bytes are dropped";
+    const auto rows = csv_records(std::string_view(r.out).substr(bom.size()));
+    ASSERT_EQ(rows.size(), samples.size()) << r.out;
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        SCOPED_TRACE(samples[i].text);
+        for (const char* column : {"text", "sender", "provider_id"})
+            EXPECT_EQ(rows[i].at(column), samples[i].cell) << column;
+        EXPECT_EQ(rows[i].at("recipient"), "500");
+    }
+}
+
+TEST_F(coordinator_store, export_csv_neutralises_formulas_in_notes) {
+    // Notes as a registered reporter writes them after '#' in a NIL report; the parser may trim
+    // what surrounds a note, so each cell is checked against the note the JSON export holds.
+    const auto& samples = hostile_samples();
+    for (std::size_t i = 0; i < samples.size(); ++i)
+        take("+97699000003", "NIL ULT # " + samples[i].text, utc(2026, 11, 26, 8, static_cast<int>(i)));
+    auto js =
+        run({"export", "--config", config_, "--what", "events", "--format", "json", "--since", "2026-11-26"});
+    ASSERT_EQ(js.code, 0) << js.err;
+    auto csv = run({"export", "--config", config_, "--what", "events", "--since", "2026-11-26"});
+    ASSERT_EQ(csv.code, 0) << csv.err;
+    ASSERT_TRUE(csv.out.starts_with(bom));
+    EXPECT_EQ(csv.out.find('\0'), std::string::npos);
+    const json::array events = json::parse(js.out).as_array();
+    const auto rows = csv_records(std::string_view(csv.out).substr(bom.size()));
+    ASSERT_EQ(rows.size(), events.size());
+    int neutralised = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (!events[i].at("note").is_string())
+            continue;
+        std::string note(events[i].at("note").as_string());
+        std::erase(note, '\0');
+        const bool formula = !note.empty() &&
+                             std::string_view("=+-@\t\r").find(note[0]) != std::string_view::npos &&
+                             note != "-5" && note != "+97699000001";
+        neutralised += formula;
+        EXPECT_EQ(rows[i].at("note"), (formula ? "'" : "") + note) << note;
+    }
+    EXPECT_GE(neutralised, 5) << "the hostile notes reached the export: " << js.out;
 }
 
 TEST_F(coordinator_store, export_json_is_an_array_of_objects_with_the_columns) {
@@ -348,7 +479,7 @@ TEST_F(coordinator_store, export_gives_events_and_cases_within_the_time_range) {
 
     auto csv = run({"export", "--config", config_, "--what", "cases"});
     ASSERT_EQ(csv.code, 0) << csv.err;
-    EXPECT_TRUE(csv.out.starts_with("serial,code,site,sex,")) << csv.out;
+    EXPECT_TRUE(csv.out.starts_with(std::string(bom) + "serial,code,site,sex,")) << csv.out;
 }
 
 TEST_F(coordinator_store, export_names_an_unknown_what_or_format_and_exits_one) {
@@ -367,7 +498,7 @@ TEST_F(coordinator_store,
         auto csv = run({"export", "--config", config_, "--what", what});
         ASSERT_EQ(csv.code, 0) << what << ": " << csv.err;
         EXPECT_EQ(std::count(csv.out.begin(), csv.out.end(), '\n'), 1) << csv.out;
-        EXPECT_TRUE(csv.out.starts_with("id,")) << csv.out;
+        EXPECT_TRUE(csv.out.starts_with(std::string(bom) + "id,")) << csv.out;
         auto js = run({"export", "--config", config_, "--what", what, "--format", "json"});
         ASSERT_EQ(js.code, 0) << js.err;
         EXPECT_EQ(json::parse(js.out), json::array{}) << js.out;
@@ -452,7 +583,8 @@ bool has(const std::vector<std::string>& v, std::string_view x) {
 TEST_F(coordinator_alerts, export_of_alerts_as_csv_has_the_alert_acknowledged_and_by_whom) {
     auto r = run({"export", "--config", config_, "--what", "alerts"});
     ASSERT_EQ(r.code, 0) << r.err;
-    const auto lines = lines_of(r.out);
+    ASSERT_TRUE(r.out.starts_with(bom)) << r.out;
+    const auto lines = lines_of(r.out.substr(bom.size()));
     ASSERT_EQ(lines.size(), 2u) << r.out;
     EXPECT_EQ(lines[0],
               "id,kind,site,urgent,sensitive,boys,girls,unknown,age_min,age_max,work,hazards,case_codes,"
@@ -520,9 +652,9 @@ TEST_F(coordinator_alerts, export_of_alerts_as_json_nests_who_was_told_and_the_w
 TEST_F(coordinator_alerts, export_of_the_outbox_lists_every_alert_sms_with_its_kind_alert_and_attempts) {
     auto csv = run({"export", "--config", config_, "--what", "outbox"});
     ASSERT_EQ(csv.code, 0) << csv.err;
-    EXPECT_TRUE(
-        csv.out.starts_with("id,channel,recipient,kind,alert_id,message_id,text,state,attempts,created_at,"
-                            "next_attempt_at,sent_at,delivered_at,provider_id,last_error\r\n"))
+    EXPECT_TRUE(csv.out.starts_with(
+        std::string(bom) + "id,channel,recipient,kind,alert_id,message_id,text,state,attempts,created_at,"
+                           "next_attempt_at,sent_at,delivered_at,provider_id,last_error\r\n"))
         << csv.out.substr(0, 200);
 
     auto r = run({"export", "--config", config_, "--what", "outbox", "--format", "json"});
@@ -775,6 +907,20 @@ TEST_F(coordinator_store, reporter_add_names_a_bad_phone_and_exits_one) {
         EXPECT_EQ(r.code, 1) << bad;
         EXPECT_TRUE(contains(r.err, "'" + bad + "'")) << r.err;
         EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    }
+}
+
+// The one E.164 rule (parser::is_e164), on the table the configuration is held to as well
+// (tests/config/test_load.cpp): `reporter add` registers a number exactly when the file may hold it.
+TEST_F(coordinator_store, reporter_add_takes_a_number_exactly_when_the_configuration_does) {
+    for (const auto& sample : kharuul::test::e164_samples) {
+        const std::string phone(sample.phone);
+        auto r =
+            run({"reporter", "add", "--config", config_, "--phone", phone, "--name", "X", "--sites", "ALT"});
+        EXPECT_EQ(r.code, sample.valid ? 0 : 1) << phone << ": " << r.err;
+        EXPECT_EQ(store::find_reporter(*daemon_, phone).has_value(), sample.valid) << phone;
+        if (!sample.valid)
+            EXPECT_TRUE(contains(r.err, "is not an international number")) << phone << ": " << r.err;
     }
 }
 
