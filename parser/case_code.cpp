@@ -73,7 +73,18 @@ case_code_check check_case_code(std::string_view code) noexcept {
         return case_code_check::bad_shape;
     }
     // Running the check digit through the table too ends at 0 exactly when it is right.
-    return damm_interim(code) == 0 ? case_code_check::valid : case_code_check::bad_check_digit;
+    if (damm_interim(code) != 0) {
+        return case_code_check::bad_check_digit;
+    }
+    // A six-digit code and a 0 typed after it: never a code of its own (is_case_serial_used).
+    return seven && code.back() == '0' ? case_code_check::bad_check_digit : case_code_check::valid;
+}
+
+bool is_case_serial_used(std::uint32_t serial) noexcept {
+    if (serial <= max_short_case_serial) {
+        return true;
+    }
+    return damm_check_digit(std::to_string(serial)) != '0';
 }
 
 std::optional<std::uint32_t> case_serial(std::string_view code) noexcept {

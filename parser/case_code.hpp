@@ -33,7 +33,14 @@ enum class case_code_check {
     bad_check_digit, // six or seven digits whose check digit is wrong: a typo, never another child
 };
 
+// A seven-digit code ending in 0 is refused as a typo (bad_check_digit): any six-digit code with a
+// 0 typed after it passes the Damm check as a seven-digit one (its check digit for itself is 0),
+// so those codes are never handed out (is_case_serial_used) and never read as another child.
 case_code_check check_case_code(std::string_view code) noexcept;
+
+// False for the serials that are skipped: those above max_short_case_serial whose code would end
+// in 0 (one in ten). open_cases hands out only serials for which this is true.
+bool is_case_serial_used(std::uint32_t serial) noexcept;
 
 // The serial inside a valid case code, or nullopt when the code is not valid.
 std::optional<std::uint32_t> case_serial(std::string_view code) noexcept;

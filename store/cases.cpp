@@ -255,14 +255,23 @@ result<std::vector<std::string>> open_cases(connection& db, const case_opening& 
         if (s->executeStep() && !s->isColumnNull(0))
             next = std::max<std::int64_t>(next, s->getColumn(0).getInt64() + 1);
     }
-    if (next + static_cast<std::int64_t>(children.size()) - 1 > parser::max_case_serial)
-        return make_error_code(errc::case_serials_exhausted);
+    // The serials, skipping those whose seven-digit code would end in 0 (parser::is_case_serial_used):
+    // all or none of them fit.
+    std::vector<std::uint32_t> serials;
+    for (std::size_t i = 0; i < children.size(); ++i, ++next) {
+        while (next <= parser::max_case_serial && !parser::is_case_serial_used(static_cast<std::uint32_t>(next)))
+            ++next;
+        if (next > parser::max_case_serial)
+            return make_error_code(errc::case_serials_exhausted);
+        serials.push_back(static_cast<std::uint32_t>(next));
+    }
 
     const cases::child_case start = cases::open_case(o.form, o.opened_at, o.risk_reason);
     const std::string hazards = join_codes(o.hazards);
     const case_action opening{"", o.opened_by, o.message_id, o.event_id, o.opened_at};
-    for (const parser::sex child : children) {
-        const auto serial = static_cast<std::uint32_t>(next++);
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        const parser::sex child = children[i];
+        const std::uint32_t serial = serials[i];
         std::string code = parser::make_case_code(serial);
         {
             statement_use s(db.prepared(

@@ -317,7 +317,8 @@ const sample other_forms[] = {
     {"TR 2048 NFE", "err:bad_case form=TR tok=2048"},
     {"TR 2048122 NFE", "err:bad_case(check) form=TR tok=2048122"}, // seven digits, wrong check digit
     {"TR 1000002 NFE", "TR 1000002 NFE s=NFE"},                     // serial 100000: seven digits
-    {"TR NFE 9999990", "TR 9999990 NFE s=NFE"},                     // serial 999999, the last
+    {"TR NFE 9999989", "TR 9999989 NFE s=NFE"},                     // serial 999998, the last used
+    {"TR 9999990 NFE", "err:bad_case(check) form=TR tok=9999990"},   // 999999 and a 0 typed after it
     {"TR 1000003 NFE", "err:bad_case(check) form=TR tok=1000003"},
     {"TR 1000020 NFE", "err:bad_case(check) form=TR tok=1000020"}, // neighbours swapped
     {"TR 0204812 NFE", "err:bad_case form=TR tok=0204812"}, // a leading zero: no seven-digit code

@@ -122,6 +122,17 @@ TEST_F(cases, after_serial_99999_cases_get_seven_digit_codes_and_are_found_by_th
     EXPECT_EQ(cases_reported_by(db, volunteer).size(), 4u);
 }
 
+TEST_F(cases, a_serial_whose_seven_digit_code_would_be_a_six_digit_code_and_a_zero_is_skipped)
+{
+    // 1000090 is 100009 (the demo's first case) with a 0 typed after it: serial 100009 is never used.
+    const auto codes = report(3, 0, 0, at_ms(0), 100008);
+    ASSERT_EQ(codes.size(), 3u);
+    EXPECT_EQ(*parser::case_serial(codes[0]), 100008u);
+    EXPECT_EQ(*parser::case_serial(codes[1]), 100010u);
+    EXPECT_EQ(*parser::case_serial(codes[2]), 100011u);
+    EXPECT_FALSE(find_case(db, "1000090"));
+}
+
 TEST_F(cases, children_opened_since_counts_one_phones_cases_by_when_their_messages_arrived)
 {
     report(2, 1, 0, at_ms(0));
@@ -134,7 +145,7 @@ TEST_F(cases, children_opened_since_counts_one_phones_cases_by_when_their_messag
 
 TEST_F(cases, running_out_of_serials_is_an_error_and_writes_nothing)
 {
-    const auto last = report(1, 0, 0, at_ms(0), parser::max_case_serial);
+    const auto last = report(1, 0, 0, at_ms(0), 999998); // the last serial handed out (999999 is skipped)
     ASSERT_EQ(last.size(), 1u);
     const auto msg = *insert_message(db, sms_from(volunteer, "ID ALT B 12 MINE", at_ms(1)));
     case_opening o;
