@@ -277,14 +277,14 @@ void writer::run_batch(std::deque<item>& batch)
             db.exec("RELEASE kharuul_job");
         } catch (...) {
             outcomes[ran] = std::current_exception();
-            if (out_of_space(outcomes[ran], sqlite3_system_errno(db.getHandle())))
-                judge(outcomes[ran]); // its statement failed for space: so will the commit, or soon
             if (!in_transaction()) {
                 // SQLite rolled the whole transaction back (a full disk, an I/O error) or the job
                 // ended it: the earlier jobs' writes are gone too.
                 batch_error = outcomes[ran];
                 continue;
             }
+            if (out_of_space(outcomes[ran], sqlite3_system_errno(db.getHandle())))
+                judge(outcomes[ran]); // its statement failed for space: so will the commit, or soon
             try {
                 db.exec("ROLLBACK TO kharuul_job");
                 db.exec("RELEASE kharuul_job");
