@@ -45,8 +45,11 @@ struct writer_options {
     // inside the commit that passes SQLite's 1,000 pages. `checkpoints.path` is set from `path`.
     bool checkpoint_thread = true;
     checkpointer_options checkpoints;
-    // WAL frames after a commit past which the checkpointer is woken before its interval.
-    int nudge_frames = 1000;
+    // WAL frames after a commit past which the checkpointer is woken before its interval: 1 MB of
+    // 4 KB pages. Small on purpose: a checkpoint needs room for the pages it moves into the
+    // database file, so a long WAL on a nearly full disk could take the space its own checkpoint
+    // needs (SQLite's automatic one waits for 1,000 pages).
+    int nudge_frames = 256;
     // When opening (or migrating) fails because the disk is full (out_of_space), start anyway,
     // unwritable, and retry the opening every retry_interval; other failures still throw.
     bool wait_for_store = false;
