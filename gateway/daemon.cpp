@@ -174,6 +174,11 @@ struct daemon::impl {
     asio::steady_timer grace{io};
     asio::steady_timer outbox_wake{io}; // cancelled to make the sender look at the outbox now
     asio::steady_timer ticker{io};      // escalations and reminders
+    asio::steady_timer store_retry{io}; // start-up store work retried while the disk is full
+    asio::steady_timer store_watch{io}; // looks at whether the store can write
+    // The start-up store work (registry, requeue) is done: until then the daemon answers 503 to
+    // messages (a new store has no registry yet) and the outbox and the ticker wait.
+    bool store_ready = false;
     std::map<std::string, std::shared_ptr<adapters::outbound_channel>, std::less<>> senders;
     bool stopping = false;
 
@@ -188,13 +193,27 @@ struct daemon::impl {
         wo.database.busy_timeout = cfg.store.busy_timeout;
         wo.max_batch = cfg.store.max_batch_size;
         wo.database.read_only = opts.read_only_store;
+        // A full disk at start is served, not fatal: 503 and /healthz degraded until it has room.
+        wo.wait_for_store = !opts.read_only_store;
         writer = std::make_unique<store::writer>(wo);
         synced_registry held;
-        if (!opts.read_only_store) {
-            held = sync_registry_now(cfg);
-            requeue_now();
-        } else {
+        if (opts.read_only_store) {
+            store_ready = true;
             held.changes.active_sites = cfg.site_codes();
+        } else if (!writer->writable()) {
+            spdlog::error("store {} cannot be opened: the disk is full; answering 503 and retrying", db_path.string());
+            held.changes.active_sites = cfg.site_codes();
+        } else {
+            try {
+                held = sync_registry_now(cfg);
+                requeue_now();
+                store_ready = true;
+            } catch (const std::exception& e) {
+                if (!store::out_of_space(e) && writer->writable())
+                    throw;
+                spdlog::error("store {} cannot write: {}; answering 503 and retrying", db_path.string(), e.what());
+                held.changes.active_sites = cfg.site_codes();
+            }
         }
         routes = routing_of(cfg, held);
         senders = outbound_channels_of(cfg, io.get_executor());
@@ -255,6 +274,71 @@ struct daemon::impl {
                        });
         if (const int n = done.get_future().get(); n > 0)
             spdlog::warn("outbox: {} message(s) were being sent when the gateway stopped; sending again", n);
+    }
+
+    // While the start-up store work could not be done (a full disk): retries it, then starts the
+    // outbox sender and the ticker. I/O thread.
+    asio::awaitable<void> prepare_store() {
+        while (!stopping && !store_ready) {
+            co_await sleep_on(store_retry, std::chrono::milliseconds(500));
+            if (stopping || !writer->writable())
+                continue; // the writer probes the disk by itself
+            auto snapshot = registry_snapshot_of(cfg);
+            const auto now = opts.clock();
+            auto job = [snapshot, now](store::connection& db) {
+                auto r = store::sync_registry(db, snapshot, now);
+                if (!r)
+                    throw std::system_error(r.error());
+                return store::requeue_in_flight(db, now);
+            };
+            try {
+                const int requeued = co_await run_in_store(*writer, std::move(job));
+                store_ready = true;
+                if (requeued > 0)
+                    spdlog::warn("outbox: {} message(s) were being sent when the gateway stopped; sending again",
+                                 requeued);
+            } catch (const std::exception& e) {
+                spdlog::warn("store still cannot write: {}", e.what());
+            }
+        }
+        if (store_ready && !stopping) {
+            spdlog::info("store writable: taking messages");
+            start_store_runners();
+        }
+    }
+
+    void start_store_runners() {
+        asio::co_spawn(io, send_outbox(), log_escape("outbox sender"));
+        asio::co_spawn(io, tick(), log_escape("alert ticker"));
+    }
+
+    static std::function<void(std::exception_ptr)> log_escape(const char* what) {
+        return [what](std::exception_ptr e) {
+            if (!e)
+                return;
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                spdlog::error("{} ended by an exception: {}", what, ex.what());
+            }
+        };
+    }
+
+    // What /healthz says: degraded while the store cannot write (a full disk, say).
+    bool degraded() const { return !store_ready || !writer->writable(); }
+
+    // Logs when the store stops and starts being writable (once per change, not per request).
+    asio::awaitable<void> watch_store() {
+        bool was_degraded = false;
+        while (!stopping) {
+            const bool now_degraded = store_ready && !writer->writable();
+            if (now_degraded != was_degraded)
+                (now_degraded ? spdlog::error("store cannot write (disk full?): answering 503 and /healthz degraded "
+                                              "until it can")
+                              : spdlog::info("store writable again"));
+            was_degraded = now_degraded;
+            co_await sleep_on(store_watch, std::chrono::milliseconds(500));
+        }
     }
 
     // Wakes the outbox sender (I/O thread).
@@ -376,8 +460,13 @@ struct daemon::impl {
         std::vector<std::string> segs;
         for (auto s : url->segments())
             segs.push_back(s);
-        if (segs.size() == 1 && segs[0] == "healthz")
-            co_return plain(req, http::status::ok, stopping ? "stopping\n" : "ok\n");
+        if (segs.size() == 1 && segs[0] == "healthz") {
+            if (stopping)
+                co_return plain(req, http::status::ok, "stopping\n");
+            if (degraded())
+                co_return plain(req, http::status::service_unavailable, "degraded\n");
+            co_return plain(req, http::status::ok, "ok\n");
+        }
         if (segs.size() == 1 && segs[0] == "metrics") {
             counters.open_connections = server->connections();
             if (!opts.read_only_store) {
@@ -439,6 +528,10 @@ struct daemon::impl {
         in.text = sms->text;
         if (sms->observed_at)
             in.observed_at = std::chrono::time_point_cast<std::chrono::milliseconds>(*sms->observed_at);
+        if (!store_ready) {
+            ++counters.store_failures;
+            co_return ch.dialect->failed(req, http::status::service_unavailable, "message not stored; retry later");
+        }
         const auto now = opts.clock();
         intake_outcome out;
         try {
@@ -508,6 +601,8 @@ struct daemon::impl {
         server->cancel();
         outbox_wake.cancel();
         ticker.cancel();
+        store_retry.cancel();
+        store_watch.cancel();
         boost::system::error_code ignored;
         signals.cancel(ignored);
         grace.expires_after(cfg.server.shutdown_grace);
@@ -644,20 +739,12 @@ void daemon::run() {
         p.signals.add(SIGHUP);
         p.wait_for_signal();
     }
-    auto log_escape = [](const char* what) {
-        return [what](std::exception_ptr e) {
-            if (!e)
-                return;
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& ex) {
-                spdlog::error("{} ended by an exception: {}", what, ex.what());
-            }
-        };
-    };
     if (!p.opts.read_only_store) {
-        asio::co_spawn(p.io, p.send_outbox(), log_escape("outbox sender"));
-        asio::co_spawn(p.io, p.tick(), log_escape("alert ticker"));
+        if (p.store_ready)
+            p.start_store_runners();
+        else
+            asio::co_spawn(p.io, p.prepare_store(), impl::log_escape("store start-up"));
+        asio::co_spawn(p.io, p.watch_store(), impl::log_escape("store watch"));
     }
     asio::co_spawn(p.io, p.server->run(), [&p](std::exception_ptr e) {
         if (e) {

@@ -3,9 +3,11 @@
 #include "store/error.hpp"
 #include "store/migrations.hpp"
 
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -76,6 +78,8 @@ connection::connection(const std::filesystem::path& path, const database_options
     // Per connection, off by default in SQLite: the schema's REFERENCES clauses mean nothing
     // without it.
     exec("PRAGMA foreign_keys=ON");
+    if (!read_only_)
+        exec("PRAGMA journal_size_limit=" + std::to_string(options.journal_size_limit));
 }
 
 SQLite::Statement& connection::prepared(std::string_view sql)
@@ -87,6 +91,56 @@ SQLite::Statement& connection::prepared(std::string_view sql)
     s.tryReset();
     s.clearBindings();
     return s;
+}
+
+bool out_of_space(const std::exception& e, int system_errno) noexcept
+{
+    const bool enospc = system_errno == ENOSPC || system_errno == EDQUOT;
+    if (const auto* s = dynamic_cast<const SQLite::Exception*>(&e)) {
+        const int code = s->getErrorCode() & 0xff;
+        return code == SQLITE_FULL || s->getExtendedErrorCode() == SQLITE_IOERR_SHMSIZE ||
+               (code == SQLITE_IOERR && enospc);
+    }
+    if (const auto* s = dynamic_cast<const std::system_error*>(&e))
+        return s->code() == std::errc::no_space_on_device || s->code().value() == EDQUOT;
+    return false;
+}
+
+bool out_of_space(const std::exception_ptr& e, int system_errno) noexcept
+{
+    if (!e)
+        return false;
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        return out_of_space(ex, system_errno);
+    } catch (...) {
+        return false;
+    }
+}
+
+bool cannot_write(const std::exception_ptr& e, int system_errno) noexcept
+{
+    if (!e)
+        return false;
+    try {
+        std::rethrow_exception(e);
+    } catch (const SQLite::Exception& ex) {
+        switch (ex.getErrorCode() & 0xff) {
+        case SQLITE_FULL:
+        case SQLITE_IOERR:
+        case SQLITE_READONLY:
+        case SQLITE_CANTOPEN:
+        case SQLITE_PERM:
+            return true;
+        default:
+            return false;
+        }
+    } catch (const std::exception& ex) {
+        return out_of_space(ex, system_errno);
+    } catch (...) {
+        return false;
+    }
 }
 
 int schema_version(SQLite::Database& db) { return db.execAndGet("PRAGMA user_version").getInt(); }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -37,6 +38,11 @@ struct database_options {
     bool read_only = false;
     // Creates the file when missing (read-write only).
     bool create = true;
+    // PRAGMA journal_size_limit (read-write only): when the WAL is restarted after a complete
+    // checkpoint, or truncated by one, its file is cut back to this many bytes, so that a burst
+    // (or a reader that held the checkpoint back) does not keep its space for ever. The WAL is
+    // reused from its start after each complete checkpoint, so up to this much stays allocated.
+    std::int64_t journal_size_limit = 4 * 1024 * 1024;
 };
 
 class connection : public SQLite::Database {
@@ -84,6 +90,18 @@ private:
 // this build knows (never downgraded, never touched), errc::schema_too_old for a read-only open
 // of an older file, and SQLite::Exception for I/O failures.
 connection open_database(const std::filesystem::path& path, const database_options& options = {});
+
+// True when `e` is SQLite (or the OS) saying the disk is full: SQLITE_FULL, or an I/O error
+// whose errno was ENOSPC/EDQUOT (`system_errno`, from sqlite3_system_errno, when known), or the
+// shared-memory file that could not grow (SQLITE_IOERR_SHMSIZE). A std::system_error with
+// ENOSPC/EDQUOT too.
+bool out_of_space(const std::exception& e, int system_errno = 0) noexcept;
+bool out_of_space(const std::exception_ptr& e, int system_errno = 0) noexcept;
+
+// True when `e` says the store cannot write at all for now (what /healthz calls degraded): out of
+// space, any other I/O error, a read-only file or folder, a file that cannot be opened. Not a
+// busy lock, a constraint or a job's own error.
+bool cannot_write(const std::exception_ptr& e, int system_errno = 0) noexcept;
 
 // PRAGMA user_version of an open database.
 int schema_version(SQLite::Database& db);

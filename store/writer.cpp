@@ -5,6 +5,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <string>
 #include <chrono>
 #include <iterator>
 #include <stdexcept>
@@ -28,11 +30,107 @@ template <std::size_t N> std::array<std::uint64_t, N> cumulative(std::array<std:
 
 } // namespace
 
-writer::writer(writer_options options)
-    : options_(std::move(options)), db_(open_database(options_.path, options_.database))
+writer::writer(writer_options options) : options_(std::move(options))
 {
     options_.max_batch = std::max<std::size_t>(options_.max_batch, 1);
+    try {
+        db_.emplace(open_database(options_.path, options_.database));
+    } catch (...) {
+        if (!options_.wait_for_store || !out_of_space(std::current_exception(), errno))
+            throw;
+        open_error_ = std::current_exception();
+        set_writable(false);
+        next_probe_ = std::chrono::steady_clock::now() + options_.retry_interval;
+    }
+    if (options_.checkpoint_thread && !options_.database.read_only) {
+        // Created here, once, whether the store opened or not (its thread opens its own
+        // connection and retries that): stats() reads it from any thread.
+        checkpointer_options c = options_.checkpoints;
+        c.path = options_.path;
+        c.journal_size_limit = options_.database.journal_size_limit;
+        checkpointer_ = std::make_unique<checkpointer>(std::move(c));
+    }
+    if (db_)
+        opened();
     thread_ = std::thread([this] { run(); });
+}
+
+void writer::opened()
+{
+    if (!checkpointer_)
+        return; // SQLite's automatic checkpoint inside the commit stays
+    // Off the commit path: the checkpointer copies the WAL back from its own thread, woken by
+    // this hook (which replaces SQLite's automatic one) when a commit leaves the WAL long.
+    db_->exec("PRAGMA wal_autocheckpoint=0");
+    sqlite3_wal_hook(db_->getHandle(), &writer::on_wal_commit, this);
+}
+
+int writer::on_wal_commit(void* self, sqlite3*, const char*, int frames)
+{
+    auto* w = static_cast<writer*>(self);
+    if (frames >= w->options_.nudge_frames && w->checkpointer_)
+        w->checkpointer_->nudge(frames);
+    return SQLITE_OK;
+}
+
+bool writer::writable() const noexcept { return writable_.load(std::memory_order_acquire); }
+
+void writer::set_writable(bool w)
+{
+    writable_.store(w, std::memory_order_release);
+    std::lock_guard lock(mutex_);
+    stats_.writable = w;
+}
+
+void writer::truncate_wal()
+{
+    if (!db_)
+        return;
+    {
+        std::lock_guard lock(mutex_);
+        ++stats_.space_checkpoints;
+    }
+    // Briefly: a reader (a CLI command) or the checkpointer may hold it up, and requests wait
+    // behind the writer meanwhile. A later failed batch or probe tries again.
+    sqlite3* h = db_->getHandle();
+    sqlite3_busy_timeout(h, 50);
+    sqlite3_wal_checkpoint_v2(h, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+    sqlite3_busy_timeout(h, static_cast<int>(options_.database.busy_timeout.count()));
+}
+
+void writer::probe()
+{
+    {
+        std::lock_guard lock(mutex_);
+        ++stats_.probes;
+    }
+    if (!db_) {
+        try {
+            db_.emplace(open_database(options_.path, options_.database));
+            open_error_ = nullptr;
+            opened();
+        } catch (...) {
+            db_.reset();
+            open_error_ = std::current_exception();
+            return;
+        }
+    }
+    truncate_wal();
+    // One page written and committed: the same as the store before, but it proves a commit can
+    // reach the disk (an empty transaction writes nothing and would prove nothing).
+    try {
+        db_->exec("BEGIN IMMEDIATE");
+        const int v = schema_version(*db_);
+        db_->exec("PRAGMA user_version = " + std::to_string(v));
+        db_->exec("COMMIT");
+        set_writable(true);
+    } catch (...) {
+        try {
+            if (sqlite3_get_autocommit(db_->getHandle()) == 0)
+                db_->exec("ROLLBACK");
+        } catch (...) {
+        }
+    }
 }
 
 writer::~writer() { stop(); }
@@ -72,6 +170,8 @@ writer_stats writer::stats() const
     writer_stats s = stats_;
     s.batch_size_buckets = cumulative(s.batch_size_buckets);
     s.commit_seconds_buckets = cumulative(s.commit_seconds_buckets);
+    if (checkpointer_)
+        s.checkpoints = checkpointer_->stats();
     return s;
 }
 
@@ -81,37 +181,84 @@ void writer::run()
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [this] { return !queue_.empty() || stopping_; });
-            if (queue_.empty())
-                return; // stopping, and everything queued has been completed
+            const auto ready = [this] { return !queue_.empty() || stopping_; };
+            if (writable())
+                wake_.wait(lock, ready);
+            else
+                wake_.wait_until(lock, next_probe_, ready);
+            if (queue_.empty() && stopping_)
+                break; // stopping, and everything queued has been completed
             const std::size_t n = std::min(queue_.size(), options_.max_batch);
             std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n), std::back_inserter(batch));
             queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
             stats_.queue_depth = queue_.size();
         }
-        run_batch(batch);
+        // Unwritable: probe on a clock of its own, whether jobs come or not (jobs that only read
+        // commit nothing and would never show that the disk has room again).
+        if (!writable() && std::chrono::steady_clock::now() >= next_probe_) {
+            probe();
+            next_probe_ = std::chrono::steady_clock::now() + options_.retry_interval;
+        }
+        if (batch.empty())
+            continue;
+        if (!db_) {
+            std::vector<std::exception_ptr> outcomes(batch.size(), open_error_);
+            {
+                std::lock_guard lock(mutex_);
+                ++stats_.batches_failed;
+            }
+            finish(batch, outcomes, batch.size());
+        } else {
+            run_batch(batch);
+        }
         batch.clear();
     }
+    if (checkpointer_)
+        checkpointer_->stop(); // before db_ closes (with the writer), which checkpoints last
 }
 
 void writer::run_batch(std::deque<item>& batch)
 {
+    connection& db = *db_; // the batch runs on an open store
     std::vector<std::exception_ptr> outcomes(batch.size());
-    const auto in_transaction = [this] { return sqlite3_get_autocommit(db_.getHandle()) == 0; };
+    const auto in_transaction = [&db] { return sqlite3_get_autocommit(db.getHandle()) == 0; };
+    // Out of space: the failed batch's frames may have grown the WAL; a truncating checkpoint
+    // gives that space back once the database file can take the pages (after the completions,
+    // which need not wait for it). Later batches try again by themselves.
+    bool space = false;
+    const auto judge = [&](const std::exception_ptr& e) {
+        const int os_error = sqlite3_system_errno(db.getHandle());
+        if (out_of_space(e, os_error)) {
+            space = true;
+            std::lock_guard lock(mutex_);
+            ++stats_.space_failures;
+        }
+        if (cannot_write(e, os_error) && writable()) {
+            set_writable(false);
+            next_probe_ = std::chrono::steady_clock::now() + options_.retry_interval;
+        }
+    };
     const auto fail_all = [&](std::size_t count, const std::exception_ptr& e) {
+        judge(e);
         for (std::size_t i = 0; i < count; ++i)
             if (!outcomes[i])
                 outcomes[i] = e;
         std::lock_guard lock(mutex_);
         ++stats_.batches_failed;
     };
+    const auto after = [&] {
+        if (space)
+            truncate_wal();
+    };
+    const std::int64_t changes_before = sqlite3_total_changes64(db.getHandle());
 
     try {
         // IMMEDIATE: take the write lock now, so no job meets SQLITE_BUSY half-way through.
-        db_.exec("BEGIN IMMEDIATE");
+        db.exec("BEGIN IMMEDIATE");
     } catch (...) {
         fail_all(batch.size(), std::current_exception());
         finish(batch, outcomes, batch.size());
+        after();
         return;
     }
 
@@ -119,15 +266,15 @@ void writer::run_batch(std::deque<item>& batch)
     std::exception_ptr batch_error;
     for (; ran < batch.size() && !batch_error; ++ran) {
         try {
-            db_.exec("SAVEPOINT kharuul_job");
+            db.exec("SAVEPOINT kharuul_job");
         } catch (...) {
             // Counted as run and failed (the loop's ++ran), so that a batch always makes progress.
             outcomes[ran] = batch_error = std::current_exception();
             continue;
         }
         try {
-            batch[ran].work(db_);
-            db_.exec("RELEASE kharuul_job");
+            batch[ran].work(db);
+            db.exec("RELEASE kharuul_job");
         } catch (...) {
             outcomes[ran] = std::current_exception();
             if (!in_transaction()) {
@@ -136,9 +283,11 @@ void writer::run_batch(std::deque<item>& batch)
                 batch_error = outcomes[ran];
                 continue;
             }
+            if (out_of_space(outcomes[ran], sqlite3_system_errno(db.getHandle())))
+                judge(outcomes[ran]); // its statement failed for space: so will the commit, or soon
             try {
-                db_.exec("ROLLBACK TO kharuul_job");
-                db_.exec("RELEASE kharuul_job");
+                db.exec("ROLLBACK TO kharuul_job");
+                db.exec("RELEASE kharuul_job");
             } catch (...) {
                 batch_error = std::current_exception();
             }
@@ -148,7 +297,7 @@ void writer::run_batch(std::deque<item>& batch)
     if (batch_error) {
         try {
             if (in_transaction())
-                db_.exec("ROLLBACK");
+                db.exec("ROLLBACK");
         } catch (...) {
             // Nothing was committed either way; the error below is the one that matters.
         }
@@ -161,23 +310,28 @@ void writer::run_batch(std::deque<item>& batch)
             stats_.queue_depth = queue_.size();
         }
         finish(batch, outcomes, ran);
+        after();
         return;
     }
 
     const auto started = std::chrono::steady_clock::now();
     try {
-        db_.exec("COMMIT");
+        db.exec("COMMIT");
     } catch (...) {
         const std::exception_ptr e = std::current_exception();
         try {
             if (in_transaction())
-                db_.exec("ROLLBACK");
+                db.exec("ROLLBACK");
         } catch (...) {
         }
         fail_all(batch.size(), e);
         finish(batch, outcomes, batch.size());
+        after();
         return;
     }
+    // Rows changed and committed: the commit wrote the WAL, so the store can write (again).
+    if (!space && !writable() && sqlite3_total_changes64(db.getHandle()) != changes_before)
+        set_writable(true);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     {
         std::lock_guard lock(mutex_);
@@ -187,6 +341,7 @@ void writer::run_batch(std::deque<item>& batch)
         ++stats_.commit_seconds_buckets[bucket_of(commit_seconds_bounds, seconds)];
     }
     finish(batch, outcomes, batch.size());
+    after();
 }
 
 void writer::finish(std::deque<item>& batch, std::vector<std::exception_ptr>& outcomes, std::size_t count)

@@ -3,11 +3,23 @@
 // BEGIN IMMEDIATE transaction, each inside its own savepoint, commits once (one fsync for the
 // whole batch), and only then calls the completions. A completion that receives nullptr may tell
 // the outside world "stored": the job's writes are durable.
+//
+// A full disk (style of recovery, issue 9 item 4): a batch that fails for space marks the store
+// unwritable (writable() false: /healthz says degraded) and is followed by a TRUNCATE checkpoint
+// on the writer's connection, which gives the WAL's space back as soon as the database file can
+// take its pages; later batches simply try again. While unwritable, the writer also probes every
+// `retry_interval` (a truncating checkpoint and a one-page write), so that writable() turns true
+// again once the disk has room even when no job comes. With `wait_for_store`, a store that cannot
+// be opened for space does not throw: the writer starts unwritable, fails each job with the
+// opening's error, and retries the opening at the same interval.
 #pragma once
 
+#include "store/checkpointer.hpp"
 #include "store/database.hpp"
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -15,8 +27,13 @@
 #include <exception>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
+#include <vector>
+
+struct sqlite3;
 
 namespace kharuul::store {
 
@@ -24,6 +41,20 @@ struct writer_options {
     std::filesystem::path path;
     database_options database; // read_only only to test the failure path
     std::size_t max_batch = 256; // jobs per transaction
+    // Checkpoints on a checkpointer thread of the writer's own (store/checkpointer.hpp) instead of
+    // inside the commit that passes SQLite's 1,000 pages. `checkpoints.path` is set from `path`.
+    bool checkpoint_thread = true;
+    checkpointer_options checkpoints;
+    // WAL frames after a commit past which the checkpointer is woken before its interval: 1 MB of
+    // 4 KB pages. Small on purpose: a checkpoint needs room for the pages it moves into the
+    // database file, so a long WAL on a nearly full disk could take the space its own checkpoint
+    // needs (SQLite's automatic one waits for 1,000 pages).
+    int nudge_frames = 256;
+    // When opening (or migrating) fails because the disk is full (out_of_space), start anyway,
+    // unwritable, and retry the opening every retry_interval; other failures still throw.
+    bool wait_for_store = false;
+    // How often an unwritable store is probed (or its opening retried).
+    std::chrono::milliseconds retry_interval{500};
 };
 
 // Histogram bounds for writer_stats (Prometheus `le` values).
@@ -47,6 +78,11 @@ struct writer_stats {
     double commit_seconds_sum = 0;
     std::uint64_t commit_count = 0;
     std::size_t queue_depth = 0; // jobs waiting, not counting the batch in progress
+    bool writable = true;                 // writer::writable()
+    std::uint64_t space_failures = 0;     // batches that failed for space
+    std::uint64_t space_checkpoints = 0;  // truncating checkpoints tried after them or in a probe
+    std::uint64_t probes = 0;             // probes (and re-openings) of an unwritable store
+    checkpointer_stats checkpoints;       // zeros without a checkpointer thread
 };
 
 class writer {
@@ -81,6 +117,11 @@ public:
     // Any thread; a consistent snapshot.
     writer_stats stats() const;
 
+    // Any thread: false from a batch that failed because the store cannot write (out of space,
+    // an I/O error, a read-only file: cannot_write()) or a store not yet opened, until a batch
+    // that changed rows commits or a probe writes.
+    bool writable() const noexcept;
+
 private:
     struct item {
         job work;
@@ -90,15 +131,24 @@ private:
     void run();
     void run_batch(std::deque<item>& batch);
     void finish(std::deque<item>& batch, std::vector<std::exception_ptr>& outcomes, std::size_t count);
+    void opened();         // after db_ is open: the checkpoint policy and the checkpointer
+    void probe();          // writer thread, while unwritable
+    void truncate_wal();   // writer thread: TRUNCATE checkpoint on db_, errors ignored
+    void set_writable(bool w);
+    static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
 
     writer_options options_;
-    connection db_; // used only on thread_ after construction
+    std::optional<connection> db_;    // used only on thread_ after construction; empty until opened
+    std::exception_ptr open_error_;   // why db_ is empty (thread_ only, after construction)
+    std::unique_ptr<checkpointer> checkpointer_;
+    std::chrono::steady_clock::time_point next_probe_{}; // thread_ only
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<item> queue_;
     bool stopping_ = false;
     writer_stats stats_; // under mutex_; buckets stored non-cumulative, summed in stats()
+    std::atomic<bool> writable_{true};
 
     std::mutex stop_mutex_; // serialises stop() callers around join
     std::thread thread_;    // last: started after everything above exists

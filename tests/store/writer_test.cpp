@@ -9,10 +9,12 @@
 #include "store/records.hpp"
 
 #include "store_fixture.hpp"
+#include "tests/support/small_disk.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
 #include <condition_variable>
 #include <future>
 #include <map>
@@ -429,6 +431,147 @@ TEST(writer, a_store_from_a_newer_build_is_refused_at_construction)
         db.exec("PRAGMA user_version = " + std::to_string(latest_schema_version() + 1));
     }
     EXPECT_THROW(writer(options_for(path)), std::system_error);
+}
+
+// One job, waited for: its outcome.
+std::exception_ptr run_one(writer& w, writer::job job)
+{
+    std::promise<std::exception_ptr> p;
+    w.submit(std::move(job), [&p](std::exception_ptr e) { p.set_value(e); });
+    return p.get_future().get();
+}
+
+writer::job big_insert(int n)
+{
+    return [n](connection& db) {
+        const std::string text = "NIL ALT " + std::to_string(n) + " " + std::string(200, 'x');
+        insert_message(db, sms_from("+97699000001", text, at_ms(n), "job-" + std::to_string(n))).value();
+    };
+}
+
+bool eventually(const std::function<bool()>& what, std::chrono::milliseconds within = 10s)
+{
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    while (!what()) {
+        if (std::chrono::steady_clock::now() > deadline)
+            return false;
+        std::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
+
+TEST(writer_full_disk, a_full_disk_makes_it_unwritable_and_freed_space_takes_hundreds_more_for_good)
+{
+    kharuul::testing::small_disk disk(4);
+    if (!disk)
+        GTEST_SKIP() << disk.why_not();
+    const auto path = disk.dir() / "k.db";
+    writer_options o = options_for(path);
+    o.retry_interval = 50ms;
+    writer w(o);
+    std::set<int> acknowledged;
+    int n = 0;
+    for (; n < 20; ++n) {
+        ASSERT_FALSE(run_one(w, big_insert(n))) << "job " << n;
+        acknowledged.insert(n);
+    }
+    ASSERT_GT(disk.fill(), 0u);
+    // The WAL may have room left in its file: writes go on until it must grow.
+    std::exception_ptr first_failure;
+    for (int tries = 0; tries < 5000 && !first_failure; ++tries, ++n) {
+        first_failure = run_one(w, big_insert(n));
+        if (!first_failure)
+            acknowledged.insert(n);
+    }
+    ASSERT_TRUE(first_failure) << "the full disk never refused a commit";
+    EXPECT_TRUE(out_of_space(first_failure)) << error_text(first_failure);
+    EXPECT_FALSE(w.writable());
+    EXPECT_FALSE(run_one(w, big_insert(n++)) == nullptr) << "a full disk took a message";
+    EXPECT_FALSE(w.writable());
+    EXPECT_GT(w.stats().space_failures, 0u);
+    EXPECT_GT(w.stats().space_checkpoints, 0u);
+
+    disk.free_filler();
+    ASSERT_TRUE(eventually([&] { return w.writable(); })) << "still unwritable after the filler went";
+    // Hundreds more, in group commits: the WAL must not take the freed space again.
+    outcomes done;
+    constexpr int more = 600;
+    const int first_more = n;
+    for (int i = 0; i < more; ++i, ++n)
+        w.submit(big_insert(n), done.for_job(n));
+    ASSERT_TRUE(done.wait_for(more));
+    for (int i = first_more; i < n; ++i) {
+        const auto e = done.results().at(i);
+        EXPECT_FALSE(e) << "job " << i << ": " << error_text(e);
+        if (!e)
+            acknowledged.insert(i);
+    }
+    EXPECT_TRUE(w.writable());
+    w.stop();
+
+    SQLite::Database reader(path.string(), SQLite::OPEN_READONLY);
+    for (int i : acknowledged)
+        EXPECT_TRUE(stored(reader, i)) << "acknowledged job " << i << " is not in the store";
+    EXPECT_EQ(rows(path), static_cast<int>(acknowledged.size()));
+}
+
+TEST(writer_full_disk, a_store_that_cannot_be_opened_for_space_waits_when_asked_and_opens_once_there_is_room)
+{
+    kharuul::testing::small_disk disk(1);
+    if (!disk)
+        GTEST_SKIP() << disk.why_not();
+    const auto path = disk.dir() / "k.db";
+    ASSERT_GT(disk.fill(), 0u);
+    EXPECT_ANY_THROW(writer(options_for(path))); // as before: a start that cannot open fails
+    std::filesystem::remove(path);
+    writer_options o = options_for(path);
+    o.wait_for_store = true;
+    o.retry_interval = 50ms;
+    writer w(o);
+    EXPECT_FALSE(w.writable());
+    const auto refused = run_one(w, insert_job(1));
+    ASSERT_TRUE(refused);
+    EXPECT_TRUE(out_of_space(refused)) << error_text(refused);
+
+    disk.free_filler();
+    ASSERT_TRUE(eventually([&] { return w.writable(); }));
+    EXPECT_FALSE(run_one(w, insert_job(2)));
+    w.stop();
+    EXPECT_EQ(rows(path), 1);
+}
+
+TEST(writer, checkpoints_run_on_their_own_thread_and_keep_the_wal_within_its_limit)
+{
+    temp_dir dir;
+    const auto path = dir.file("k.db");
+    writer_options o = options_for(path);
+    o.database.journal_size_limit = 256 * 1024;
+    o.nudge_frames = 50;
+    o.checkpoints.interval = 20ms;
+    writer w(o);
+    EXPECT_FALSE(run_one(w, [](connection& db) {
+        if (db.execAndGet("PRAGMA wal_autocheckpoint").getInt() != 0)
+            throw std::runtime_error("SQLite's automatic checkpoint is still on in the commit");
+        if (db.execAndGet("PRAGMA journal_size_limit").getInt64() != 256 * 1024)
+            throw std::runtime_error("journal_size_limit not set");
+    }));
+    outcomes done;
+    constexpr int jobs = 2000;
+    for (int i = 0; i < jobs; ++i)
+        w.submit(big_insert(i), done.for_job(i));
+    ASSERT_TRUE(done.wait_for(jobs));
+    EXPECT_EQ(done.failures(), 0u);
+    ASSERT_TRUE(eventually([&] { return w.stats().checkpoints.passive > 0; }));
+    // Once a checkpoint has copied everything, the next commit starts the WAL over and cuts its
+    // file back to the limit.
+    const auto wal = std::filesystem::path(path.string() + "-wal");
+    int extra = jobs;
+    EXPECT_TRUE(eventually([&] {
+        run_one(w, big_insert(extra++));
+        return std::filesystem::file_size(wal) <= 256 * 1024;
+    })) << std::filesystem::file_size(wal);
+    w.stop();
+    EXPECT_EQ(rows(path), extra);
 }
 
 TEST(backup, a_copy_taken_while_the_writer_runs_passes_the_integrity_check)
