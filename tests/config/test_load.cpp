@@ -481,6 +481,19 @@ type = "log"
     EXPECT_EQ(r.config->server.idle_timeout, 60s);
 }
 
+TEST(parse_config, server_connection_cap_and_metrics_token_are_read_and_default_to_2000_and_none) {
+    const std::string channel = "[[channels]]\nname = \"log\"\ntype = \"log\"\n";
+    const auto plain = parse_config(channel, "defaults.toml");
+    ASSERT_TRUE(plain.ok()) << errors_of(plain);
+    EXPECT_EQ(plain.config->server.max_connections, 2000u);
+    EXPECT_TRUE(plain.config->server.metrics_token.empty());
+    const auto set = parse_config("[server]\nmax_connections = 500\nmetrics_token = \"t0ken\"\n" + channel, "set.toml");
+    ASSERT_TRUE(set.ok()) << errors_of(set);
+    EXPECT_EQ(set.config->server.max_connections, 500u);
+    EXPECT_EQ(set.config->server.metrics_token, "t0ken");
+    EXPECT_FALSE(parse_config("[server]\nmax_connections = 0\n" + channel, "zero.toml").ok());
+}
+
 TEST(parse_config, cases_section_defaults_to_the_spec_and_sets_the_parsers_prevention_age) {
     const auto r = parse_config(std::string(channel_and_alerts), "cases.toml");
     ASSERT_TRUE(r.ok()) << errors_of(r);
