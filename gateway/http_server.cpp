@@ -46,10 +46,11 @@ std::size_t raise_descriptor_limit() {
         if (::setrlimit(RLIMIT_NOFILE, &raised) == 0)
             lim = raised;
         else
-            spdlog::warn("http: cannot raise the descriptor limit from {} to {}: {}", lim.rlim_cur, lim.rlim_max,
-                         std::strerror(errno));
+            spdlog::warn("http: cannot raise the descriptor limit from {} to {}: {}", lim.rlim_cur,
+                         lim.rlim_max, std::strerror(errno));
     }
-    return lim.rlim_cur == RLIM_INFINITY ? static_cast<std::size_t>(-1) : static_cast<std::size_t>(lim.rlim_cur);
+    return lim.rlim_cur == RLIM_INFINITY ? static_cast<std::size_t>(-1)
+                                         : static_cast<std::size_t>(lim.rlim_cur);
 }
 
 std::size_t connections_allowed(std::size_t configured) {
@@ -79,11 +80,11 @@ struct http_server::state {
     http_handler handler;
     bool stopping = false;
     std::unordered_set<connection_slot*> open;
-    std::size_t live = 0;            // accepted and not yet ended (some not in `open` yet)
-    std::size_t closing = 0;         // of those, closed to make room
-    asio::steady_timer drained;      // signalled (cancelled) when the last connection ends
-    asio::steady_timer slot_freed;   // signalled when any connection ends (the accept loop waits at the cap)
-    asio::steady_timer backoff;      // the accept loop's wait after a failed accept
+    std::size_t live = 0;          // accepted and not yet ended (some not in `open` yet)
+    std::size_t closing = 0;       // of those, closed to make room
+    asio::steady_timer drained;    // signalled (cancelled) when the last connection ends
+    asio::steady_timer slot_freed; // signalled when any connection ends (the accept loop waits at the cap)
+    asio::steady_timer backoff;    // the accept loop's wait after a failed accept
     warning_summary warnings;
     http_server_stats stats;
 
@@ -91,7 +92,8 @@ struct http_server::state {
     std::size_t counted() const { return live - closing; }
 
     bool any_idle() const {
-        return std::any_of(open.begin(), open.end(), [](const connection_slot* c) { return c->idle && !c->closing; });
+        return std::any_of(open.begin(), open.end(),
+                           [](const connection_slot* c) { return c->idle && !c->closing; });
     }
 
     // Closes the connection that has waited longest for a request. False when none is idle.
@@ -122,13 +124,21 @@ http_server::http_server(asio::any_io_executor ex, const tcp::endpoint& listen, 
 
 http_server::~http_server() = default;
 
-tcp::endpoint http_server::local_endpoint() const { return s_->acceptor.local_endpoint(); }
+tcp::endpoint http_server::local_endpoint() const {
+    return s_->acceptor.local_endpoint();
+}
 
-std::size_t http_server::connections() const noexcept { return s_->open.size(); }
+std::size_t http_server::connections() const noexcept {
+    return s_->open.size();
+}
 
-const http_server_stats& http_server::stats() const noexcept { return s_->stats; }
+const http_server_stats& http_server::stats() const noexcept {
+    return s_->stats;
+}
 
-void http_server::flush_warnings() { s_->warnings.flush(); }
+void http_server::flush_warnings() {
+    s_->warnings.flush();
+}
 
 namespace {
 
@@ -149,8 +159,8 @@ std::optional<http_response> answer_to_read_error(const boost::system::error_cod
     if (ec == http::error::header_limit)
         return plain_error(http::status::request_header_fields_too_large, 11, "request header too large");
     if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
-        ec != http::error::end_of_stream && ec != http::error::partial_message && ec != http::error::need_more &&
-        ec != http::error::need_buffer)
+        ec != http::error::end_of_stream && ec != http::error::partial_message &&
+        ec != http::error::need_more && ec != http::error::need_buffer)
         return plain_error(http::status::bad_request, 11, "malformed request: " + ec.message());
     return std::nullopt;
 }
@@ -194,7 +204,8 @@ asio::awaitable<void> linger(beast::tcp_stream& stream, std::chrono::millisecond
 // the socket), logged at debug level as a timeout, not as a failed read.
 asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> s, tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
-    connection_slot slot{&stream};
+    connection_slot slot;
+    slot.stream = &stream;
     s->open.insert(&slot);
     beast::flat_buffer buffer;
     bool first = true;
@@ -306,10 +317,11 @@ asio::awaitable<void> http_server::run() {
             ++s->stats.accept_failures;
             const bool descriptors = out_of_descriptors(ec);
             const bool made_room = descriptors && s->close_longest_idle();
-            s->warnings.warn(descriptors ? "http: accept failed for want of descriptors" : "http: accept failed",
-                             fmt::format("http: accept failed: {} ({} connections open{}); accepting again in {} ms",
-                                         ec.message(), s->open.size(),
-                                         made_room ? ", closing the longest-idle" : "", backoff.count()));
+            s->warnings.warn(
+                descriptors ? "http: accept failed for want of descriptors" : "http: accept failed",
+                fmt::format("http: accept failed: {} ({} connections open{}); accepting again in {} ms",
+                            ec.message(), s->open.size(), made_room ? ", closing the longest-idle" : "",
+                            backoff.count()));
             s->backoff.expires_after(backoff);
             co_await s->backoff.async_wait(tuple_awaitable);
             backoff = std::min(backoff * 2, s->limits.accept_backoff_max);

@@ -63,8 +63,8 @@ class http_server {
 public:
     // Binds and listens at once, so that the port is known (port 0 asks for a free one). Throws
     // boost::system::system_error when the address cannot be bound.
-    http_server(boost::asio::any_io_executor ex, const boost::asio::ip::tcp::endpoint& listen, http_limits limits,
-                http_handler handler);
+    http_server(boost::asio::any_io_executor ex, const boost::asio::ip::tcp::endpoint& listen,
+                http_limits limits, http_handler handler);
     ~http_server();
     http_server(const http_server&) = delete;
     http_server& operator=(const http_server&) = delete;

@@ -38,9 +38,9 @@ public:
 
 private:
     struct entry {
-        clock::time_point since;     // the interval began
-        std::uint64_t count = 0;     // occurrences in it
-        std::uint64_t unlogged = 0;  // of those, not logged one by one
+        clock::time_point since;    // the interval began
+        std::uint64_t count = 0;    // occurrences in it
+        std::uint64_t unlogged = 0; // of those, not logged one by one
         spdlog::level::level_enum level = spdlog::level::warn;
     };
     void summarise(const std::string& kind, entry& e, clock::time_point now);

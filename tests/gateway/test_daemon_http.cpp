@@ -82,7 +82,8 @@ TEST(daemon_http, a_thousand_refused_requests_make_a_handful_of_log_lines_and_ar
     EXPECT_LE(log.lines_containing("(401)").size(), 2u);
     EXPECT_LE(log.lines_containing("404").size(), 2u);
     const auto metrics = testing::http_get(g.port(), "/metrics").body;
-    EXPECT_NE(metrics.find("kharuul_unauthorized_total{channel=\"generic\"} 1000"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("kharuul_unauthorized_total{channel=\"generic\"} 1000"), std::string::npos)
+        << metrics;
 }
 
 TEST(daemon_http, a_scrape_submits_no_store_job) {
@@ -114,7 +115,8 @@ TEST(daemon_http, the_open_alert_figure_follows_the_store_without_a_scrape_readi
 }
 
 TEST(daemon_http, with_a_metrics_token_a_scrape_needs_the_bearer_token) {
-    running_gateway g("token", false, [](config::gateway_config& c) { c.server.metrics_token = "s3cret-token"; });
+    running_gateway g("token", false,
+                      [](config::gateway_config& c) { c.server.metrics_token = "s3cret-token"; });
     const auto none = call(g.port(), http::verb::get, "/metrics");
     EXPECT_EQ(none.status, 401);
     EXPECT_NE(std::string(none.headers[http::field::www_authenticate]).find("Bearer"), std::string::npos);

@@ -12,9 +12,9 @@
 #include <boost/asio/write.hpp>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -36,8 +36,9 @@ using steady = std::chrono::steady_clock;
 class test_server {
 public:
     explicit test_server(http_limits limits) {
-        server_ = std::make_unique<http_server>(io_.get_executor(), tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0),
-                                                limits, [](http_request req) -> asio::awaitable<http_response> {
+        server_ = std::make_unique<http_server>(io_.get_executor(),
+                                                tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), limits,
+                                                [](http_request req) -> asio::awaitable<http_response> {
                                                     http_response res{http::status::ok, req.version()};
                                                     res.set(http::field::content_type, "text/plain");
                                                     res.body() = "ok\n";
@@ -69,10 +70,13 @@ class raw_client {
 public:
     explicit raw_client(std::chrono::milliseconds timeout = 5s) : socket_(io_) {
         socket_.open(tcp::v4());
-        timeval tv{static_cast<time_t>(timeout.count() / 1000), static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
+        timeval tv{static_cast<time_t>(timeout.count() / 1000),
+                   static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
         ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     }
-    void connect(unsigned short port) { socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port)); }
+    void connect(unsigned short port) {
+        socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    }
     bool send(std::string_view bytes) {
         boost::system::error_code ec;
         asio::write(socket_, asio::buffer(bytes.data(), bytes.size()), ec);
@@ -92,7 +96,8 @@ public:
             return 0;
         const auto head_end = received_.find("\r\n\r\n", start) + 4;
         std::size_t length = 0;
-        if (auto at = lower(received_.substr(start, head_end - start)).find("content-length:"); at != std::string::npos)
+        if (auto at = lower(received_.substr(start, head_end - start)).find("content-length:");
+            at != std::string::npos)
             length = std::stoul(received_.substr(start + at + 15));
         while (received_.size() < head_end + length)
             if (!read_some())
@@ -141,7 +146,9 @@ private:
 
 const std::string get_request = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
 
-double seconds_since(steady::time_point t0) { return std::chrono::duration<double>(steady::now() - t0).count(); }
+double seconds_since(steady::time_point t0) {
+    return std::chrono::duration<double>(steady::now() - t0).count();
+}
 
 http_limits short_limits(std::chrono::milliseconds read, std::chrono::milliseconds idle) {
     http_limits l;
@@ -226,9 +233,9 @@ TEST(http_server, an_idle_kept_alive_connection_is_closed_after_the_idle_timeout
 
 TEST(http_server, a_malformed_request_is_answered_400_before_the_close) {
     test_server server(short_limits(2s, 2s));
-    for (const char* bad : {"GARBAGE\r\n\r\n", "GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
-                                  "GET / HTTP/1.1\r\nHost t\r\n\r\n",
-                                  "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n"}) {
+    for (const char* bad :
+         {"GARBAGE\r\n\r\n", "GET / HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+          "GET / HTTP/1.1\r\nHost t\r\n\r\n", "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: x\r\n\r\n"}) {
         raw_client c;
         c.connect(server.port());
         c.send(bad);
@@ -292,7 +299,7 @@ TEST(http_server, at_the_connection_cap_the_longest_idle_connection_is_closed_fi
     late.send(get_request);
     EXPECT_EQ(late.read_response(), 200);
     EXPECT_TRUE(idle[0]->wait_closed()); // the longest idle
-    for (int i = 1; i < 3; ++i) {         // the others still served
+    for (int i = 1; i < 3; ++i) {        // the others still served
         idle[i]->send(get_request);
         EXPECT_EQ(idle[i]->read_response(), 200) << i;
     }

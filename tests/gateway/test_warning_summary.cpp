@@ -23,7 +23,8 @@ TEST(warning_summary, a_thousand_repeats_make_one_line_at_once_and_one_with_the_
     fake_clock clock;
     warning_summary w(10s, clock.fn());
     for (int i = 0; i < 1000; ++i) {
-        w.warn("401 on channel generic", "channel generic: request without the channel's secret refused (401)");
+        w.warn("401 on channel generic",
+               "channel generic: request without the channel's secret refused (401)");
         clock.now += 5ms; // 5 s in all
         w.flush();
     }
@@ -57,7 +58,8 @@ TEST(warning_summary, a_flood_going_on_writes_one_line_per_interval_and_kinds_ar
     }
     clock.now += 1s;
     w.flush();
-    EXPECT_EQ(log.lines_containing("401").size(), 4u) << ::testing::PrintToString(log.lines()); // once at once, then three summaries
+    EXPECT_EQ(log.lines_containing("401").size(), 4u)
+        << ::testing::PrintToString(log.lines()); // once at once, then three summaries
     EXPECT_EQ(log.lines_containing("503").size(), 4u);
     EXPECT_EQ(log.lines_containing("error 503").size(), 4u);
     EXPECT_EQ(log.lines_containing("401 on channel generic: 10,000 in the last 10 s").size(), 2u);

@@ -15,7 +15,8 @@ namespace kharuul::testing {
 class log_capture {
 public:
     explicit log_capture(spdlog::level::level_enum level = spdlog::level::info)
-        : previous_(spdlog::default_logger()), sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(100000)) {
+        : previous_(spdlog::default_logger()),
+          sink_(std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(100000)) {
         auto logger = std::make_shared<spdlog::logger>("capture", sink_);
         logger->set_level(level);
         logger->set_pattern("%l %v");
