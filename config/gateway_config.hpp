@@ -40,6 +40,11 @@ struct server_config {
     std::chrono::seconds idle_timeout{60};   // a kept-alive connection with no request
     std::chrono::seconds shutdown_grace{10}; // in-flight work after SIGTERM, then stop
     std::size_t max_body_bytes = 64 * 1024;
+    // Connections served at once; the daemon lowers it to what the descriptor limit allows (the
+    // soft RLIMIT_NOFILE, raised to the hard one at start, less a reserve for the store and logs).
+    std::size_t max_connections = 2000;
+    // When set, GET /metrics needs "Authorization: Bearer <token>" (401 without it).
+    std::string metrics_token;
 };
 
 struct store_config {

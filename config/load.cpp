@@ -294,6 +294,12 @@ private:
         if (const auto v = r.get_integer("max_body_bytes", 1024, 16 * 1024 * 1024, "bytes")) {
             s.max_body_bytes = static_cast<std::size_t>(*v);
         }
+        if (const auto v = r.get_integer("max_connections", 16, 1'000'000, "connections")) {
+            s.max_connections = static_cast<std::size_t>(*v);
+        }
+        if (const auto token = r.get_string("metrics_token")) {
+            s.metrics_token = *token;
+        }
         r.report_unknown_keys();
     }
 

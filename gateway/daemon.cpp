@@ -9,6 +9,7 @@
 #include "gateway/metrics.hpp"
 #include "gateway/registry_seed.hpp"
 #include "gateway/store_client.hpp"
+#include "gateway/warning_summary.hpp"
 #include "parser/lexicon.hpp"
 #include "store/alerts.hpp"
 #include "store/outbox.hpp"
@@ -156,6 +157,27 @@ http_response plain(const http_request& req, http::status status, std::string bo
     return res;
 }
 
+// Answers 405 unless the request is a GET or a HEAD (the read-only endpoints).
+std::optional<http_response> unless_get_or_head(const http_request& req) {
+    if (req.method() == http::verb::get || req.method() == http::verb::head)
+        return std::nullopt;
+    auto res = plain(req, http::status::method_not_allowed, "only GET and HEAD\n");
+    res.set(http::field::allow, "GET, HEAD");
+    return res;
+}
+
+// "Authorization: Bearer <token>" compared in time independent of where it differs.
+bool bearer_matches(const http_request& req, std::string_view token) {
+    constexpr std::string_view scheme = "Bearer ";
+    const std::string_view given = req[http::field::authorization];
+    if (given.size() != scheme.size() + token.size() || !given.starts_with(scheme))
+        return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < token.size(); ++i)
+        diff |= static_cast<unsigned char>(given[scheme.size() + i] ^ token[i]);
+    return diff == 0;
+}
+
 store::timestamp system_now() {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
@@ -170,6 +192,8 @@ struct daemon::impl {
     std::shared_ptr<const routing> routes;
     std::unique_ptr<http_server> server;
     metrics counters;
+    warning_summary warnings; // refused requests: one line per kind and interval
+    asio::steady_timer warnings_timer{io};
     asio::signal_set signals{io};
     asio::steady_timer grace{io};
     asio::steady_timer outbox_wake{io}; // cancelled to make the sender look at the outbox now
@@ -224,6 +248,11 @@ struct daemon::impl {
         limits.write_timeout = cfg.server.write_timeout;
         limits.idle_timeout = cfg.server.idle_timeout;
         limits.max_body_bytes = cfg.server.max_body_bytes;
+        limits.max_connections = connections_allowed(cfg.server.max_connections);
+        if (limits.max_connections < cfg.server.max_connections)
+            spdlog::warn("server: serving at most {} connections at once, not {}: the descriptor limit allows no "
+                         "more (raise it with ulimit -n or LimitNOFILE=)",
+                         limits.max_connections, cfg.server.max_connections);
         server = std::make_unique<http_server>(io.get_executor(), tcp::endpoint(address, cfg.server.listen.port),
                                                limits, [this](http_request req) { return handle(std::move(req)); });
     }
@@ -433,11 +462,18 @@ struct daemon::impl {
             if (reminders)
                 reminders_at = now;
             auto rt = routes;
+            // The outbox and alert figures for /metrics ride on this job: a scrape reads counters
+            // and submits nothing to the store.
             auto job = [rt, now, reminders](store::connection& db) {
-                return run_due(db, *rt->intake.alerts, *rt->lex, now, reminders);
+                std::pair<due_work, store_figures> out;
+                out.first = run_due(db, *rt->intake.alerts, *rt->lex, now, reminders);
+                out.second = store_figures_of(db);
+                return out;
             };
             try {
-                const due_work w = co_await run_in_store(*writer, std::move(job));
+                const auto [w, figures] = co_await run_in_store(*writer, std::move(job));
+                counters.outbox = figures.outbox;
+                counters.open_alerts = figures.open_alerts;
                 if (w.queued > 0) {
                     spdlog::info("alerts: {} escalation step(s), {} reminder(s), {} SMS queued", w.escalations,
                                  w.reminders, w.queued);
@@ -460,6 +496,9 @@ struct daemon::impl {
         std::vector<std::string> segs;
         for (auto s : url->segments())
             segs.push_back(s);
+        if (segs.size() == 1 && (segs[0] == "healthz" || segs[0] == "metrics"))
+            if (auto refused = unless_get_or_head(req))
+                co_return std::move(*refused);
         if (segs.size() == 1 && segs[0] == "healthz") {
             if (stopping)
                 co_return plain(req, http::status::ok, "stopping\n");
@@ -467,45 +506,55 @@ struct daemon::impl {
                 co_return plain(req, http::status::service_unavailable, "degraded\n");
             co_return plain(req, http::status::ok, "ok\n");
         }
-        if (segs.size() == 1 && segs[0] == "metrics") {
-            counters.open_connections = server->connections();
-            if (!opts.read_only_store) {
-                auto job = [](store::connection& db) {
-                    std::map<std::string, std::int64_t> outbox;
-                    for (const auto& [state, n] : store::outbox_counts(db))
-                        outbox[std::string(store::to_string(state))] = n;
-                    return std::make_pair(outbox, static_cast<std::int64_t>(store::open_alerts(db).size()));
-                };
-                std::pair<std::map<std::string, std::int64_t>, std::int64_t> figures;
-                try {
-                    figures = co_await run_in_store(*writer, std::move(job));
-                } catch (const std::exception& e) {
-                    spdlog::warn("metrics: outbox figures unavailable: {}", e.what());
-                }
-                counters.outbox = std::move(figures.first);
-                counters.open_alerts = figures.second;
-            }
-            co_return plain(req, http::status::ok, render_metrics(counters, writer->stats()),
-                            "text/plain; version=0.0.4; charset=utf-8");
-        }
+        if (segs.size() == 1 && segs[0] == "metrics")
+            co_return scrape(req);
         if (segs.size() == 3 && segs[0] == "channels") {
             auto rt = routes; // this request keeps the routing it started with
             auto it = rt->channels.find(segs[1]);
-            if (it == rt->channels.end() || it->second.dialect == nullptr)
+            if (it == rt->channels.end() || it->second.dialect == nullptr) {
+                warnings.warn("404 for unknown channels",
+                              "http: 404 for " + std::string(url->encoded_path()).substr(0, 80));
                 co_return plain(req, http::status::not_found, "no such channel\n");
+            }
             if (segs[2] == "receive")
                 co_return co_await receive(std::move(req), rt, it->second);
             if (segs[2] == "status")
                 co_return co_await status(std::move(req), it->second);
         }
+        warnings.warn("404 for unknown paths", "http: 404 for " + std::string(url->encoded_path()).substr(0, 80));
         co_return plain(req, http::status::not_found, "not found\n");
+    }
+
+    // /metrics from the counters kept here and the figures the ticker refreshes: no store job.
+    http_response scrape(const http_request& req) {
+        const std::string& token = cfg.server.metrics_token;
+        if (!token.empty() && !bearer_matches(req, token)) {
+            warnings.warn("401 on /metrics", "metrics: scrape without the bearer token refused (401)");
+            auto res = plain(req, http::status::unauthorized, "missing or wrong bearer token\n");
+            res.set(http::field::www_authenticate, "Bearer realm=\"kharuul metrics\"");
+            return res;
+        }
+        counters.open_connections = server->connections();
+        return plain(req, http::status::ok, render_metrics(counters, writer->stats()),
+                     "text/plain; version=0.0.4; charset=utf-8");
+    }
+
+    // Logs the counts of repeated warnings once their interval is over, every second until the stop.
+    asio::awaitable<void> flush_warnings() {
+        while (!stopping) {
+            co_await sleep_on(warnings_timer, std::chrono::seconds(1));
+            warnings.flush();
+            server->flush_warnings();
+        }
+        warnings.flush();
     }
 
     bool authorised(const http_request& req, const channel_binding& ch) {
         if (ch.dialect->authenticate(req, ch.settings))
             return true;
         ++counters.unauthorized[ch.cfg.name];
-        spdlog::warn("channel {}: request without the channel's secret refused (401)", ch.cfg.name);
+        warnings.warn("401 on channel " + ch.cfg.name,
+                      "channel " + ch.cfg.name + ": request without the channel's secret refused (401)");
         return false;
     }
 
@@ -516,7 +565,8 @@ struct daemon::impl {
         auto sms = ch.dialect->parse_inbound(req, ch.settings);
         if (!sms) {
             ++counters.bad_requests[ch.cfg.name];
-            spdlog::warn("channel {}: malformed request refused: {}", ch.cfg.name, sms.error().reason);
+            warnings.warn("400 on channel " + ch.cfg.name,
+                          fmt::format("channel {}: malformed request refused: {}", ch.cfg.name, sms.error().reason));
             co_return ch.dialect->failed(req, sms.error());
         }
         inbound in;
@@ -540,8 +590,10 @@ struct daemon::impl {
             out = co_await run_in_store(*writer, std::move(job));
         } catch (const std::exception& e) {
             ++counters.store_failures;
-            spdlog::error("channel {}: message from {} NOT stored, provider told to retry (503): {}", ch.cfg.name,
-                          mask_phone(in.from), e.what());
+            warnings.warn("503 on channel " + ch.cfg.name + " (messages not stored)",
+                          fmt::format("channel {}: message from {} NOT stored, provider told to retry (503): {}",
+                                      ch.cfg.name, mask_phone(in.from), e.what()),
+                          spdlog::level::err);
             co_return ch.dialect->failed(req, http::status::service_unavailable, "message not stored; retry later");
         }
         if (out.alert)
@@ -584,7 +636,9 @@ struct daemon::impl {
             state = co_await run_in_store(*writer, std::move(job));
         } catch (const std::exception& e) {
             ++counters.store_failures;
-            spdlog::error("channel {}: delivery report not stored (503): {}", ch.cfg.name, e.what());
+            warnings.warn("503 on channel " + ch.cfg.name + " (delivery reports not stored)",
+                          fmt::format("channel {}: delivery report not stored (503): {}", ch.cfg.name, e.what()),
+                          spdlog::level::err);
             co_return ch.dialect->failed(req, http::status::service_unavailable, "report not stored; retry later");
         }
         spdlog::info("channel {}: delivery report for outbox #{}: {} -> {}", ch.cfg.name,
@@ -603,6 +657,7 @@ struct daemon::impl {
         ticker.cancel();
         store_retry.cancel();
         store_watch.cancel();
+        warnings_timer.cancel();
         boost::system::error_code ignored;
         signals.cancel(ignored);
         grace.expires_after(cfg.server.shutdown_grace);
@@ -746,6 +801,7 @@ void daemon::run() {
             asio::co_spawn(p.io, p.prepare_store(), impl::log_escape("store start-up"));
         asio::co_spawn(p.io, p.watch_store(), impl::log_escape("store watch"));
     }
+    asio::co_spawn(p.io, p.flush_warnings(), log_escape("warning summary"));
     asio::co_spawn(p.io, p.server->run(), [&p](std::exception_ptr e) {
         if (e) {
             try {
@@ -777,6 +833,7 @@ int serve_main(const std::filesystem::path& config_path, bool debug) {
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
     spdlog::set_level(debug ? spdlog::level::debug : spdlog::level::info);
 
+    raise_descriptor_limit(); // before anything opens many files; the cap follows from it
     config::load_result r = config::load_config(config_path);
     for (const auto& p : r.problems)
         (p.level == config::severity::error ? spdlog::error("{}", config::format_problem(p))

@@ -1,5 +1,8 @@
 #include "gateway/metrics.hpp"
 
+#include "store/alerts.hpp"
+#include "store/outbox.hpp"
+
 #include <sstream>
 
 namespace kharuul::gateway {
@@ -31,6 +34,14 @@ void histogram(std::ostream& o, std::string_view name, std::string_view help, co
 }
 
 } // namespace
+
+store_figures store_figures_of(store::connection& db) {
+    store_figures f;
+    for (const auto& [state, n] : store::outbox_counts(db))
+        f.outbox[std::string(store::to_string(state))] = n;
+    f.open_alerts = store::count_open_alerts(db);
+    return f;
+}
 
 std::string render_metrics(const metrics& m, const store::writer_stats& w) {
     std::ostringstream o;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "parser/phone.hpp"
+#include "store/database.hpp"
 #include "store/writer.hpp"
 
 #include <cstdint>
@@ -23,6 +24,7 @@ struct metrics {
     std::map<std::string, std::uint64_t> unauthorized;                     // by channel
     std::map<std::string, std::uint64_t> bad_requests;                     // by channel
     std::map<std::string, std::uint64_t> sends; // outbound attempts by outcome: sent, retry, failed
+    // Refreshed every second by the daemon's ticker (store_figures_of), not per scrape.
     std::map<std::string, std::int64_t> outbox; // outbox rows by state (read from the store)
     std::int64_t open_alerts = 0;               // alerts not acknowledged (read from the store)
     std::uint64_t store_failures = 0; // inbound requests answered 503
@@ -30,6 +32,15 @@ struct metrics {
     std::uint64_t reloads = 0;
     std::uint64_t reload_failures = 0;
 };
+
+// The figures /metrics reads from the store, refreshed by the daemon's ticker (not per scrape).
+struct store_figures {
+    std::map<std::string, std::int64_t> outbox; // rows by state name
+    std::int64_t open_alerts = 0;
+};
+
+// Store thread (inside a writer job). Throws what the store throws.
+store_figures store_figures_of(store::connection& db);
 
 // The text of /metrics: the counters above and the store writer's figures.
 std::string render_metrics(const metrics& m, const store::writer_stats& w);

@@ -360,6 +360,13 @@ std::vector<alert_record> open_alerts(connection& db)
     return read_rows(*s, read_alert);
 }
 
+std::int64_t count_open_alerts(connection& db)
+{
+    statement_use s(db.prepared("SELECT COUNT(*) FROM alerts WHERE state = 'open'"));
+    s->executeStep();
+    return s->getColumn(0).getInt64();
+}
+
 std::vector<alert_record> export_alerts(connection& db, const time_range& range)
 {
     return read_rows_in_range(db, "SELECT " KHARUUL_ALERT_COLUMNS " FROM alerts", "created_at", range, "id",

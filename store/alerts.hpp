@@ -162,6 +162,8 @@ std::vector<alert_history_entry> alert_history(connection& db, std::int64_t aler
 
 // Open (unacknowledged, not given up) alerts, by number.
 std::vector<alert_record> open_alerts(connection& db);
+// How many alerts are open (for /metrics), without loading them.
+std::int64_t count_open_alerts(connection& db);
 
 // Export (`kharuul export --what alerts`): by created_at in [since, until), by number.
 std::vector<alert_record> export_alerts(connection& db, const time_range& range);

@@ -572,6 +572,19 @@ TEST(parse_config, the_case_cap_per_sender_is_read_from_the_messages_section) {
     EXPECT_EQ(r.config->messages.duplicate_window, 10min); // the rest keeps its default
 }
 
+TEST(parse_config, server_connection_cap_and_metrics_token_are_read_and_default_to_2000_and_none) {
+    const std::string channel = std::string(channel_and_alerts);
+    const auto plain = parse_config(channel, "defaults.toml");
+    ASSERT_TRUE(plain.ok()) << errors_of(plain);
+    EXPECT_EQ(plain.config->server.max_connections, 2000u);
+    EXPECT_TRUE(plain.config->server.metrics_token.empty());
+    const auto set = parse_config("[server]\nmax_connections = 500\nmetrics_token = \"t0ken\"\n" + channel, "set.toml");
+    ASSERT_TRUE(set.ok()) << errors_of(set);
+    EXPECT_EQ(set.config->server.max_connections, 500u);
+    EXPECT_EQ(set.config->server.metrics_token, "t0ken");
+    EXPECT_FALSE(parse_config("[server]\nmax_connections = 0\n" + channel, "zero.toml").ok());
+}
+
 TEST(parse_config, cases_section_defaults_to_the_spec_and_sets_the_parsers_prevention_age) {
     const auto r = parse_config(std::string(channel_and_alerts), "cases.toml");
     ASSERT_TRUE(r.ok()) << errors_of(r);

@@ -304,10 +304,21 @@ TEST(daemon, an_urgent_report_alerts_through_the_log_channel_and_an_ack_closes_i
     ASSERT_EQ(rows.size(), 5u); // the ALT team's three people and the two coordinators
     for (const auto& r : rows)
         EXPECT_EQ(r.state, store::outbox_state::sent) << r.recipient;
-    EXPECT_NE(testing::http_get(g.port(), "/metrics").body.find("kharuul_alerts_open 1"), std::string::npos);
+    // The alert figures are refreshed by the ticker every second, not per scrape.
+    auto metrics_showing = [&g](const std::string& line) {
+        std::string m;
+        for (int i = 0; i < 200; ++i) {
+            m = testing::http_get(g.port(), "/metrics").body;
+            if (m.find(line) != std::string::npos)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return m;
+    };
+    EXPECT_NE(metrics_showing("kharuul_alerts_open 1\n").find("kharuul_alerts_open 1\n"), std::string::npos);
     auto ack = g.send(team_leader(g), "ACK 1");
     EXPECT_EQ(ack.at("status"), "accepted");
-    const auto metrics = testing::http_get(g.port(), "/metrics").body;
+    const auto metrics = metrics_showing("kharuul_alerts_open 0\n");
     EXPECT_NE(metrics.find("kharuul_alerts_open 0"), std::string::npos) << metrics;
     EXPECT_NE(metrics.find("kharuul_outbound_attempts_total{outcome=\"sent\"} 5"), std::string::npos) << metrics;
 }
