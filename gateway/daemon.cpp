@@ -801,7 +801,7 @@ void daemon::run() {
             asio::co_spawn(p.io, p.prepare_store(), impl::log_escape("store start-up"));
         asio::co_spawn(p.io, p.watch_store(), impl::log_escape("store watch"));
     }
-    asio::co_spawn(p.io, p.flush_warnings(), log_escape("warning summary"));
+    asio::co_spawn(p.io, p.flush_warnings(), impl::log_escape("warning summary"));
     asio::co_spawn(p.io, p.server->run(), [&p](std::exception_ptr e) {
         if (e) {
             try {

@@ -8,6 +8,7 @@
 #include "gateway/registry_seed.hpp"
 
 #include "alerts/alert_text.hpp"
+#include "parser/phone.hpp"
 #include "parser/segment.hpp"
 #include "store/records.hpp"
 #include "store/outbox.hpp"
@@ -173,7 +174,7 @@ TEST_F(case_cap_test, the_coordinators_are_told_once_a_day_per_phone) {
     for (const auto& r : rows) {
         EXPECT_TRUE(parser::fits_one_segment(r.text)) << r.text;
         EXPECT_EQ(r.text.find(volunteer_en), std::string::npos) << "the number is masked: " << r.text;
-        EXPECT_NE(r.text.find(alerts::mask_phone(volunteer_en)), std::string::npos) << r.text;
+        EXPECT_NE(r.text.find(parser::mask_phone(volunteer_en)), std::string::npos) << r.text;
     }
     const auto english = rows[0].recipient == coordinator2 ? rows[0] : rows[1];
     EXPECT_NE(english.text.find("reported 5 children in an hour (cap 5)"), std::string::npos) << english.text;

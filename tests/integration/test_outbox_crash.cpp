@@ -208,7 +208,8 @@ TEST(crash, outbox_survives_sigkill_nothing_lost_and_only_the_in_flight_message_
          {"[store]", "path", "\"" + db_path.string() + "\""},
          {"[alerts]", "outbound_channel", "\"sms\""},
          {"[alerts]", "retry_base_seconds", "1"},
-         {"[alerts]", "retry_cap_seconds", "2"}},
+         {"[alerts]", "retry_cap_seconds", "2"},
+         {"[messages]", "max_cases_per_sender_per_hour", "1000000"}},
         "\n# The test's SMS provider (a loopback sink).\n[[channels]]\nname = \"sms\"\ntype = \"generic\"\n"
         "secret = \"s\"\nsend_url = \"" +
             sink.send_url() + "\"\n"));
