@@ -327,7 +327,7 @@ INSTANTIATE_TEST_SUITE_P(
                                   "there is only log, type log"},
                       gutted_case{"no_sites", {"sites", "reporters"}, "", "sites: no sites"},
                       gutted_case{"no_teams", {"teams"}, "", "teams: no teams"}),
-    [](const auto& info) { return info.param.name; });
+    [](const auto& param_info) { return param_info.param.name; });
 
 TEST(cli, check_config_passes_a_file_without_sites_or_teams_when_the_store_holds_them_and_changes_nothing) {
     const fs::path dir = fs::temp_directory_path() / "kharuul-store-registry";

@@ -919,8 +919,9 @@ TEST_F(coordinator_store, reporter_add_takes_a_number_exactly_when_the_configura
             run({"reporter", "add", "--config", config_, "--phone", phone, "--name", "X", "--sites", "ALT"});
         EXPECT_EQ(r.code, sample.valid ? 0 : 1) << phone << ": " << r.err;
         EXPECT_EQ(store::find_reporter(*daemon_, phone).has_value(), sample.valid) << phone;
-        if (!sample.valid)
+        if (!sample.valid) {
             EXPECT_TRUE(contains(r.err, "is not an international number")) << phone << ": " << r.err;
+        }
     }
 }
 

@@ -134,7 +134,7 @@ TEST(daemon, a_team_form_on_another_area_s_case_is_refused_naming_whose_area_it_
     const std::string code = store::cases_reported_by(g.db(), volunteer).at(0);
     const std::string uyanga_leader = "+97699000111";
     const auto history_before = store::case_history_of(g.db(), code).size();
-    for (const std::string text : {"VER " + code + " OK", "VER " + code + " NO NOTCL", "CLOSE " + code + " MOVED",
+    for (const std::string& text : {"VER " + code + " OK", "VER " + code + " NO NOTCL", "CLOSE " + code + " MOVED",
                                    "REF " + code + " NFE", "SVC " + code + " NFE FAM", "PLAN " + code + " W"}) {
         auto o = g.send(uyanga_leader, text);
         EXPECT_EQ(o.at("status"), "rejected") << text;
@@ -412,7 +412,7 @@ TEST(daemon, a_gutted_file_is_refused_by_a_reload_and_the_channels_keep_answerin
     };
 
     // Emptied (`: > kharuul.toml`), then with no channel that receives: both refused.
-    for (const std::string gutted : {std::string(), without_table(without_table(without_table(text, "[[channels]]",
+    for (const std::string& gutted : {std::string(), without_table(without_table(without_table(text, "[[channels]]",
                                                                                    "name = \"generic\""),
                                                                      "[[channels]]", "name = \"kannel\""),
                                                        "[[channels]]", "name = \"log\"") +

@@ -102,8 +102,9 @@ TEST(lexicon, the_case_form_tables_fold_case_and_look_alikes_and_suggest_one_edi
         const folded_token tok = fold_token(c.typed);
         const code_def* d = lex.find_code(c.t, tok);
         EXPECT_EQ(d != nullptr ? d->code : std::string{}, c.found) << c.typed;
-        if (d == nullptr)
+        if (d == nullptr) {
             EXPECT_EQ(lex.suggest(c.t, tok), c.suggestion) << c.typed;
+        }
     }
 }
 

@@ -160,7 +160,7 @@ TEST_F(records, a_case_event_takes_its_site_from_the_case)
 
     parser::sms_message tr;
     tr.kind = parser::form::tr;
-    tr.body = parser::tracking{codes->front(), "NFE"};
+    tr.body = parser::tracking{codes->front(), "NFE", "NFE", std::nullopt, {"NFE"}};
     const auto msg2 = *insert_message(db, sms_from("+97699000001", "TR " + codes->front() + " NFE", at_ms(1)));
     insert_event(db, make_event(tr, msg2, "+97699000001", at_ms(1)));
     const auto events = events_of_message(db, msg2);
