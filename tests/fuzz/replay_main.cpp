@@ -2,7 +2,8 @@
 // command line, or found directly inside a directory named there, to LLVMFuzzerTestOneInput once.
 // ctest runs it over tests/fuzz/corpus and tests/fuzz/findings, so the fuzzer's oracle guards
 // every build and a fixed finding stays fixed. Exit 0 when every input passed; the target aborts
-// on a failed check; exit 2 when an argument cannot be read.
+// on a failed check; exit 2 when an argument cannot be read; exit 3 when there was no input at all
+// (an empty or missing corpus must not pass as a test).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -54,6 +55,10 @@ int main(int argc, char** argv) {
                 return 2;
             ++inputs;
         }
+    }
+    if (inputs == 0) {
+        std::fprintf(stderr, "no inputs to replay: the corpus or findings named are empty\n");
+        return 3;
     }
     std::printf("replayed %zu inputs, all checks passed\n", inputs);
     return 0;
