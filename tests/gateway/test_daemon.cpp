@@ -4,6 +4,7 @@
 
 #include "config/load.hpp"
 #include "parser/case_code.hpp"
+#include "parser/segment.hpp"
 #include "store/cases.hpp"
 #include "store/database.hpp"
 #include "store/outbox.hpp"
@@ -263,7 +264,16 @@ TEST(daemon, every_form_gets_exactly_one_reply) {
     for (const char* text : {"ID ALT 2B 12 MINE", "NIL ALT", "HELP", "HELP ID", "ACK 17", "ID ALX 2B 12 MINE",
                                     "", "BLAH", "TR 204813 NFE"}) {
         auto o = g.send(leader, text);
-        EXPECT_FALSE(reply_of(o).empty()) << text;
+        const std::string reply = reply_of(o);
+        EXPECT_FALSE(reply.empty()) << text;
+        EXPECT_TRUE(parser::fits_one_segment(reply)) << text << ": " << reply;
+        // One reply: the one in the answer, as stored, and no second one queued to the same phone.
+        const std::int64_t id = o.at("message_id").as_int64();
+        EXPECT_EQ(store::find_message(g.db(), id)->reply.value_or(""), reply) << text;
+        SQLite::Statement q(g.db(), "SELECT COUNT(*) FROM outbox WHERE kind = 'reply' AND message_id = ?1");
+        q.bind(1, id);
+        ASSERT_TRUE(q.executeStep());
+        EXPECT_EQ(q.getColumn(0).getInt64(), 0) << text;
         g.advance(std::chrono::seconds(1));
     }
 }
