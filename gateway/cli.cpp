@@ -1,5 +1,6 @@
 #include "gateway/cli.hpp"
 
+#include "adapters/charset.hpp"
 #include "config/load.hpp"
 #include "gateway/cli_support.hpp"
 #include "gateway/daemon.hpp"
@@ -63,7 +64,8 @@ int cmd_parse(const invocation& inv) {
     for (const auto& w : words)
         text += (text.empty() ? "" : " ") + w;
     const parser::lexicon lex(cfg->language, cfg->site_codes());
-    inv.out << boost::json::serialize(parse_json(text, lex, lang)) << '\n';
+    // As the daemon reads it: control characters other than line breaks and tabs removed.
+    inv.out << boost::json::serialize(parse_json(adapters::strip_control_characters(text), lex, lang)) << '\n';
     return exit_ok;
 }
 

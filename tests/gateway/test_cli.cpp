@@ -148,6 +148,13 @@ TEST(cli, parse_replies_in_the_registered_language_of_the_sender) {
     EXPECT_EQ(json::parse(r.out).at("reply"), "NIL OK: ALT үзлэг бүртгэгдлээ.");
 }
 
+TEST(cli, parse_reads_the_text_as_the_daemon_does_without_control_characters) {
+    auto r = run({"parse", "--config", demo_config(), std::string("ID\x01 ALT 2B 12 MINE")});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out).at("form"), "ID") << r.out;
+    EXPECT_EQ(json::parse(r.out).at("ok"), true) << r.out;
+}
+
 TEST(cli, parse_lang_option_overrides_the_sender_language) {
     auto r = run({"parse", "--config", demo_config(), "--from", "+97699000001", "--lang", "en", "NIL ALT"});
     ASSERT_EQ(r.code, 0) << r.err;
