@@ -33,6 +33,7 @@ std::vector<command> coordinator_commands();
 
 // The case commands, each in its own file: report (gateway/report_command.cpp), replay
 // (gateway/replay_command.cpp), case and cases (gateway/case_command.cpp).
+command log_command(); // gateway/log_command.cpp
 command report_command();
 command replay_command();
 command case_command();

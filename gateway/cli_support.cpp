@@ -3,6 +3,7 @@
 #include "config/load.hpp"
 #include "gateway/metrics.hpp"
 #include "store/error.hpp"
+#include "store/registry.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -270,5 +271,39 @@ void print_row(std::ostream& o, const std::vector<std::string>& row, const std::
     }
     o << '\n';
 }
+
+
+std::string upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+    return out;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+
+std::string known_sites(store::connection& db) {
+    std::string out;
+    for (const auto& s : store::list_sites(db))
+        out += (out.empty() ? "" : ", ") + s.code;
+    return out.empty() ? "none" : out;
+}
+
 
 } // namespace kharuul::gateway

@@ -69,6 +69,15 @@ bool read_time_range(const invocation& inv, std::string_view command, const std:
                      const std::string& until_text, const config::gateway_config& cfg,
                      store::time_range& into, int& code);
 
+// ASCII upper / lower case, and the string without leading and trailing blanks (spaces, tabs):
+// for option values as coordinators type them.
+std::string upper(std::string_view s);
+std::string lower(std::string_view s);
+std::string_view trim(std::string_view s);
+
+// The site codes of the store's registry, for error messages: "ALT, DKH, NLK".
+std::string known_sites(store::connection& db);
+
 // ---- Terminal text
 
 // Text from anyone's phone, one line: control characters become spaces, invalid UTF-8 U+FFFD.
