@@ -4,6 +4,8 @@
 // unless --full. Runs on the caller's thread; `case --undo` is the only write, in one transaction.
 #include "gateway/cli.hpp"
 
+#include "alerts/routing.hpp"
+
 #include "cases/report.hpp"
 #include "gateway/cli_support.hpp"
 #include "gateway/metrics.hpp"
@@ -205,8 +207,7 @@ int cmd_cases(const invocation& inv) {
     }
     if (!area.empty()) {
         const bool known = std::any_of(sites.begin(), sites.end(), [&](const store::site& s) {
-            return s.area == area ||
-                   (s.area.size() > area.size() && s.area.starts_with(area) && s.area[area.size()] == '/');
+            return alerts::area_covers(area, s.area);
         });
         if (!known)
             return user_error(inv, "cases",

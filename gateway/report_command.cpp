@@ -5,6 +5,8 @@
 // reads the options and prints. Runs on the caller's thread, read-only on the store.
 #include "gateway/report_command.hpp"
 
+#include "alerts/routing.hpp"
+
 #include "gateway/cli_support.hpp"
 #include "gateway/export_rows.hpp"
 #include "gateway/metrics.hpp"
@@ -333,8 +335,7 @@ int explain(const invocation& inv, store::connection& db, const report_request& 
 
 bool area_known(const cases::report_input& in, const std::string& area) {
     return std::any_of(in.sites.begin(), in.sites.end(), [&](const cases::report_site& s) {
-        return s.area == area ||
-               (s.area.size() > area.size() && s.area.starts_with(area) && s.area[area.size()] == '/');
+        return alerts::area_covers(area, s.area);
     });
 }
 
