@@ -5,6 +5,7 @@
 #include "gateway/alert_desk.hpp"
 #include "config/load.hpp"
 #include "gateway/http_server.hpp"
+#include "gateway/socket_activation.hpp"
 #include "gateway/intake.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/registry_seed.hpp"
@@ -31,6 +32,7 @@
 #include <algorithm>
 #include <future>
 #include <map>
+#include <utility>
 
 namespace kharuul::gateway {
 
@@ -239,10 +241,6 @@ struct daemon::impl {
                 held.changes.active_sites = cfg.site_codes();
             }
         }
-        routes = routing_of(cfg, held);
-        senders = outbound_channels_of(cfg, io.get_executor());
-
-        const auto address = asio::ip::make_address(cfg.server.listen.host);
         http_limits limits;
         limits.read_timeout = cfg.server.read_timeout;
         limits.write_timeout = cfg.server.write_timeout;
@@ -253,8 +251,20 @@ struct daemon::impl {
             spdlog::warn("server: serving at most {} connections at once, not {}: the descriptor limit allows no "
                          "more (raise it with ulimit -n or LimitNOFILE=)",
                          limits.max_connections, cfg.server.max_connections);
-        server = std::make_unique<http_server>(io.get_executor(), tcp::endpoint(address, cfg.server.listen.port),
-                                               limits, [this](http_request req) { return handle(std::move(req)); });
+        auto handler = [this](http_request req) { return handle(std::move(req)); };
+        if (opts.listen_fd >= 0) {
+            const int fd = std::exchange(opts.listen_fd, -1);
+            server = std::make_unique<http_server>(io.get_executor(), fd, limits, std::move(handler));
+            // The socket's own address is the one served: links to the daemon (public_url) follow it.
+            const auto at = server->local_endpoint();
+            cfg.server.listen = config::endpoint{at.address().to_string(), at.port()};
+        } else {
+            server = std::make_unique<http_server>(
+                io.get_executor(), tcp::endpoint(asio::ip::make_address(cfg.server.listen.host), cfg.server.listen.port),
+                limits, std::move(handler));
+        }
+        routes = routing_of(cfg, held);
+        senders = outbound_channels_of(cfg, io.get_executor());
     }
 
     // A store job: checks `c` against the registry the store holds (a file without sites or
@@ -709,7 +719,8 @@ struct daemon::impl {
             return;
         }
         auto next = std::make_shared<config::gateway_config>(std::move(*r.config));
-        next->store = cfg.store; // the store stays as started
+        next->store = cfg.store;                 // the store stays as started
+        next->server.listen = cfg.server.listen; // and so does the listener
         asio::co_spawn(
             io,
             [this, next]() -> asio::awaitable<void> {
@@ -859,6 +870,9 @@ int serve_main(const std::filesystem::path& config_path, bool debug) {
     try {
         daemon_options o;
         o.config_path = config_path;
+        o.listen_fd = inherited_listener();
+        if (o.listen_fd >= 0)
+            spdlog::info("serving the socket passed by the service manager; [server] listen is not used");
         const std::string store_path = r.config->store.path;
         daemon d(std::move(*r.config), std::move(o));
         const auto ep = d.local_endpoint();

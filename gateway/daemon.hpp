@@ -27,7 +27,12 @@ struct daemon_options {
     // Called on the I/O thread after each reload, applied (true) or refused (false): tests wait
     // on it instead of on the clock.
     std::function<void(bool applied)> on_reload;
+    // A socket already bound and listening, served instead of binding [server] listen: one that
+    // systemd passed (socket activation, socket_activation.hpp), or a test's socket bound to
+    // port 0. The daemon owns it from the start of its constructor. -1: bind [server] listen.
+    int listen_fd = -1;
 };
+
 
 class daemon {
 public:

@@ -16,6 +16,8 @@
 #include <spdlog/spdlog.h>
 
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -120,6 +122,28 @@ http_server::http_server(asio::any_io_executor ex, const tcp::endpoint& listen, 
     s_->acceptor.set_option(asio::socket_base::reuse_address(true));
     s_->acceptor.bind(listen);
     s_->acceptor.listen(asio::socket_base::max_listen_connections);
+}
+
+http_server::http_server(asio::any_io_executor ex, int listening_fd, http_limits limits, http_handler handler)
+    : s_(std::make_shared<state>(ex, limits, std::move(handler))) {
+    const auto refuse = [listening_fd](int error, const char* what) {
+        ::close(listening_fd);
+        throw boost::system::system_error(error, boost::system::system_category(), what);
+    };
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(listening_fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+        refuse(errno, "the listening socket passed in");
+    if (address.ss_family != AF_INET && address.ss_family != AF_INET6)
+        refuse(EAFNOSUPPORT, "the socket passed in is not a TCP/IP socket");
+    int listening = 0;
+    socklen_t size = sizeof listening;
+    if (::getsockopt(listening_fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening)
+        refuse(EINVAL, "the socket passed in is not listening");
+    boost::system::error_code ec;
+    s_->acceptor.assign(address.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), listening_fd, ec);
+    if (ec)
+        refuse(ec.value(), "the listening socket passed in");
 }
 
 http_server::~http_server() = default;

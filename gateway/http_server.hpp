@@ -65,6 +65,9 @@ public:
     // boost::system::system_error when the address cannot be bound.
     http_server(boost::asio::any_io_executor ex, const boost::asio::ip::tcp::endpoint& listen,
                 http_limits limits, http_handler handler);
+    // Serves a socket already bound and listening (`listening_fd`, owned from here on: closed on
+    // failure too). Throws boost::system::system_error when it is not a listening TCP socket.
+    http_server(boost::asio::any_io_executor ex, int listening_fd, http_limits limits, http_handler handler);
     ~http_server();
     http_server(const http_server&) = delete;
     http_server& operator=(const http_server&) = delete;

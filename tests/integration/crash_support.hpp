@@ -1,10 +1,12 @@
 // Helpers of the crash tests (label `crash`): the real `kharuul serve` as a child process that can
-// be SIGKILLed and restarted (RAII: none is left behind), a free loopback port, a temp config made
-// from config/demo.toml, and waiting until the daemon serves. Used by test_crash.cpp and
+// be SIGKILLed and restarted (RAII: none is left behind), serving a loopback socket the test bound
+// to port 0 and passes it by socket activation (the same socket across restarts), a temp config
+// made from config/demo.toml, and waiting until the daemon serves. Used by test_crash.cpp and
 // test_outbox_crash.cpp; header-only, test scaffolding.
 #pragma once
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/listening_socket.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -40,14 +42,6 @@ inline std::filesystem::path source_dir() {
 inline std::filesystem::path kharuul_bin() {
     const char* s = std::getenv("KHARUUL_BIN");
     return s ? std::filesystem::path(s) : source_dir() / "build" / "kharuul";
-}
-
-// A loopback port that was free a moment ago: bound with port 0, then closed.
-inline unsigned short free_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor a(
-        io, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
-    return a.local_endpoint().port();
 }
 
 inline std::string tail_of(const std::filesystem::path& file, std::size_t lines = 40) {
@@ -118,11 +112,14 @@ inline void write_config(const std::filesystem::path& out_path, unsigned short p
 // `kharuul serve --config FILE` as a child process that the test can SIGKILL. The destructor kills
 // it (RAII: a failed assertion leaves no daemon behind), and PR_SET_PDEATHSIG kills it when the
 // thread that started it dies (a test process killed by ctest's timeout). Start it from the test's
-// main thread. stderr (the daemon's log) goes to `log`, appended across restarts.
+// main thread. stderr (the daemon's log) goes to `log`, appended across restarts. The daemon serves
+// `listener` (descriptor 3 with LISTEN_PID and LISTEN_FDS, as systemd passes a socket), which the
+// test keeps open: while the daemon is down, connections wait in its backlog.
 class daemon_process {
 public:
-    daemon_process(std::filesystem::path bin, std::filesystem::path config, std::filesystem::path log)
-        : bin_(std::move(bin)), config_(std::move(config)), log_(std::move(log)) {}
+    daemon_process(std::filesystem::path bin, std::filesystem::path config, std::filesystem::path log,
+                   const testing::listening_socket& listener)
+        : bin_(std::move(bin)), config_(std::move(config)), log_(std::move(log)), listen_fd_(listener.fd()) {}
     ~daemon_process() { kill_now(); }
     daemon_process(const daemon_process&) = delete;
     daemon_process& operator=(const daemon_process&) = delete;
@@ -133,6 +130,20 @@ public:
         // Everything the child needs is prepared before fork: after it, async-signal-safe calls only.
         const std::string bin = bin_.string(), cfg = config_.string(), log = log_.string();
         const char* argv[] = {bin.c_str(), "serve", "--config", cfg.c_str(), nullptr};
+        // The environment, without any LISTEN_ variable of ours, and with LISTEN_PID's digits
+        // written in the child (its pid is not known before the fork).
+        std::vector<std::string> env_text;
+        for (char** e = environ; *e; ++e)
+            if (!std::string_view(*e).starts_with("LISTEN_"))
+                env_text.emplace_back(*e);
+        env_text.emplace_back("LISTEN_FDS=1");
+        env_text.emplace_back("LISTEN_PID=" + std::string(20, '\0'));
+        std::vector<char*> envp;
+        for (auto& t : env_text)
+            envp.push_back(t.data());
+        envp.push_back(nullptr);
+        char* pid_digits = env_text.back().data() + std::string_view("LISTEN_PID=").size();
+        const int listen_fd = listen_fd_;
         const pid_t parent = ::getpid();
         const pid_t pid = ::fork();
         if (pid < 0)
@@ -149,8 +160,16 @@ public:
             const int null_fd = ::open("/dev/null", O_RDONLY);
             if (null_fd >= 0)
                 ::dup2(null_fd, 0);
-            ::close_range(3, ~0U, 0); // not the test's sockets
-            ::execv(bin.c_str(), const_cast<char* const*>(argv));
+            if (::dup2(listen_fd, 3) != 3) // clears close-on-exec on descriptor 3
+                ::_exit(127);
+            ::close_range(4, ~0U, 0); // not the test's other sockets
+            char digits[20];
+            int n = 0;
+            for (pid_t p = ::getpid(); p > 0; p /= 10)
+                digits[n++] = static_cast<char>('0' + p % 10);
+            for (int i = 0; i < n; ++i)
+                pid_digits[i] = digits[n - 1 - i];
+            ::execve(bin.c_str(), const_cast<char* const*>(argv), envp.data());
             ::_exit(127);
         }
         pid_ = pid;
@@ -209,6 +228,7 @@ public:
 
 private:
     std::filesystem::path bin_, config_, log_;
+    int listen_fd_ = -1;
     pid_t pid_ = -1;
     int last_status_ = 0;
 };

@@ -269,11 +269,12 @@ TEST(crash, every_answered_message_survives_sigkill_and_provider_retries_store_e
     const fs::path dir = fresh_crash_dir("crash");
     const fs::path db_path = dir / "kharuul.db";
     const fs::path log = dir / "kharuul.log";
-    const unsigned short port = free_port();
+    const testing::listening_socket listener; // held for the whole test, served by every start
+    const unsigned short port = listener.port();
     write_config(dir / "crash.toml", port, db_path);
     SCOPED_TRACE("daemon log: " + log.string());
 
-    daemon_process d(bin, dir / "crash.toml", log);
+    daemon_process d(bin, dir / "crash.toml", log, listener);
     provider p;
     std::vector<std::int64_t> kill_at_ms(rounds, 0);
     const auto started = std::chrono::steady_clock::now();

@@ -7,8 +7,6 @@
 #include "tests/integration/kannel_peer.hpp"
 #include "tests/support/gateway_fixture.hpp"
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -21,12 +19,6 @@ using namespace std::chrono_literals;
 const std::string volunteer = "+97699000001";     // reports at ALT
 const std::string coordinator_en = "+97699000202"; // English alerts
 const std::string alt_leader = "+97699000101";     // Mongolian alerts
-
-unsigned short free_port() {
-    boost::asio::io_context io;
-    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return a.local_endpoint().port();
-}
 
 kannel_peer_options options(std::string get_url) {
     kannel_peer_options o;
@@ -43,7 +35,6 @@ std::string get_url(unsigned short port) {
 // The demo configuration with alerts going out through the Kannel peer's sendsms.
 std::function<void(config::gateway_config&)> through_kannel(unsigned short gateway_port, const kannel_peer& k) {
     return [gateway_port, sendsms = k.sendsms_port()](config::gateway_config& c) {
-        c.server.listen.port = gateway_port;
         c.server.public_url = "http://127.0.0.1:" + std::to_string(gateway_port);
         for (auto& ch : c.channels)
             if (ch.name == "kannel") {
@@ -79,11 +70,11 @@ std::optional<store::outbox_record> wait_for_row(testing::running_gateway& g, co
 }
 
 TEST(kannel_alerts, an_urgent_report_through_kannel_alerts_the_team_and_the_delivery_report_comes_back) {
-    const unsigned short port = free_port();
-    kannel_peer kannel(options(get_url(port)));
+    // The gateway's socket first, so that Kannel is configured with its port.
+    auto listener = std::make_shared<testing::listening_socket>();
+    kannel_peer kannel(options(get_url(listener->port())));
     kannel.deliver_reports(true, 1);
-    testing::running_gateway g("kannel-alerts", false, through_kannel(port, kannel));
-    ASSERT_EQ(g.port(), port);
+    testing::running_gateway g("kannel-alerts", listener, through_kannel(listener->port(), kannel));
 
     ASSERT_TRUE(kannel.send_mo(volunteer, "500", "ID ALT 2B 12 MINE SHAFT"));
     auto reply = kannel.wait_for_mt([](const mt_message& m) { return m.to == volunteer; }, 15s);
@@ -117,9 +108,9 @@ TEST(kannel_alerts, an_urgent_report_through_kannel_alerts_the_team_and_the_deli
 }
 
 TEST(kannel_alerts, with_kannel_stopped_alerts_wait_in_the_outbox_and_go_out_when_it_is_back) {
-    const unsigned short port = free_port();
-    kannel_peer kannel(options(get_url(port)));
-    testing::running_gateway g("kannel-alerts-down", false, through_kannel(port, kannel));
+    auto listener = std::make_shared<testing::listening_socket>();
+    kannel_peer kannel(options(get_url(listener->port())));
+    testing::running_gateway g("kannel-alerts-down", listener, through_kannel(listener->port(), kannel));
     kannel.stop();
     // The report comes through the generic channel while Kannel is down.
     auto out = g.send(volunteer, "ID ALT 2B 12 MINE SHAFT");

@@ -196,11 +196,10 @@ TEST(kannel_outbound, send_while_kannel_is_stopped_is_a_retry_and_is_sent_after_
     const auto settings = channel_for(kannel, gw);
 
     kannel.stop();
-    const auto started = std::chrono::steady_clock::now();
     auto out = send_now(settings, {201, "+97699000201", latin});
     EXPECT_EQ(out.what, send_outcome::kind::retry);
+    // Refused at once, not waited out: a send that met the channel's deadline says "timeout".
     EXPECT_EQ(out.detail, "connect: Connection refused");
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
     EXPECT_FALSE(kannel.wait_for_mt(mt_to("+97699000201"), 300ms));
 
     kannel.start();

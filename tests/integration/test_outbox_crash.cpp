@@ -201,7 +201,8 @@ TEST(crash, outbox_survives_sigkill_nothing_lost_and_only_the_in_flight_message_
     SCOPED_TRACE("daemon log: " + log.string());
 
     sms_sink sink(seed ^ 0x5eed5eedULL);
-    const unsigned short port = free_port();
+    const testing::listening_socket listener; // held for the whole test, served by every start
+    const unsigned short port = listener.port();
     ASSERT_NO_THROW(write_demo_config(
         dir / "outbox-crash.toml",
         {{"[server]", "listen", "\"127.0.0.1:" + std::to_string(port) + "\""},
@@ -214,7 +215,7 @@ TEST(crash, outbox_survives_sigkill_nothing_lost_and_only_the_in_flight_message_
         "secret = \"s\"\nsend_url = \"" +
             sink.send_url() + "\"\n"));
 
-    daemon_process d(bin, dir / "outbox-crash.toml", log);
+    daemon_process d(bin, dir / "outbox-crash.toml", log, listener);
     std::atomic<int> serial{0};
     int kills = 0, answered = 0, unanswered = 0;
     const auto started = std::chrono::steady_clock::now();

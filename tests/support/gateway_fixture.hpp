@@ -7,6 +7,7 @@
 #include "gateway/daemon.hpp"
 #include "store/database.hpp"
 #include "tests/support/http_client.hpp"
+#include "tests/support/listening_socket.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -52,8 +53,14 @@ class running_gateway {
 public:
     explicit running_gateway(const std::string& name, bool read_only = false,
                              std::function<void(config::gateway_config&)> tweak = {})
-        : dir_(fresh_dir(name)), tweak_(std::move(tweak)) {
+        : dir_(fresh_dir(name)), tweak_(std::move(tweak)), listener_(std::make_shared<listening_socket>()) {
         start(read_only);
+    }
+    // Serves `listener`, bound before the gateway: for a peer that must know the port first.
+    running_gateway(const std::string& name, std::shared_ptr<listening_socket> listener,
+                    std::function<void(config::gateway_config&)> tweak = {})
+        : dir_(fresh_dir(name)), tweak_(std::move(tweak)), listener_(std::move(listener)) {
+        start(false);
     }
     ~running_gateway() {
         stop();
@@ -70,10 +77,8 @@ public:
         config::gateway_config cfg = demo_config(dir_);
         if (tweak_)
             tweak_(cfg);
-        if (port_ != 0)
-            cfg.server.listen.port = port_; // a restart keeps the port the first start got
+        o.listen_fd = listener_->dup(); // a restart serves the same socket
         d_ = std::make_unique<gateway::daemon>(std::move(cfg), o);
-        port_ = d_->local_endpoint().port();
         thread_ = std::thread([this] { d_->run(); });
     }
 
@@ -92,7 +97,7 @@ public:
         std::string body = "from=" + form_encode(from) + "&to=500&text=" + form_encode(text);
         if (!id.empty())
             body += "&id=" + form_encode(id);
-        return http_post(port_, "/channels/generic/receive?secret=" + secret, body);
+        return http_post(port(), "/channels/generic/receive?secret=" + secret, body);
     }
 
     // The reply text of an accepted POST (fails the test when the answer is not 200 JSON).
@@ -110,7 +115,7 @@ public:
             db_ = std::make_unique<store::connection>(store::open_database(dir_ / "kharuul.db"));
         return *db_;
     }
-    unsigned short port() const { return port_; }
+    unsigned short port() const { return listener_->port(); }
     const fs::path& dir() const { return dir_; }
 
 private:
@@ -120,7 +125,7 @@ private:
     std::unique_ptr<gateway::daemon> d_;
     std::unique_ptr<store::connection> db_;
     std::thread thread_;
-    unsigned short port_ = 0;
+    std::shared_ptr<listening_socket> listener_;
 };
 
 } // namespace kharuul::testing
