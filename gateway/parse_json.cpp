@@ -91,7 +91,12 @@ json::object fields_json(const sms_message& m) {
             } else if constexpr (std::is_same_v<T, acknowledgement>) {
                 f["alert"] = b.alert;
             } else if constexpr (std::is_same_v<T, help_request>) {
-                f["topic"] = b.topic ? json::value(canonical_keyword(*b.topic)) : json::value(nullptr);
+                if (b.list) { // HELP WORK 2: the list's word and the page
+                    f["topic"] = help_list_word(*b.list);
+                    f["page"] = b.page;
+                } else {
+                    f["topic"] = b.topic ? json::value(canonical_keyword(*b.topic)) : json::value(nullptr);
+                }
             }
         },
         m.body);

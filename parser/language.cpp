@@ -163,6 +163,13 @@ language default_language() {
     };
     // SVC <case> <service> FAM: the family received the service. Not FAMILY, which is a service.
     l.family_words = {"FAM", "ГЭР"};
+    // HELP <topic>: the lists a form's help has no room for. The labels head the replies.
+    l.help_topics = {
+        code("WORK", "Work codes", "Ажил", {"АЖИЛ"}),
+        code("HAZARD", "Hazards", "Аюул", {"HAZARDS", "АЮУЛ"}),
+        code("STATUS", "TR status codes", "Төлөв", {"STATUSES", "ТӨЛӨВ"}),
+        code("SITES", "Your sites", "Таны газар", {"SITE", "ГАЗАР"}),
+    };
     return l;
 }
 

@@ -134,6 +134,7 @@ lexicon::lexicon(language lang, std::vector<std::string> site_codes) : t_(std::m
     t_->add_codes(table::target, l.targets);
     t_->add_codes(table::category, l.categories);
     t_->add_codes(table::result, l.results);
+    t_->add_codes(table::help_topic, l.help_topics);
     for (std::size_t i = 0; i < l.family_words.size(); ++i) {
         t_->add_spelling(table::family, 0, l.family_words[i]); // all one entry: "the family"
         t_->add_candidate(table::family, l.family_words[i], l.family_words.front());
@@ -210,6 +211,7 @@ const std::vector<code_def>& lexicon::codes(table t) const noexcept {
     case table::target: return l.targets;
     case table::category: return l.categories;
     case table::result: return l.results;
+    case table::help_topic: return l.help_topics;
     default: break;
     }
     static const std::vector<code_def> none;

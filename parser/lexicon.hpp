@@ -29,8 +29,9 @@ struct folded_token {
 
 folded_token fold_token(std::string_view raw);
 
-// The tables a token can be looked up in. work..result are code tables (lang().work ...
-// lang().results); family holds lang().family_words, words without a code_def like age_unit.
+// The tables a token can be looked up in. work..help_topic are code tables (lang().work ...
+// lang().results, lang().help_topics); family holds lang().family_words, words without a code_def
+// like age_unit.
 enum class table : std::uint8_t {
     keyword,
     sex,
@@ -48,8 +49,9 @@ enum class table : std::uint8_t {
     category,       // PLAN
     result,         // OUT: WD, PR, LESS, NO
     family,         // SVC ... FAM
+    help_topic,     // HELP WORK, HAZARD, STATUS, SITES
 };
-inline constexpr std::size_t table_count = 16;
+inline constexpr std::size_t table_count = 17;
 
 class lexicon {
 public:
@@ -68,11 +70,11 @@ public:
     std::optional<form> find_keyword(const folded_token& tok) const noexcept;
     std::optional<sex> find_sex(const folded_token& tok) const noexcept;
     const std::string* find_site(const folded_token& tok) const noexcept;
-    const code_def* find_code(table t, const folded_token& tok) const noexcept; // work..result
+    const code_def* find_code(table t, const folded_token& tok) const noexcept; // work..help_topic
     // True when the token is one of lang().family_words (SVC ... FAM).
     bool is_family_word(const folded_token& tok) const noexcept;
 
-    // The entries of a code table (work .. result); empty for the other tables.
+    // The entries of a code table (work .. help_topic); empty for the other tables.
     const std::vector<code_def>& codes(table t) const noexcept;
     // The code_def with canonical code `c` in table `t`, or nullptr.
     const code_def* code_by_name(table t, std::string_view c) const noexcept;

@@ -184,6 +184,8 @@ TEST(cli, parse_gives_every_field_of_each_form) {
              row{"CLOSE 204812 ADULT", R"({"case":"204812","reason":"ADULT","note":null})"},
              row{"OK 17", R"({"alert":17})"},
              row{"HELP TR", R"({"topic":"TR"})"},
+             row{"HELP WORK 2", R"({"topic":"WORK","page":2})"},
+             row{"ТУСЛАМЖ ГАЗАР", R"({"topic":"SITES","page":1})"},
              row{"?", R"({"topic":null})"},
          }) {
         auto out = run({"parse", "--config", demo_config(), r.text});

@@ -77,6 +77,8 @@ inline std::string describe(const parse_result& r) {
             } else if constexpr (std::is_same_v<T, help_request>) {
                 if (b.topic)
                     s += " " + std::string(canonical_keyword(*b.topic));
+                if (b.list)
+                    s += " " + std::string(help_list_word(*b.list)) + " p" + std::to_string(b.page);
             }
         },
         m.body);
