@@ -83,14 +83,15 @@ std::string page_text(const paged_list& pl, std::size_t page, std::size_t pages,
     s += '.';
     if (end < pl.entries.size()) {
         const std::string left = std::to_string(pl.entries.size() - end);
-        s += (mn(l) ? " +" + left + ": " : " +" + left + " more: ") + pl.command + " " + std::to_string(page + 1);
+        s += (mn(l) ? " +" + left + ": " : " +" + left + " more: ") + pl.command + " " +
+             std::to_string(page + 1);
     }
     return s;
 }
 
 // Splits the list into pages, assuming `pages` pages in the headings: each page's first index.
-std::vector<std::size_t> page_starts(const paged_list& pl, std::size_t pages, const std::vector<bool>& use_full,
-                                     reply_language l) {
+std::vector<std::size_t> page_starts(const paged_list& pl, std::size_t pages,
+                                     const std::vector<bool>& use_full, reply_language l) {
     std::vector<std::size_t> starts;
     std::size_t begin = 0;
     while (begin < pl.entries.size()) {
@@ -155,7 +156,8 @@ std::string paged_reply(const paged_list& pl, int page, reply_language l) {
 
 // The sites a HELP SITES lists: the sender's, or every site of the registry when no sender is
 // known (`kharuul parse`).
-paged_list site_list(const lexicon& lex, reply_language l, const std::optional<std::vector<site_entry>>& own) {
+paged_list site_list(const lexicon& lex, reply_language l,
+                     const std::optional<std::vector<site_entry>>& own) {
     paged_list pl;
     pl.command = list_command(help_list::sites, lex);
     if (!own) {
@@ -250,16 +252,18 @@ std::string help_reply(std::optional<form> topic, const lexicon& lex, reply_lang
         };
         const std::string work = list_command(help_list::work, lex);
         const std::string sites = list_command(help_list::sites, lex);
-        const std::string more = " | " + help + " ID, " + work + ", " + sites + (m ? ": дэлгэрэнгүй." : ": more.");
+        const std::string more =
+            " | " + help + " ID, " + work + ", " + sites + (m ? ": дэлгэрэнгүй." : ": more.");
         const std::string lean_more = " | " + help + " ID, " + work + (m ? ": дэлгэрэнгүй." : ": more.");
         const std::string ex =
             (m ? " Жиш: " : " Ex: ") + kw(lex, form::id) + " " + ex_site + " 2B 12 MINE SHAFT";
         const std::string full = card(true);
         const std::string lean = card(false);
         const std::string to_codes = "; " + work;
-        return first_fit({full + more + ex, full + more, full + lean_more, lean + more, lean + lean_more, full,
-                          short_card(true, true) + to_codes, short_card(true, false) + to_codes,
-                          short_card(false, false) + to_codes, short_card(true, true), short_card(false, true)});
+        return first_fit({full + more + ex, full + more, full + lean_more, lean + more, lean + lean_more,
+                          full, short_card(true, true) + to_codes, short_card(true, false) + to_codes,
+                          short_card(false, false) + to_codes, short_card(true, true),
+                          short_card(false, true)});
     }
     const std::string fmt = form_format(*topic, lex, l);
     const std::string ex_case = "204812";
@@ -352,7 +356,8 @@ std::string help_reply(std::optional<form> topic, const lexicon& lex, reply_lang
         candidates.push_back(fmt + ": " + codes);
     if (const auto list = list_of(*topic)) {
         // "ID газар хүүхэд нас ажил. Ажил: HELP WORK. Жиш: ID ALT 2B 12 MINE"
-        const std::string what = *topic == form::id ? (m ? "Ажил: " : "Work: ") : (m ? "Төлөв: " : "Status: ");
+        const std::string what =
+            *topic == form::id ? (m ? "Ажил: " : "Work: ") : (m ? "Төлөв: " : "Status: ");
         const std::string where = fmt + ". " + what + list_command(*list, lex) + ".";
         candidates.push_back(where + ex_label + ex);
         if (!short_ex.empty())

@@ -77,7 +77,8 @@ struct lexicon::tables {
     void add_candidate(table t, std::string_view spelling, const std::string& canonical) {
         std::string w = fold_word(spelling);
         std::string c = fold_code(w);
-        candidates[static_cast<std::size_t>(t)].push_back({std::move(w), std::move(c), transliterate(spelling), canonical});
+        candidates[static_cast<std::size_t>(t)].push_back(
+            {std::move(w), std::move(c), transliterate(spelling), canonical});
     }
 
     // A code and its aliases: each is matched, and each is a candidate for "did you mean" (a

@@ -19,22 +19,25 @@ namespace {
 namespace json = boost::json;
 using testing::running_gateway;
 
-const std::string volunteer_mn = "+97699000001"; // ALT, Mongolian replies (demo.toml)
-const std::string volunteer_en = "+97699000002"; // ALT, English replies
+const std::string volunteer_mn = "+97699000001";      // ALT, Mongolian replies (demo.toml)
+const std::string volunteer_en = "+97699000002";      // ALT, English replies
 const std::string nalaikh_volunteer = "+97699000007"; // NLK, Mongolian
 const std::string market_monitor = "+97699000006";    // DKH and NRT, Mongolian
 const std::string bayanzurkh_member = "+97699000132"; // team covering DKH and NRT, English
 const std::string coordinator_en = "+97699000202";
 const std::string stranger = "+97699000999";
 
-std::string reply_of(const json::object& o) { return json::value_to<std::string>(o.at("reply")); }
+std::string reply_of(const json::object& o) {
+    return json::value_to<std::string>(o.at("reply"));
+}
 
 TEST(daemon_language, help_work_and_tuslamzh_id_are_answered_with_the_codes_each_in_one_segment) {
     running_gateway g("help-codes");
     auto work = g.send(volunteer_en, "HELP WORK", "help-1");
     EXPECT_EQ(work.at("status"), "accepted");
-    EXPECT_EQ(reply_of(work), "Work codes 1/2: MINE mining; PAN panning; CARRY carrying; TRADE trading; COAL coal; "
-                              "SCRAP scrap picking; BRICK brickyard; HERD herding. +3 more: HELP WORK 2");
+    EXPECT_EQ(reply_of(work),
+              "Work codes 1/2: MINE mining; PAN panning; CARRY carrying; TRADE trading; COAL coal; "
+              "SCRAP scrap picking; BRICK brickyard; HERD herding. +3 more: HELP WORK 2");
     EXPECT_EQ(reply_of(g.send(volunteer_en, "HELP WORK 2", "help-2")),
               "Work codes 2/2: MEAT slaughterhouse; SEX sensitive; OTHER other work.");
     auto id = g.send(volunteer_mn, "ТУСЛАМЖ ID", "help-3");

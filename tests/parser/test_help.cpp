@@ -62,19 +62,24 @@ TEST(help, the_topic_words_are_read_in_both_languages_and_scripts) {
 }
 
 TEST(help, help_work_lists_the_work_codes_with_their_meanings_and_says_how_many_more) {
-    EXPECT_EQ(reply_to("HELP WORK", en),
-              "Work codes 1/2: MINE mining; PAN panning; CARRY carrying; TRADE trading; COAL coal; SCRAP scrap "
-              "picking; BRICK brickyard; HERD herding. +3 more: HELP WORK 2");
-    EXPECT_EQ(reply_to("HELP WORK 2", en), "Work codes 2/2: MEAT slaughterhouse; SEX sensitive; OTHER other work.");
-    EXPECT_EQ(reply_to("ТУСЛАМЖ АЖИЛ", mn), "Ажил 1/4: MINE уурхай; PAN алт угаах; CARRY ачаа зөөх. +8: HELP WORK 2");
+    EXPECT_EQ(
+        reply_to("HELP WORK", en),
+        "Work codes 1/2: MINE mining; PAN panning; CARRY carrying; TRADE trading; COAL coal; SCRAP scrap "
+        "picking; BRICK brickyard; HERD herding. +3 more: HELP WORK 2");
+    EXPECT_EQ(reply_to("HELP WORK 2", en),
+              "Work codes 2/2: MEAT slaughterhouse; SEX sensitive; OTHER other work.");
+    EXPECT_EQ(reply_to("ТУСЛАМЖ АЖИЛ", mn),
+              "Ажил 1/4: MINE уурхай; PAN алт угаах; CARRY ачаа зөөх. +8: HELP WORK 2");
     EXPECT_EQ(reply_to("ТУСЛАМЖ АЖИЛ 4", mn), "Ажил 4/4: SEX эмзэг; OTHER бусад.");
 }
 
 TEST(help, help_hazard_marks_the_urgent_ones) {
-    EXPECT_EQ(reply_to("HELP HAZARD", en),
-              "Hazards (*urgent): SHAFT* shaft; HURT* hurt; MERC mercury; LOAD heavy load; NIGHT night; ALONE* "
-              "alone.");
-    EXPECT_EQ(reply_to("ТУСЛАМЖ АЮУЛ", mn), "Аюул (*яаралтай) 1/3: SHAFT* нүхэнд; HURT* гэмтсэн. +4: HELP HAZARD 2");
+    EXPECT_EQ(
+        reply_to("HELP HAZARD", en),
+        "Hazards (*urgent): SHAFT* shaft; HURT* hurt; MERC mercury; LOAD heavy load; NIGHT night; ALONE* "
+        "alone.");
+    EXPECT_EQ(reply_to("ТУСЛАМЖ АЮУЛ", mn),
+              "Аюул (*яаралтай) 1/3: SHAFT* нүхэнд; HURT* гэмтсэн. +4: HELP HAZARD 2");
 }
 
 TEST(help, a_page_past_the_last_says_how_many_there_are) {
@@ -90,8 +95,9 @@ TEST(help, the_pages_of_a_list_hold_every_code_once_and_each_fits_one_segment) {
         help_list list;
         table t;
     };
-    for (const auto& [list, t] : {list_case{help_list::work, table::work}, list_case{help_list::hazard, table::hazard},
-                                  list_case{help_list::status, table::status}})
+    for (const auto& [list, t] :
+         {list_case{help_list::work, table::work}, list_case{help_list::hazard, table::hazard},
+          list_case{help_list::status, table::status}})
         for (auto l : {en, mn}) {
             std::vector<std::string> pages;
             for (int p = 1; p <= 20; ++p) {
@@ -108,7 +114,8 @@ TEST(help, the_pages_of_a_list_hold_every_code_once_and_each_fits_one_segment) {
                 for (std::size_t p = 0; p < pages.size(); ++p)
                     for (const char* start : {": ", "; "})
                         for (const char* mark : {"", "*"})
-                            if (pages[p].find(std::string(start) + d.code + mark + " ") != std::string::npos) {
+                            if (pages[p].find(std::string(start) + d.code + mark + " ") !=
+                                std::string::npos) {
                                 ++seen;
                                 ++on_page[p];
                             }
@@ -118,8 +125,9 @@ TEST(help, the_pages_of_a_list_hold_every_code_once_and_each_fits_one_segment) {
             for (std::size_t p = 0; p + 1 < pages.size(); ++p) {
                 after -= on_page[p];
                 EXPECT_NE(pages[p].find(" +" + std::to_string(after)), std::string::npos) << pages[p];
-                EXPECT_NE(pages[p].find("HELP " + std::string(help_list_word(list)) + " " + std::to_string(p + 2)),
-                          std::string::npos)
+                EXPECT_NE(
+                    pages[p].find("HELP " + std::string(help_list_word(list)) + " " + std::to_string(p + 2)),
+                    std::string::npos)
                     << pages[p];
             }
         }
@@ -131,7 +139,8 @@ TEST(help, help_sites_lists_the_sender_s_own_sites_with_their_names) {
     EXPECT_EQ(reply_to("HELP SITES", en, r), "Your sites: DKH Da Khuree market; NRT Narantuul market.");
     EXPECT_EQ(reply_to("ТУСЛАМЖ ГАЗАР", mn, r), "Таны газар: DKH Da Khuree market; NRT Narantuul market.");
     r.own_sites = std::vector<site_entry>{};
-    EXPECT_EQ(reply_to("HELP SITES", en, r), "No sites are registered for this number. Ask your coordinator.");
+    EXPECT_EQ(reply_to("HELP SITES", en, r),
+              "No sites are registered for this number. Ask your coordinator.");
     EXPECT_EQ(reply_to("ТУСЛАМЖ ГАЗАР", mn, r), "Энэ дугаарт газар бүртгэлгүй. Зохицуулагчдаа хандана уу.");
     // No sender (kharuul parse): the registry's sites.
     EXPECT_EQ(reply_to("HELP SITES", en), "Sites: ALT; ULT; TSD; DKH; NRT; NLK.");
@@ -141,7 +150,8 @@ TEST(help, many_sites_are_paged_by_their_codes_when_their_names_would_cost_pages
     receipt r;
     std::vector<site_entry> sites;
     for (int i = 0; i < 30; ++i)
-        sites.push_back({"S" + std::to_string(10 + i), "Site number " + std::to_string(10 + i) + " brickyard"});
+        sites.push_back(
+            {"S" + std::to_string(10 + i), "Site number " + std::to_string(10 + i) + " brickyard"});
     r.own_sites = sites;
     std::string all;
     int pages = 0;
@@ -157,7 +167,8 @@ TEST(help, many_sites_are_paged_by_their_codes_when_their_names_would_cost_pages
         EXPECT_NE(all.find(s.code), std::string::npos) << s.code << "\n" << all;
     EXPECT_EQ(all.find("brickyard"), std::string::npos) << all;
     EXPECT_EQ(pages, 5) << all;
-    EXPECT_EQ(reply_to("ТУСЛАМЖ ГАЗАР", mn, r), "Таны газар 1/5: S10; S11; S12; S13; S14; S15; S16. +23: HELP SITES 2");
+    EXPECT_EQ(reply_to("ТУСЛАМЖ ГАЗАР", mn, r),
+              "Таны газар 1/5: S10; S11; S12; S13; S14; S15; S16. +23: HELP SITES 2");
 }
 
 TEST(help, a_site_name_too_long_for_a_page_by_itself_gives_way_to_its_code) {
@@ -167,21 +178,26 @@ TEST(help, a_site_name_too_long_for_a_page_by_itself_gives_way_to_its_code) {
 }
 
 TEST(help, help_for_a_form_names_its_codes_or_where_to_get_them) {
-    EXPECT_EQ(reply_to("HELP ID", en),
-              "ID site children age work. Children 2B 1G 2B1G U, age 5-17. Work: MINE PAN CARRY TRADE COAL SCRAP "
-              "BRICK HERD MEAT SEX OTHER. Ex: ID ALT 2B 12 MINE SHAFT");
+    EXPECT_EQ(
+        reply_to("HELP ID", en),
+        "ID site children age work. Children 2B 1G 2B1G U, age 5-17. Work: MINE PAN CARRY TRADE COAL SCRAP "
+        "BRICK HERD MEAT SEX OTHER. Ex: ID ALT 2B 12 MINE SHAFT");
     // issue 10, item 5: ТУСЛАМЖ ID gave the format with no work codes.
-    EXPECT_EQ(reply_to("ТУСЛАМЖ ID", mn), "ID газар хүүхэд нас ажил. Ажил: HELP WORK. Жиш: ID ALT 2B 12 MINE");
-    EXPECT_EQ(reply_to("ТУСЛАМЖ TR", mn), "TR дугаар төлөв: SCH NFE KG VOC DROP STOP HOME LESS WORK MOVED MISS");
+    EXPECT_EQ(reply_to("ТУСЛАМЖ ID", mn),
+              "ID газар хүүхэд нас ажил. Ажил: HELP WORK. Жиш: ID ALT 2B 12 MINE");
+    EXPECT_EQ(reply_to("ТУСЛАМЖ TR", mn),
+              "TR дугаар төлөв: SCH NFE KG VOC DROP STOP HOME LESS WORK MOVED MISS");
     EXPECT_EQ(reply_to("ТУСЛАМЖ ЭРСДЭЛ", mn), "RISK газар хүүхэд нас шалтгаан: DROP SIB FAM STREET OTHER");
     EXPECT_EQ(reply_to("ТУСЛАМЖ VER", mn), "VER дугаар OK|NO шалтгаан: NOTCL NOTFOUND DUP OTHER");
 }
 
 TEST(help, the_code_card_says_where_the_codes_are_in_both_languages) {
-    EXPECT_EQ(reply_to("HELP", en),
-              "Codes: ID site children age work | NIL site | RISK site children age reason | TR case status | "
-              "ACK number | HELP ID, HELP WORK, HELP SITES: more.");
-    EXPECT_EQ(reply_to("ТУСЛАМЖ", mn), "ID газар хүүхэд нас ажил; NIL газар; RISK; TR дугаар төлөв; HELP WORK");
+    EXPECT_EQ(
+        reply_to("HELP", en),
+        "Codes: ID site children age work | NIL site | RISK site children age reason | TR case status | "
+        "ACK number | HELP ID, HELP WORK, HELP SITES: more.");
+    EXPECT_EQ(reply_to("ТУСЛАМЖ", mn),
+              "ID газар хүүхэд нас ажил; NIL газар; RISK; TR дугаар төлөв; HELP WORK");
 }
 
 // Generated from the configured language: a deployment's new code is listed, and a renamed help
