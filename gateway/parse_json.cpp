@@ -115,7 +115,8 @@ json::object error_json(const parse_error& e) {
     return o;
 }
 
-json::object parse_json(std::string_view text, const lexicon& lex, reply_language lang) {
+json::object parse_json(std::string_view text, const lexicon& lex, reply_language lang,
+                        const std::optional<std::vector<site_entry>>& own_sites) {
     json::object o;
     const parse_result r = parse_sms(text, lex);
     if (r) {
@@ -124,7 +125,9 @@ json::object parse_json(std::string_view text, const lexicon& lex, reply_languag
         o["fields"] = fields_json(*r);
         o["urgent"] = r->urgent;
         o["sensitive"] = r->sensitive;
-        o["reply"] = confirmation_reply(*r, placeholder_receipt(*r), lex, lang);
+        receipt rc = placeholder_receipt(*r);
+        rc.own_sites = own_sites;
+        o["reply"] = confirmation_reply(*r, rc, lex, lang);
     } else {
         o["ok"] = false;
         o["form"] = r.error().kind ? json::value(canonical_keyword(*r.error().kind)) : json::value(nullptr);

@@ -148,6 +148,25 @@ TEST(cli, parse_replies_in_the_registered_language_of_the_sender) {
     EXPECT_EQ(json::parse(r.out).at("reply"), "NIL OK: ALT үзлэг бүртгэгдлээ.");
 }
 
+TEST(cli, parse_lists_the_sites_of_the_sender_help_sites_names_as_the_daemon_does) {
+    struct row {
+        const char* from;
+        const char* reply;
+    };
+    for (const row& r : {
+             row{"+97699000006", "Таны газар: DKH Da Khuree market; NRT Narantuul market."}, // a reporter
+             row{"+97699000142", "Таны газар: NLK Nalaikh brickyard."},                       // Nalaikh's team
+             row{"+97699000999", "Энэ дугаарт газар бүртгэлгүй. Зохицуулагчдаа хандана уу."},
+         }) {
+        auto out = run({"parse", "--config", demo_config(), "--from", r.from, "--lang", "mn", "ТУСЛАМЖ ГАЗАР"});
+        ASSERT_EQ(out.code, 0) << out.err;
+        EXPECT_EQ(json::parse(out.out).at("reply"), r.reply) << r.from;
+    }
+    // No sender: the registry's sites.
+    auto all = run({"parse", "--config", demo_config(), "HELP SITES"});
+    EXPECT_EQ(json::parse(all.out).at("reply"), "Sites: ALT; ULT; TSD; DKH; NRT; NLK.");
+}
+
 TEST(cli, parse_reads_the_text_as_the_daemon_does_without_control_characters) {
     auto r = run({"parse", "--config", demo_config(), std::string("ID\x01 ALT 2B 12 MINE")});
     ASSERT_EQ(r.code, 0) << r.err;
