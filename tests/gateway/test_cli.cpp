@@ -18,6 +18,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace kharuul::gateway {
 namespace {
@@ -319,7 +320,9 @@ struct gutted_case {
 
 class cli_gutted : public ::testing::TestWithParam<gutted_case> {
 protected:
-    fs::path dir = fs::temp_directory_path() / ("kharuul-gutted-" + GetParam().name);
+    // One folder per process: ctest runs each test of the suite in its own, at the same time.
+    fs::path dir =
+        fs::temp_directory_path() / ("kharuul-gutted-" + GetParam().name + "-" + std::to_string(::getpid()));
     fs::path file = dir / "kharuul.toml";
     void SetUp() override {
         fs::remove_all(dir);
