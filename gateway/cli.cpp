@@ -21,6 +21,31 @@ namespace po = boost::program_options;
 
 namespace {
 
+// HELP SITES as the daemon answers `phone`, from the configuration's registry: a reporter's
+// sites, a team member's in the team's areas, a coordinator's all (none for another number).
+std::vector<parser::site_entry> sites_of(const config::gateway_config& c, const std::string& phone) {
+    std::vector<std::string> reported;
+    for (const auto& r : c.reporters)
+        if (r.phone == phone)
+            reported.insert(reported.end(), r.sites.begin(), r.sites.end());
+    std::vector<std::string> areas;
+    for (const auto& t : c.teams)
+        for (const auto& m : t.members)
+            if (m.phone == phone)
+                areas.insert(areas.end(), t.areas.begin(), t.areas.end());
+    const bool all = std::any_of(c.coordinators.begin(), c.coordinators.end(),
+                                 [&](const config::coordinator_config& k) { return k.phone == phone; });
+    std::vector<config::site_config> sites = c.sites;
+    std::sort(sites.begin(), sites.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
+    std::vector<parser::site_entry> out;
+    for (const auto& s : sites)
+        if (all || std::find(reported.begin(), reported.end(), s.code) != reported.end() ||
+            std::any_of(areas.begin(), areas.end(),
+                        [&](const std::string& a) { return config::area_covers(a, s.area); }))
+            out.push_back({s.code, s.name});
+    return out;
+}
+
 int cmd_parse(const invocation& inv) {
     std::string config_path, from, lang_name;
     std::vector<std::string> words;
@@ -65,7 +90,11 @@ int cmd_parse(const invocation& inv) {
         text += (text.empty() ? "" : " ") + w;
     const parser::lexicon lex(cfg->language, cfg->site_codes());
     // As the daemon reads it: control characters other than line breaks and tabs removed.
-    inv.out << boost::json::serialize(parse_json(adapters::strip_control_characters(text), lex, lang)) << '\n';
+    std::optional<std::vector<parser::site_entry>> own_sites; // HELP SITES: the --from sender's
+    if (!from.empty())
+        own_sites = sites_of(*cfg, from);
+    inv.out << boost::json::serialize(parse_json(adapters::strip_control_characters(text), lex, lang, own_sites))
+            << '\n';
     return exit_ok;
 }
 

@@ -152,6 +152,8 @@ private:
         receipt r;
         switch (m.kind) {
         case form::help:
+            if (const auto& h = std::get<help_request>(m.body); h.list == help_list::sites)
+                r.own_sites = own_sites();
             return finish(store::message_status::accepted, m.kind, std::nullopt,
                           confirmation_reply(m, r, lex_, lang_));
         case form::ack: {
@@ -257,6 +259,32 @@ private:
         if (d.team.empty())
             d.team = cases::team_of(covering, area, false); // a sensitive case in an ordinary team's area
         return d;
+    }
+
+    // HELP SITES: the active sites the sender watches, by code: a reporter's registered sites, a
+    // team member's in the areas of the member's teams, a coordinator's all (empty: none, or the
+    // sender is not registered).
+    std::vector<site_entry> own_sites() {
+        std::vector<std::string> reported;
+        if (auto r = store::find_reporter(db_, rec_.sender))
+            reported = r->sites;
+        std::vector<std::string> areas;
+        for (const auto& t : teams())
+            if (std::any_of(t.definition.members.begin(), t.definition.members.end(),
+                            [&](const store::team_member& tm) { return tm.phone == rec_.sender; }))
+                areas.insert(areas.end(), t.definition.areas.begin(), t.definition.areas.end());
+        std::vector<site_entry> out;
+        for (const auto& s : store::list_sites(db_)) {
+            if (!s.active)
+                continue;
+            const bool mine = who_.coordinator ||
+                              std::find(reported.begin(), reported.end(), s.code) != reported.end() ||
+                              std::any_of(areas.begin(), areas.end(),
+                                          [&](const std::string& a) { return alerts::area_covers(a, s.area); });
+            if (mine)
+                out.push_back({s.code, s.name});
+        }
+        return out;
     }
 
     const std::vector<store::team_record>& teams() {

@@ -91,7 +91,12 @@ json::object fields_json(const sms_message& m) {
             } else if constexpr (std::is_same_v<T, acknowledgement>) {
                 f["alert"] = b.alert;
             } else if constexpr (std::is_same_v<T, help_request>) {
-                f["topic"] = b.topic ? json::value(canonical_keyword(*b.topic)) : json::value(nullptr);
+                if (b.list) { // HELP WORK 2: the list's word and the page
+                    f["topic"] = help_list_word(*b.list);
+                    f["page"] = b.page;
+                } else {
+                    f["topic"] = b.topic ? json::value(canonical_keyword(*b.topic)) : json::value(nullptr);
+                }
             }
         },
         m.body);
@@ -110,7 +115,8 @@ json::object error_json(const parse_error& e) {
     return o;
 }
 
-json::object parse_json(std::string_view text, const lexicon& lex, reply_language lang) {
+json::object parse_json(std::string_view text, const lexicon& lex, reply_language lang,
+                        const std::optional<std::vector<site_entry>>& own_sites) {
     json::object o;
     const parse_result r = parse_sms(text, lex);
     if (r) {
@@ -119,7 +125,9 @@ json::object parse_json(std::string_view text, const lexicon& lex, reply_languag
         o["fields"] = fields_json(*r);
         o["urgent"] = r->urgent;
         o["sensitive"] = r->sensitive;
-        o["reply"] = confirmation_reply(*r, placeholder_receipt(*r), lex, lang);
+        receipt rc = placeholder_receipt(*r);
+        rc.own_sites = own_sites;
+        o["reply"] = confirmation_reply(*r, rc, lex, lang);
     } else {
         o["ok"] = false;
         o["form"] = r.error().kind ? json::value(canonical_keyword(*r.error().kind)) : json::value(nullptr);

@@ -9,7 +9,9 @@
 
 #include <boost/json/object.hpp>
 
+#include <optional>
 #include <string_view>
+#include <vector>
 
 namespace kharuul::gateway {
 
@@ -20,7 +22,9 @@ boost::json::object fields_json(const parser::sms_message& msg);
 // `detail: "check_digit"` for a case code whose check digit is wrong.
 boost::json::object error_json(const parser::parse_error& e);
 
-// The whole object printed by `kharuul parse`.
-boost::json::object parse_json(std::string_view text, const parser::lexicon& lex, parser::reply_language lang);
+// The whole object printed by `kharuul parse`. `own_sites`: what HELP SITES lists (nullopt: every
+// site of the lexicon, as for no sender).
+boost::json::object parse_json(std::string_view text, const parser::lexicon& lex, parser::reply_language lang,
+                               const std::optional<std::vector<parser::site_entry>>& own_sites = std::nullopt);
 
 } // namespace kharuul::gateway

@@ -282,6 +282,8 @@ std::string confirmation_reply(const sms_message& msg, const receipt& r, const l
                 return first_fit({ok + (m ? "дохио " + n + " хүлээн авлаа. Баярлалаа."
                                           : "alert " + n + " acknowledged. Thank you.")});
             } else {
+                if (b.list)
+                    return help_list_reply(*b.list, b.page, lex, l, r.own_sites);
                 return help_reply(b.topic, lex, l);
             }
         },

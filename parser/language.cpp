@@ -72,26 +72,30 @@ language default_language() {
         {sex::unknown, {"U"}},
     };
     l.age_units = {"Y", "YR", "YRS", "YO", "НАС", "NAS"};
+    // The Mongolian aliases of the work and hazard codes are everyday one-word names of the work
+    // (a volunteer types `тоосго` for BRICK): NEEDS NATIVE REVIEW before a season's training. Left
+    // out on purpose: SEX has no Mongolian alias (a sensitive case is never opened by a word typed
+    // for something else), and MERC's "мөнгөн ус" is two words, so it has the one word ХИМИ.
     l.work = {
-        code("MINE", "mining", "уурхай"),
-        code("PAN", "panning", "алт угаах"),
-        code("CARRY", "carrying", "ачаа зөөх"),
-        code("TRADE", "trading", "худалдаа"),
-        code("COAL", "coal", "нүүрс"),
-        code("SCRAP", "scrap picking", "хог түүх"),
-        code("BRICK", "brickyard", "тоосго"),
-        code("HERD", "herding", "мал маллах"),
-        code("MEAT", "slaughterhouse", "мах"),
+        code("MINE", "mining", "уурхай", {"УУРХАЙ"}),
+        code("PAN", "panning", "алт угаах", {"УГААХ"}),
+        code("CARRY", "carrying", "ачаа зөөх", {"ЗӨӨХ"}),
+        code("TRADE", "trading", "худалдаа", {"ХУДАЛДАА", "НАЙМАА"}),
+        code("COAL", "coal", "нүүрс", {"НҮҮРС"}),
+        code("SCRAP", "scrap picking", "хог түүх", {"ХОГ"}),
+        code("BRICK", "brickyard", "тоосго", {"ТООСГО"}),
+        code("HERD", "herding", "мал маллах", {"МАЛ", "МАЛЧИН"}),
+        code("MEAT", "slaughterhouse", "мах", {"МАХ", "НЯДАЛГАА"}),
         code("SEX", "sensitive", "эмзэг", {}, true, true),
-        code("OTHER", "other work", "бусад"),
+        code("OTHER", "other work", "бусад", {"БУСАД"}),
     };
     l.hazards = {
-        code("SHAFT", "shaft", "нүхэнд", {}, true),
-        code("HURT", "hurt", "гэмтсэн", {}, true),
-        code("MERC", "mercury", "мөнгөн ус"),
-        code("LOAD", "heavy load", "хүнд ачаа"),
-        code("NIGHT", "night", "шөнө"),
-        code("ALONE", "alone", "ганцаараа", {}, true),
+        code("SHAFT", "shaft", "нүхэнд", {"НҮХ", "ШАХТ"}, true),
+        code("HURT", "hurt", "гэмтсэн", {"ГЭМТСЭН", "ГЭМТЭЛ"}, true),
+        code("MERC", "mercury", "мөнгөн ус", {"ХИМИ"}),
+        code("LOAD", "heavy load", "хүнд ачаа", {"АЧАА"}),
+        code("NIGHT", "night", "шөнө", {"ШӨНӨ"}),
+        code("ALONE", "alone", "ганцаараа", {"ГАНЦААРАА"}, true),
     };
     // One school code and one work code may come together; MOVED and MISS stand alone.
     l.statuses = {
@@ -159,6 +163,13 @@ language default_language() {
     };
     // SVC <case> <service> FAM: the family received the service. Not FAMILY, which is a service.
     l.family_words = {"FAM", "ГЭР"};
+    // HELP <topic>: the lists a form's help has no room for. The labels head the replies.
+    l.help_topics = {
+        code("WORK", "Work codes", "Ажил", {"АЖИЛ"}),
+        code("HAZARD", "Hazards", "Аюул", {"HAZARDS", "АЮУЛ"}),
+        code("STATUS", "TR status codes", "Төлөв", {"STATUSES", "ТӨЛӨВ"}),
+        code("SITES", "Your sites", "Таны газар", {"SITE", "ГАЗАР"}),
+    };
     return l;
 }
 

@@ -71,6 +71,8 @@ struct language {
     std::vector<code_def> categories;      // PLAN: CL, WFCL, RISK, DROP, HARD
     std::vector<code_def> results;         // OUT: exactly WD, PR, LESS and NO (with aliases)
     std::vector<std::string> family_words; // SVC ... FAM: "FAM" and aliases
+    // HELP <topic> beside HELP <keyword>: exactly WORK, HAZARD, STATUS and SITES (with aliases).
+    std::vector<code_def> help_topics;
 
     int min_age = 5;            // youngest age accepted in ID
     int min_prevention_age = 3; // youngest age accepted in RISK (cases.min_prevention_age)

@@ -2,6 +2,7 @@
 
 #include "parser/suggest.hpp"
 #include "parser/text.hpp"
+#include "parser/translit.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,6 +15,7 @@ folded_token fold_token(std::string_view raw) {
     t.raw = raw;
     t.word = fold_word(raw);
     t.code = fold_code(t.word);
+    t.latin = transliterate(raw);
     return t;
 }
 
@@ -27,6 +29,11 @@ struct hits {
     std::array<std::int16_t, table_count> index;
     hits() { index.fill(absent); }
 };
+
+// Letters, not codes: matched by their own spelling and their look-alikes only.
+constexpr bool has_latin_reading(table t) noexcept {
+    return t != table::sex && t != table::age_unit;
+}
 
 void add(std::unordered_map<std::string, hits>& map, const std::string& key, table t, int i) {
     if (key.empty())
@@ -45,25 +52,45 @@ struct lexicon::tables {
     std::vector<std::string> sites;
     std::unordered_map<std::string, hits> words; // fold_word spellings
     std::unordered_map<std::string, hits> codes; // fold_code spellings
+    std::unordered_map<std::string, hits> latin; // transliterated spellings (not sexes, age units)
     std::array<const keyword_def*, all_forms.size()> keyword_of{};
     std::vector<std::pair<std::string, sex>> sex_prefixes; // code-folded, longest first
     std::vector<std::string> unit_suffixes;                // code-folded
-    // Canonical candidates per table for suggestions: (code-folded spelling, canonical).
-    std::array<std::vector<std::pair<std::string, std::string>>, table_count> candidates;
+    // Candidates per table for suggestions: a spelling in each reading, and what to suggest.
+    struct candidate {
+        std::string word;
+        std::string code;
+        std::string latin;
+        std::string canonical;
+    };
+    std::array<std::vector<candidate>, table_count> candidates;
 
     void add_spelling(table t, int i, std::string_view spelling) {
         std::string w = fold_word(spelling);
         std::string c = fold_code(w);
         add(words, w, t, i);
         add(codes, c, t, i);
+        if (has_latin_reading(t))
+            add(latin, transliterate(spelling), t, i);
     }
 
+    void add_candidate(table t, std::string_view spelling, const std::string& canonical) {
+        std::string w = fold_word(spelling);
+        std::string c = fold_code(w);
+        candidates[static_cast<std::size_t>(t)].push_back(
+            {std::move(w), std::move(c), transliterate(spelling), canonical});
+    }
+
+    // A code and its aliases: each is matched, and each is a candidate for "did you mean" (a
+    // Mongolian word one letter off suggests its code).
     void add_codes(table t, const std::vector<code_def>& defs) {
         for (std::size_t i = 0; i < defs.size(); ++i) {
             add_spelling(t, static_cast<int>(i), defs[i].code);
-            candidates[static_cast<std::size_t>(t)].emplace_back(fold_code(defs[i].code), defs[i].code);
-            for (const auto& a : defs[i].aliases)
+            add_candidate(t, defs[i].code, defs[i].code);
+            for (const auto& a : defs[i].aliases) {
                 add_spelling(t, static_cast<int>(i), a);
+                add_candidate(t, a, defs[i].code);
+            }
         }
     }
 };
@@ -80,7 +107,7 @@ lexicon::lexicon(language lang, std::vector<std::string> site_codes) : t_(std::m
         t_->add_spelling(table::keyword, static_cast<int>(i), canonical_keyword(k.kind));
         for (const auto& a : k.aliases)
             t_->add_spelling(table::keyword, static_cast<int>(i), a);
-        t_->candidates[static_cast<std::size_t>(table::keyword)].emplace_back(fold_code(k.keyword), k.keyword);
+        t_->add_candidate(table::keyword, k.keyword, k.keyword);
     }
     for (std::size_t i = 0; i < l.sexes.size(); ++i)
         for (const auto& letter : l.sexes[i].letters) {
@@ -95,8 +122,7 @@ lexicon::lexicon(language lang, std::vector<std::string> site_codes) : t_(std::m
     }
     for (std::size_t i = 0; i < t_->sites.size(); ++i) {
         t_->add_spelling(table::site, static_cast<int>(i), t_->sites[i]);
-        t_->candidates[static_cast<std::size_t>(table::site)].emplace_back(fold_code(t_->sites[i]),
-                                                                           t_->sites[i]);
+        t_->add_candidate(table::site, t_->sites[i], t_->sites[i]);
     }
     t_->add_codes(table::work, l.work);
     t_->add_codes(table::hazard, l.hazards);
@@ -109,10 +135,10 @@ lexicon::lexicon(language lang, std::vector<std::string> site_codes) : t_(std::m
     t_->add_codes(table::target, l.targets);
     t_->add_codes(table::category, l.categories);
     t_->add_codes(table::result, l.results);
+    t_->add_codes(table::help_topic, l.help_topics);
     for (std::size_t i = 0; i < l.family_words.size(); ++i) {
         t_->add_spelling(table::family, 0, l.family_words[i]); // all one entry: "the family"
-        t_->candidates[static_cast<std::size_t>(table::family)].emplace_back(fold_code(l.family_words[i]),
-                                                                             l.family_words.front());
+        t_->add_candidate(table::family, l.family_words[i], l.family_words.front());
     }
     // A form the configuration left out still has its canonical keyword.
     static const std::array<keyword_def, all_forms.size()> fallback = [] {
@@ -135,12 +161,22 @@ const std::vector<std::string>& lexicon::site_codes() const noexcept { return t_
 
 int lexicon::find(table t, const folded_token& tok) const noexcept {
     const auto ti = static_cast<std::size_t>(t);
-    // Real words first, in their own script; then the look-alike folded code.
-    if (auto it = t_->words.find(tok.word); it != t_->words.end() && it->second.index[ti] >= 0)
-        return it->second.index[ti];
-    if (auto it = t_->codes.find(tok.code); it != t_->codes.end() && it->second.index[ti] >= 0)
-        return it->second.index[ti];
-    return -1;
+    auto lookup = [ti](const std::unordered_map<std::string, hits>& map, const std::string& key) {
+        const auto it = map.find(key);
+        return it == map.end() ? absent : it->second.index[ti];
+    };
+    // Real words first, in their own script.
+    if (const int w = lookup(t_->words, tok.word); w >= 0)
+        return w;
+    // Then the two readings of a code: by the letters' shape and by their sound. Each reading
+    // names one entry or none; two different entries are a guess, so neither.
+    const int shape = lookup(t_->codes, tok.code);
+    const int sound = has_latin_reading(t) ? lookup(t_->latin, tok.latin) : absent;
+    if (shape >= 0 && sound >= 0 && shape != sound)
+        return -1;
+    if (shape >= 0)
+        return shape;
+    return sound >= 0 ? sound : -1;
 }
 
 std::optional<form> lexicon::find_keyword(const folded_token& tok) const noexcept {
@@ -176,6 +212,7 @@ const std::vector<code_def>& lexicon::codes(table t) const noexcept {
     case table::target: return l.targets;
     case table::category: return l.categories;
     case table::result: return l.results;
+    case table::help_topic: return l.help_topics;
     default: break;
     }
     static const std::vector<code_def> none;
@@ -205,13 +242,18 @@ const keyword_def& lexicon::keyword(form f) const noexcept { return *t_->keyword
 
 std::string lexicon::suggest(table t, const folded_token& tok) const {
     const auto& cands = t_->candidates[static_cast<std::size_t>(t)];
+    const bool latin = has_latin_reading(t);
     const std::string* found = nullptr;
-    for (const auto& [folded, canonical] : cands) {
-        if (!one_edit_away(tok.code, folded))
+    for (const auto& c : cands) {
+        // The closest reading decides: a spelling equal in one reading is no typo in another.
+        std::size_t d = std::min(edit_distance(tok.word, c.word, 1), edit_distance(tok.code, c.code, 1));
+        if (latin)
+            d = std::min(d, edit_distance(tok.latin, c.latin, 1));
+        if (d != 1)
             continue;
-        if (found != nullptr && *found != canonical)
+        if (found != nullptr && *found != c.canonical)
             return {};
-        found = &canonical;
+        found = &c.canonical;
     }
     return found != nullptr ? *found : std::string{};
 }

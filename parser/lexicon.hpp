@@ -1,7 +1,10 @@
 // The language compiled for matching: every keyword, alias and code folded once into lookup
 // tables, plus the registry's site codes. A token is matched first as a word in its own script
-// (case folded, Ө/Ү normalised), then as a code with Cyrillic look-alikes folded to Latin; a
-// look-alike spelling shared by two entries of one table matches neither (no guessing).
+// (case folded, Ө/Ү normalised); then as a code, in two readings: with Cyrillic look-alikes folded
+// to Latin by their shape (`АLТ` -> `ALT`), and transliterated by MNS 5217 (`нлк` -> `NLK`,
+// parser/translit.hpp). A spelling shared by two entries of one table matches neither, and so does
+// a token whose two readings name two different entries (no guessing). Sex letters and age units
+// are letters, not codes: they have no transliterated reading (`У` stays the age unit `Y`).
 // Immutable after construction and safe to share between threads; rebuilt on reload.
 #pragma once
 
@@ -16,17 +19,19 @@
 
 namespace kharuul::parser {
 
-// A token as typed and its two folded spellings, computed once and matched against every table.
+// A token as typed and its folded spellings, computed once and matched against every table.
 struct folded_token {
     std::string_view raw;
-    std::string word; // upper case, Ө/Ү normalised
-    std::string code; // word with Cyrillic look-alikes folded to Latin
+    std::string word;  // upper case, Ө/Ү normalised
+    std::string code;  // word with Cyrillic look-alikes folded to Latin
+    std::string latin; // the text as typed, transliterated (MNS 5217) to Latin capitals
 };
 
 folded_token fold_token(std::string_view raw);
 
-// The tables a token can be looked up in. work..result are code tables (lang().work ...
-// lang().results); family holds lang().family_words, words without a code_def like age_unit.
+// The tables a token can be looked up in. work..help_topic are code tables (lang().work ...
+// lang().results, lang().help_topics); family holds lang().family_words, words without a code_def
+// like age_unit.
 enum class table : std::uint8_t {
     keyword,
     sex,
@@ -44,8 +49,9 @@ enum class table : std::uint8_t {
     category,       // PLAN
     result,         // OUT: WD, PR, LESS, NO
     family,         // SVC ... FAM
+    help_topic,     // HELP WORK, HAZARD, STATUS, SITES
 };
-inline constexpr std::size_t table_count = 16;
+inline constexpr std::size_t table_count = 17;
 
 class lexicon {
 public:
@@ -64,11 +70,11 @@ public:
     std::optional<form> find_keyword(const folded_token& tok) const noexcept;
     std::optional<sex> find_sex(const folded_token& tok) const noexcept;
     const std::string* find_site(const folded_token& tok) const noexcept;
-    const code_def* find_code(table t, const folded_token& tok) const noexcept; // work..result
+    const code_def* find_code(table t, const folded_token& tok) const noexcept; // work..help_topic
     // True when the token is one of lang().family_words (SVC ... FAM).
     bool is_family_word(const folded_token& tok) const noexcept;
 
-    // The entries of a code table (work .. result); empty for the other tables.
+    // The entries of a code table (work .. help_topic); empty for the other tables.
     const std::vector<code_def>& codes(table t) const noexcept;
     // The code_def with canonical code `c` in table `t`, or nullptr.
     const code_def* code_by_name(table t, std::string_view c) const noexcept;
@@ -78,7 +84,8 @@ public:
 
     // "Did you mean": the canonical code (the configured keyword for table::keyword, the first
     // family word for table::family) of the one entry of `t` one edit away from the token, or ""
-    // when none or several are.
+    // when none or several are. An entry is as far as the closest of the token's readings from any
+    // of its spellings: `БРИК` (read BRIK) is one edit from BRICK, `тосго` one from its alias тоосго.
     std::string suggest(table t, const folded_token& tok) const;
 
     // The sex letter that is the longest prefix of `code_folded` at `pos`, advancing pos past

@@ -49,10 +49,6 @@ receipt placeholder_receipt(const sms_message& msg) {
 
 namespace {
 
-std::string example_site(const lexicon& lex) {
-    return lex.site_codes().empty() ? "ALT" : lex.site_codes().front();
-}
-
 std::string field_label(field f, std::optional<form> kind, reply_language l) {
     if (!mn(l)) {
         switch (f) {
@@ -106,14 +102,6 @@ const std::vector<code_def>& reasons_of(std::optional<form> kind, const lexicon&
     if (kind == form::ver)
         return lex.lang().dismiss_reasons;
     return lex.codes(table::reason);
-}
-
-// A parse error of one code (and form), for the help texts that list a table's codes.
-parse_error error_of(errc code, std::optional<form> kind = std::nullopt) {
-    parse_error e;
-    e.code = code;
-    e.kind = kind;
-    return e;
 }
 
 // What to add after the problem to help the sender fix it (a list of valid codes).
@@ -294,112 +282,6 @@ std::string form_format(form f, const lexicon& lex, reply_language l) {
         return k + (m ? " [код]" : " [code]");
     }
     return k;
-}
-
-std::string help_reply(std::optional<form> topic, const lexicon& lex, reply_language l) {
-    const bool m = mn(l);
-    const std::string ex_site = example_site(lex);
-    if (!topic || *topic == form::help) {
-        // The volunteer's forms: what a person in the field needs on one screen.
-        auto card = [&](bool with_risk) {
-            std::string c = (m ? "Кодууд: " : "Codes: ") + form_format(form::id, lex, l) + " | " +
-                            form_format(form::nil, lex, l) + " | ";
-            if (with_risk)
-                c += form_format(form::risk, lex, l) + " | ";
-            return c + form_format(form::tr, lex, l) + " | " + form_format(form::ack, lex, l);
-        };
-        auto short_card = [&](bool with_risk) {
-            std::string c = form_format(form::id, lex, l) + "; " + form_format(form::nil, lex, l) + "; ";
-            if (with_risk)
-                c += kw(lex, form::risk) + "; ";
-            return c + form_format(form::tr, lex, l) + "; " + form_format(form::ack, lex, l);
-        };
-        const std::string more =
-            " | " + kw(lex, form::help) + (m ? " ID: дэлгэрэнгүй." : " ID for one form.");
-        const std::string ex =
-            (m ? " Жиш: " : " Ex: ") + kw(lex, form::id) + " " + ex_site + " 2B 12 MINE SHAFT";
-        const std::string full = card(true);
-        const std::string lean = card(false);
-        return first_fit(
-            {full + more + ex, full + more, full, lean + more, lean, short_card(true), short_card(false)});
-    }
-    const std::string fmt = form_format(*topic, lex, l);
-    const std::string ex_case = "204812";
-    const std::string teams = m ? ": баг л илгээнэ." : ": teams only.";
-    std::string detail;
-    std::string ex;
-    switch (*topic) {
-    case form::id:
-    {
-        const std::string ages =
-            std::to_string(lex.lang().min_age) + "-" + std::to_string(lex.lang().adult_age - 1);
-        detail = (m ? ". Хүүхэд 2B 1G 2B1G, нас " : ". Children 2B 1G 2B1G U, age ") + ages + ".";
-    }
-        ex = kw(lex, form::id) + " " + ex_site + " 2B 12 MINE SHAFT";
-        detail += " " + code_hint(error_of(errc::unknown_work), lex, l) + ".";
-        break;
-    case form::nil:
-        detail = m ? ": хүүхэд ажиллаагүй үзлэг." : ": a visit that found no child working.";
-        ex = kw(lex, form::nil) + " " + ex_site;
-        break;
-    case form::risk: {
-        const language& lang = lex.lang();
-        const std::string ages =
-            std::to_string(lang.min_prevention_age) + "-" + std::to_string(lang.adult_age - 1);
-        detail = (m ? ": эрсдэлтэй хүүхэд, нас " : ": a child at risk, age ") + ages + ". " +
-                 code_hint(error_of(errc::unknown_risk), lex, l) + ".";
-        ex = kw(lex, form::risk) + " " + ex_site + " G 8 " +
-             (lang.risk_reasons.empty() ? std::string("DROP") : lang.risk_reasons.front().code);
-        break;
-    }
-    case form::tr:
-        detail = ". " + code_hint(error_of(errc::unknown_status), lex, l) + ".";
-        ex = kw(lex, form::tr) + " " + ex_case + " NFE";
-        break;
-    case form::ref:
-        detail = ". " + code_hint(error_of(errc::unknown_service), lex, l) + ".";
-        ex = kw(lex, form::ref) + " " + ex_case + " NFE";
-        break;
-    case form::svc:
-        detail = (m ? ": үзүүлсэн үйлчилгээ, " + family_word(lex) + " гэр бүлд. "
-                    : ": a service delivered; " + family_word(lex) + " for the family. ") +
-                 code_hint(error_of(errc::unknown_service), lex, l) + ".";
-        ex = kw(lex, form::svc) + " " + ex_case + " NFE";
-        break;
-    case form::ver:
-        detail = teams + (m ? " NO шалтгаан: " : " Reasons for NO: ") +
-                 joined_codes(lex.lang().dismiss_reasons) + ".";
-        ex = kw(lex, form::ver) + " " + ex_case + " OK";
-        break;
-    case form::plan:
-        detail = (m ? ": W хөдөлмөрөөс гаргах, P урьдчилан сэргийлэх. " : ": W withdrawal, P prevention. ") +
-                 code_hint(error_of(errc::unknown_category), lex, l) + ".";
-        ex = kw(lex, form::plan) + " " + ex_case + " W WFCL";
-        break;
-    case form::out:
-        detail = m ? ": үр дүнг баг шалгана. Эхлээд PLAN, TR."
-                   : ": WD withdrawn, PR prevented, LESS working less, NO not achieved. Needs PLAN and a "
-                     "recent TR.";
-        ex = kw(lex, form::out) + " " + ex_case + " WD";
-        break;
-    case form::merge:
-        detail = m ? ": эхний хэрэг хоёр дахьтай нэг хүүхэд."
-                   : ": the first case is the same child as the second.";
-        ex = kw(lex, form::merge) + " 204820 " + ex_case;
-        break;
-    case form::close:
-        detail = teams;
-        ex = kw(lex, form::close) + " " + ex_case + " DONE";
-        break;
-    case form::ack:
-        detail = m ? ": дохиог хүлээн авснаа мэдэгдэнэ." : ": stops an alert's escalation.";
-        ex = kw(lex, form::ack) + " 17";
-        break;
-    case form::help:
-        break;
-    }
-    const std::string ex_label = m ? " Жиш: " : " Ex: ";
-    return first_fit({fmt + detail + ex_label + ex, fmt + detail, fmt + ex_label + ex, fmt});
 }
 
 std::string error_reply(const parse_error& e, const lexicon& lex, reply_language l) {

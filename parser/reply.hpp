@@ -21,6 +21,12 @@ enum class reply_language : std::uint8_t { en, mn };
 std::optional<reply_language> reply_language_from(std::string_view code) noexcept;
 std::string_view reply_language_code(reply_language l) noexcept;
 
+// A site as HELP SITES lists it.
+struct site_entry {
+    std::string code;
+    std::string name; // may be empty
+};
+
 // What processing an accepted message produced, for the confirmation.
 struct receipt {
     std::vector<std::string> case_codes; // ID, RISK: one per child, in order
@@ -29,6 +35,10 @@ struct receipt {
     // to ("TR ok: 100012 (merged from 100009) now ..."); empty otherwise.
     std::string applied_to;
     bool re_engaged = false; // TR ... WORK voided a verified outcome: the reply says the team is told
+    // HELP SITES: the sender's own sites (a volunteer's registered sites, a team member's in the
+    // team's areas, a coordinator's all); nullopt when no sender is known (`kharuul parse`), and
+    // then every site of the lexicon is listed.
+    std::optional<std::vector<site_entry>> own_sites;
 };
 
 // Placeholder shown instead of a case code when nothing is stored (`kharuul parse`).
@@ -45,6 +55,12 @@ std::string error_reply(const parse_error& e, const lexicon& lex, reply_language
 
 // The short code card (topic nullopt) or one form's format. Fits one segment.
 std::string help_reply(std::optional<form> topic, const lexicon& lex, reply_language l);
+
+// Page `page` (from 1) of a HELP list: the work, hazard or TR status codes with their meanings, or
+// the sites; a page that is not the last ends with how many are left and how to get the next
+// ("+4 more: HELP WORK 2"). Fits one segment. See help_reply.cpp.
+std::string help_list_reply(help_list list, int page, const lexicon& lex, reply_language l,
+                            const std::optional<std::vector<site_entry>>& own_sites = std::nullopt);
 
 // Messages that were understood but cannot be applied: the store or the registry decides.
 enum class refusal : std::uint8_t {

@@ -88,6 +88,16 @@ std::string_view field_name(field f) noexcept {
     return "";
 }
 
+std::string_view help_list_word(help_list l) noexcept {
+    switch (l) {
+    case help_list::work: return "WORK";
+    case help_list::hazard: return "HAZARD";
+    case help_list::status: return "STATUS";
+    case help_list::sites: return "SITES";
+    }
+    return "WORK";
+}
+
 void throw_exception_from_error(const parse_error& e, const boost::source_location& loc) {
     boost::throw_exception(boost::system::system_error(make_error_code(e.code)), loc);
 }
@@ -469,8 +479,18 @@ parse_result form_parser::parse_ack(std::optional<std::string>& note) {
 
 parse_result form_parser::parse_help() {
     help_request h;
-    if (toks_.size() >= 2)
-        h.topic = lex_.find_keyword(fold_token(toks_[1].raw));
+    if (toks_.size() >= 2) {
+        const folded_token topic = fold_token(toks_[1].raw);
+        h.topic = lex_.find_keyword(topic);
+        if (!h.topic)
+            if (const code_def* d = lex_.find_code(table::help_topic, topic))
+                for (help_list l : {help_list::work, help_list::hazard, help_list::status, help_list::sites})
+                    if (d->code == help_list_word(l))
+                        h.list = l;
+        // A page number after the list: anything else is ignored, as after any help topic.
+        if (h.list && toks_.size() >= 3 && all_digits(toks_[2].raw) && toks_[2].raw.size() <= 3)
+            h.page = std::max(1, small_number(toks_[2].raw));
+    }
     sms_message m;
     m.kind = form::help;
     m.body = h;

@@ -96,9 +96,19 @@ struct closure {
 struct acknowledgement {
     std::uint64_t alert = 0;
 };
+// HELP <topic>: a list that a form's help has no room for, in pages of one SMS each.
+enum class help_list : std::uint8_t { work, hazard, status, sites };
+
+// HELP: the code card (neither topic nor list), one form's format (`HELP TR`), or one page of a
+// list (`HELP WORK`, `HELP HAZARD 2`, `ТУСЛАМЖ ГАЗАР`).
 struct help_request {
     std::optional<form> topic;
+    std::optional<help_list> list;
+    int page = 1; // of the list; a number after the list's word (1 when none)
 };
+
+// "WORK", "HAZARD", "STATUS", "SITES": the canonical word of a list (lang().help_topics' codes).
+std::string_view help_list_word(help_list l) noexcept;
 
 using message_body = std::variant<sighting, nil_visit, risk_report, tracking, referral, service_delivery, verification,
                                   assessment, outcome_check, merger, closure, acknowledgement, help_request>;

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace kharuul::gateway {
 namespace {
@@ -148,6 +149,25 @@ TEST(cli, parse_replies_in_the_registered_language_of_the_sender) {
     EXPECT_EQ(json::parse(r.out).at("reply"), "NIL OK: ALT үзлэг бүртгэгдлээ.");
 }
 
+TEST(cli, parse_lists_the_sites_of_the_sender_help_sites_names_as_the_daemon_does) {
+    struct row {
+        const char* from;
+        const char* reply;
+    };
+    for (const row& r : {
+             row{"+97699000006", "Таны газар: DKH Da Khuree market; NRT Narantuul market."}, // a reporter
+             row{"+97699000142", "Таны газар: NLK Nalaikh brickyard."},                       // Nalaikh's team
+             row{"+97699000999", "Энэ дугаарт газар бүртгэлгүй. Зохицуулагчдаа хандана уу."},
+         }) {
+        auto out = run({"parse", "--config", demo_config(), "--from", r.from, "--lang", "mn", "ТУСЛАМЖ ГАЗАР"});
+        ASSERT_EQ(out.code, 0) << out.err;
+        EXPECT_EQ(json::parse(out.out).at("reply"), r.reply) << r.from;
+    }
+    // No sender: the registry's sites.
+    auto all = run({"parse", "--config", demo_config(), "HELP SITES"});
+    EXPECT_EQ(json::parse(all.out).at("reply"), "Sites: ALT; ULT; TSD; DKH; NRT; NLK.");
+}
+
 TEST(cli, parse_reads_the_text_as_the_daemon_does_without_control_characters) {
     auto r = run({"parse", "--config", demo_config(), std::string("ID\x01 ALT 2B 12 MINE")});
     ASSERT_EQ(r.code, 0) << r.err;
@@ -184,6 +204,8 @@ TEST(cli, parse_gives_every_field_of_each_form) {
              row{"CLOSE 204812 ADULT", R"({"case":"204812","reason":"ADULT","note":null})"},
              row{"OK 17", R"({"alert":17})"},
              row{"HELP TR", R"({"topic":"TR"})"},
+             row{"HELP WORK 2", R"({"topic":"WORK","page":2})"},
+             row{"ТУСЛАМЖ ГАЗАР", R"({"topic":"SITES","page":1})"},
              row{"?", R"({"topic":null})"},
          }) {
         auto out = run({"parse", "--config", demo_config(), r.text});
@@ -298,7 +320,9 @@ struct gutted_case {
 
 class cli_gutted : public ::testing::TestWithParam<gutted_case> {
 protected:
-    fs::path dir = fs::temp_directory_path() / ("kharuul-gutted-" + GetParam().name);
+    // One folder per process: ctest runs each test of the suite in its own, at the same time.
+    fs::path dir =
+        fs::temp_directory_path() / ("kharuul-gutted-" + GetParam().name + "-" + std::to_string(::getpid()));
     fs::path file = dir / "kharuul.toml";
     void SetUp() override {
         fs::remove_all(dir);

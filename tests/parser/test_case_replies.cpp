@@ -423,7 +423,7 @@ TEST(case_replies, the_code_card_names_risk_and_keeps_fitting) {
     const std::string en = help_reply(std::nullopt, lex(), reply_language::en);
     EXPECT_EQ(
         en, "Codes: ID site children age work | NIL site | RISK site children age reason | TR case status | "
-            "ACK number | HELP ID for one form.");
+            "ACK number | HELP ID, HELP WORK, HELP SITES: more.");
     const std::string mn = help_reply(std::nullopt, lex(), reply_language::mn);
     EXPECT_TRUE(fits_one_segment(mn)) << mn;
     EXPECT_NE(mn.find("RISK"), std::string::npos) << mn;
