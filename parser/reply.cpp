@@ -292,6 +292,8 @@ std::string form_format(form f, const lexicon& lex, reply_language l) {
         return k + (m ? " дугаар" : " number");
     case form::help:
         return k + (m ? " [код]" : " [code]");
+    case form::info:
+        return k + (m ? " дугаар [хуудас]" : " number [page]");
     }
     return k;
 }
@@ -394,6 +396,10 @@ std::string help_reply(std::optional<form> topic, const lexicon& lex, reply_lang
     case form::ack:
         detail = m ? ": дохиог хүлээн авснаа мэдэгдэнэ." : ": stops an alert's escalation.";
         ex = kw(lex, form::ack) + " 17";
+        break;
+    case form::info:
+        detail = m ? ": дохионд багтаагүй дугаарууд." : ": an alert's case codes that did not fit it.";
+        ex = kw(lex, form::info) + " 17 2";
         break;
     case form::help:
         break;
