@@ -270,50 +270,57 @@ draft_ladder tracking_drafts(const alert_facts& f, const parser::lexicon& lex, r
 
 // ---- the ID alert
 
-enum class hazard_detail : std::uint8_t { words, codes, urgent_codes, none };
+// How a work or hazard code is worded: its label, its short wording (code_def::short_en/short_mn,
+// the label when none), its code, or (hazards) not at all.
+enum class wording : std::uint8_t { words, short_words, codes, none };
 
 struct id_shape {
     bool name = true;
     bool from = true;
-    hazard_detail hazards = hazard_detail::words;
+    wording urgent_hazards = wording::words; // the hazards that make the alert urgent
+    wording other_hazards = wording::words;
     std::size_t cases_shown = 0;
     bool long_tail = true;
-    bool by_sex = true;
-    bool work_words = true;
+    bool by_sex = true; // false: the total, when that is shorter ("1 охин" stays)
+    wording work = wording::words;
     bool age = true;
-    bool work = true;
     bool cases_word = true;
     bool children = true; // last: the "+N" after the first case code still tells how many
 };
 
+std::string word_of(const parser::code_def* def, std::string_view code, reply_language l, wording w) {
+    if (def == nullptr || w == wording::codes) {
+        return std::string(code);
+    }
+    if (w == wording::short_words) {
+        const std::string& s = mn(l) ? def->short_mn : def->short_en;
+        if (!s.empty()) {
+            return s;
+        }
+    }
+    return label(*def, l);
+}
+
 std::string hazard_phrase(const alert_facts& f, const parser::lexicon& lex, reply_language l,
-                          hazard_detail d) {
+                          const id_shape& s) {
     std::string out;
+    // Codes are joined by spaces; words (which may hold a space: "heavy load") by commas.
+    const bool all_codes = (s.urgent_hazards == wording::codes || s.urgent_hazards == wording::none) &&
+                           (s.other_hazards == wording::codes || s.other_hazards == wording::none);
     for (const auto& h : f.hazards) {
         const parser::code_def* def = lex.code_by_name(table::hazard, h);
         const bool urgent = def != nullptr && def->urgent;
-        std::string word;
-        switch (d) {
-        case hazard_detail::words:
-            // An urgent hazard shouts in English, as in the spec's "mining, SHAFT, at ALT".
-            word = def == nullptr ? h : (urgent && !mn(l) ? upper_ascii(label(*def, l)) : label(*def, l));
-            break;
-        case hazard_detail::codes:
-            word = h;
-            break;
-        case hazard_detail::urgent_codes:
-            if (urgent) {
-                word = h;
-            }
-            break;
-        case hazard_detail::none:
-            break;
-        }
-        if (word.empty()) {
+        const wording w = urgent ? s.urgent_hazards : s.other_hazards;
+        if (w == wording::none) {
             continue;
         }
+        std::string word = word_of(def, h, l, w);
+        // An urgent hazard shouts in English, as in the spec's "mining, SHAFT, at ALT".
+        if (urgent && !mn(l) && w != wording::codes) {
+            word = upper_ascii(word);
+        }
         if (!out.empty()) {
-            out += d == hazard_detail::words ? ", " : " ";
+            out += all_codes ? " " : ", ";
         }
         out += word;
     }
@@ -327,7 +334,16 @@ std::string id_body(const alert_facts& f, const parser::lexicon& lex, reply_lang
     } else {
         head = "ALERT #" + num(f.number) + (f.urgent ? " URGENT: " : ": ");
     }
-    std::string subject = s.children ? children_phrase(f.kids, l, s.by_sex) : std::string{};
+    std::string subject;
+    if (s.children) {
+        subject = children_phrase(f.kids, l, true);
+        if (!s.by_sex) {
+            std::string total = children_phrase(f.kids, l, false);
+            if (parser::count_code_points(total) < parser::count_code_points(subject)) {
+                subject = std::move(total);
+            }
+        }
+    }
     auto add_word = [&subject](const std::string& w) {
         if (w.empty()) {
             return;
@@ -340,15 +356,14 @@ std::string id_body(const alert_facts& f, const parser::lexicon& lex, reply_lang
     if (s.age) {
         add_word(age_phrase(f.age_min, f.age_max));
     }
-    if (s.work && !f.work.empty()) {
-        const parser::code_def* w = lex.code_by_name(table::work, f.work);
-        add_word(s.work_words && w != nullptr ? label(*w, l) : f.work);
+    if (s.work != wording::none && !f.work.empty()) {
+        add_word(word_of(lex.code_by_name(table::work, f.work), f.work, l, s.work));
     }
     std::vector<std::string> parts;
     if (!subject.empty()) {
         parts.push_back(std::move(subject));
     }
-    if (std::string h = hazard_phrase(f, lex, l, s.hazards); !h.empty()) {
+    if (std::string h = hazard_phrase(f, lex, l, s); !h.empty()) {
         parts.push_back(std::move(h));
     }
     parts.push_back((mn(l) ? "" : "at ") + site_phrase(f, s.name));
@@ -364,44 +379,89 @@ std::string id_body(const alert_facts& f, const parser::lexicon& lex, reply_lang
     return body;
 }
 
-// Shapes, not texts: most alerts fit at the first or second shape, and the rest are never rendered.
-draft_ladder id_drafts(const alert_facts& f, const parser::lexicon& lex, reply_language l) {
+// The drop order, one shape per step. Both languages drop the site's long name first (spec
+// alerts.md), then the reporter's masked number. English (160 characters) then words hazards by
+// their codes and drops later case codes; past that only absurd inputs arrive. Mongolian (70
+// UCS-2 characters) keeps its words: "Хариу:" goes, then work and hazards take their short
+// Mongolian wordings (never the Latin codes), and only then do later case codes become "+N", so
+// that the children by sex, their age and the work outlast every case code but the first.
+std::vector<id_shape> id_shapes(const alert_facts& f, reply_language l) {
     std::vector<id_shape> shapes;
     id_shape s;
     s.cases_shown = f.case_codes.size();
-    auto push = [&] { shapes.push_back(s); };
+    std::function<void()> push = [&] { shapes.push_back(s); };
+    auto later_cases = [&] {
+        while (s.cases_shown > 1) {
+            --s.cases_shown;
+            push();
+        }
+        // Each later drop makes room: the case codes that then fit come back, richest first.
+        push = [&] {
+            for (std::size_t k = f.case_codes.size(); k >= 1; --k) {
+                s.cases_shown = k;
+                shapes.push_back(s);
+            }
+            if (f.case_codes.empty()) {
+                shapes.push_back(s);
+            }
+        };
+    };
     push();
-    s.name = false; // the site's long name goes first (spec/alerts.md)
+    s.name = false;
     push();
     s.from = false;
     push();
-    s.hazards = hazard_detail::codes;
-    push();
-    while (s.cases_shown > 1) {
-        --s.cases_shown;
+    if (mn(l)) {
+        s.long_tail = false;
+        push();
+        s.other_hazards = wording::short_words;
+        push();
+        s.urgent_hazards = wording::short_words;
+        push();
+        s.work = wording::short_words;
+        push();
+        later_cases();
+        s.by_sex = false;
+        push();
+        s.other_hazards = wording::none;
+        push();
+        s.cases_word = false;
+        push();
+        s.age = false;
+        push();
+    } else {
+        s.other_hazards = s.urgent_hazards = wording::short_words;
+        push();
+        s.other_hazards = s.urgent_hazards = wording::codes;
+        push();
+        later_cases();
+        s.long_tail = false;
+        push();
+        s.by_sex = false;
+        push();
+        s.work = wording::codes;
+        push();
+        // The urgent hazards say why the alert is urgent: they outlast the age, the work and the
+        // word "Cases".
+        s.other_hazards = wording::none;
+        push();
+        s.age = false;
+        push();
+        s.cases_word = false;
         push();
     }
-    // Beyond here only Mongolian (70 UCS-2 characters) or absurd inputs ever arrive.
-    s.long_tail = false;
+    s.work = wording::none;
     push();
-    s.by_sex = false;
-    push();
-    s.work_words = false;
-    push();
-    // The urgent hazards say why the alert is urgent: they outlast the age, the work and the
-    // word "Cases".
-    s.hazards = hazard_detail::urgent_codes;
-    push();
-    s.age = false;
-    push();
-    s.cases_word = false;
-    push();
-    s.work = false;
-    push();
-    s.hazards = hazard_detail::none;
+    s.urgent_hazards = wording::none;
     push();
     s.children = false;
     push();
+    return shapes;
+}
+
+// Shapes, not texts: most alerts fit at the first or second shape, and the rest are never rendered.
+draft_ladder id_drafts(const alert_facts& f, const parser::lexicon& lex, reply_language l) {
+    std::vector<id_shape> shapes = id_shapes(f, l);
     const std::size_t count = shapes.size();
     return {count, [&f, &lex, l, shapes = std::move(shapes)](std::size_t i) {
                 return draft{id_body(f, lex, l, shapes[i]), ack_tail(lex, f.number, l, shapes[i].long_tail)};
@@ -494,6 +554,47 @@ std::string ack_notice(std::uint64_t number, std::string_view by_phone, reply_la
         text = "Alert #" + num(number) + " acknowledged" + (by.empty() ? "." : " by " + by + ".");
     }
     return parser::shorten_to_segment(text);
+}
+
+std::string already_acknowledged_reply(std::uint64_t number, std::string_view by_name, std::string_view by_phone,
+                                       std::string_view when, bool by_sender, const parser::lexicon& lex,
+                                       reply_language l) {
+    const std::string kw = lex.keyword(parser::form::ack).keyword + ": ";
+    const std::string n = num(number);
+    const std::string at(when);
+    const std::string masked =
+        by_phone.find('*') == std::string_view::npos ? mask_phone(by_phone) : std::string(by_phone);
+    const std::string name(by_name);
+    if (mn(l)) {
+        if (by_sender) {
+            return compose({{kw + "та #" + n + " дохиог " + at + "-д хүлээн авсан.", " Баярлалаа."},
+                            {kw + "та #" + n + " дохиог " + at + "-д хүлээн авсан.", ""}});
+        }
+        auto body = [&](const std::string& who) { return kw + "#" + n + " дохиог " + who + " " + at + "-д хүлээн авсан."; };
+        std::vector<draft> drafts;
+        if (!name.empty()) {
+            drafts.push_back({body(name + " (" + masked + ")"), " Баярлалаа."});
+            drafts.push_back({body(name), " Баярлалаа."});
+            drafts.push_back({body(name), ""});
+        }
+        drafts.push_back({body(masked), " Баярлалаа."});
+        drafts.push_back({body(masked), ""});
+        return compose(std::move(drafts));
+    }
+    if (by_sender) {
+        return compose({{kw + "you acknowledged alert #" + n + " at " + at + ".", " Thank you."}});
+    }
+    auto body = [&](const std::string& who) {
+        return kw + "alert #" + n + " was already acknowledged by " + who + " at " + at + ".";
+    };
+    std::vector<draft> drafts;
+    if (!name.empty()) {
+        drafts.push_back({body(name + " (" + masked + ")"), " Thank you."});
+        drafts.push_back({body(name), " Thank you."});
+    }
+    drafts.push_back({body(masked), " Thank you."});
+    drafts.push_back({body(masked), ""});
+    return compose(std::move(drafts));
 }
 
 std::string ack_confirmation(std::uint64_t number, const parser::lexicon& lex, reply_language l) {

@@ -39,13 +39,17 @@ struct alert_facts {
 // The alert, e.g. (English)
 //   ALERT #17 URGENT: 2 boys ~12 mining, SHAFT, at ALT (Altan-Us). Cases 204812 204820.
 //   From +976****0001. Reply ACK 17
-// When too long, dropped in this order: the site's long name, the reporter's masked number,
-// hazard words (for codes), later case codes (for "+N"); then, in Mongolian, "Хариу:" before
-// "ACK n"; then the children by sex (for a total), work words (for the code), non-urgent hazards,
-// the age, the word "Cases", the work, urgent hazards, the children. The alert number, the first
-// case code and
-// "ACK n" are never dropped (in English "Reply ACK n"; only an absurdly long site code could
-// make the text be cut, before the tail). A sensitive alert (flag or sensitive work code) says only
+// When too long, dropped in this order: the site's long name, the reporter's masked number; then
+// in English hazard words (for codes), later case codes (for "+N"), "Reply" stays; then the
+// children by sex (for a total, only when shorter), work words (for the code), non-urgent
+// hazards, the age, the word "Cases". In Mongolian (70 characters): "Хариу:" before "ACK n", then
+// hazards and work take their short Mongolian wordings (code_def::short_mn; never the Latin
+// codes), later case codes (for "+N"), the children by sex (only when the total is shorter),
+// non-urgent hazards, the word "Дугаар", the age. Last in both: the work, urgent hazards, the
+// children. Every case code that fits beside what ranks above it is shown. The alert number, the
+// first case code and "ACK n" are never dropped (in English "Reply ACK n"; only an absurdly long
+// site code could make the text be cut, before the tail). A sensitive alert (flag or sensitive
+// work code) says only
 //   Sensitive case 204812 at DKH, urgent. Call the coordinator. Reply ACK 18
 // and a tracking alert e.g. "ALERT #19: case 204812 (ALT) seen working again. Reply ACK 19".
 // "ACK" here and in every text below is the deployment's keyword for the form (lexicon::keyword).
@@ -74,6 +78,17 @@ std::string ack_notice(std::uint64_t number, std::string_view by_phone, parser::
 // keyword; the other the canonical "ACK".
 std::string ack_confirmation(std::uint64_t number, const parser::lexicon& lex, parser::reply_language l);
 std::string ack_confirmation(std::uint64_t number, parser::reply_language l);
+
+// The answer to an ACK of an alert someone had already acknowledged: who (`by_name`, may be
+// empty, and `by_phone`, masked here when it has no '*') and when (`when`, as the deployment reads
+// it: "12:05" today, else "2026-11-25 12:05"):
+//   ACK: alert #17 was already acknowledged by Bat (+976****0101) at 12:05. Thank you.
+//   ACK: #17 дохиог Bat 12:05-д хүлээн авсан. Баярлалаа.
+// `by_sender`: the sender acknowledged it themselves ("ACK: you acknowledged alert #17 at 12:05.").
+// The name, then the number, then the thanks are dropped to fit one segment; the time never is.
+std::string already_acknowledged_reply(std::uint64_t number, std::string_view by_name, std::string_view by_phone,
+                                       std::string_view when, bool by_sender, const parser::lexicon& lex,
+                                       parser::reply_language l);
 
 // One overdue case in a tracking reminder.
 struct reminder_case {

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kharuul::config::detail {
@@ -168,6 +169,7 @@ struct code_table_rules {
     bool has_urgent = false;
     bool has_sensitive = false;
     bool has_group = false; // statuses: group (or kind) and sets
+    bool has_short = false; // work and hazards: short_en, short_mn (the alerts' short wordings)
 };
 
 // The TR status groups and, per group, the values a code may set (cases::tracking_effect_of).
@@ -259,6 +261,8 @@ private:
         const auto aliases = r.get_strings("aliases");
         const auto en = r.get_string("en");
         const auto mn = r.get_string("mn");
+        const auto short_en = rules_.has_short ? r.get_string("short_en") : std::nullopt;
+        const auto short_mn = rules_.has_short ? r.get_string("short_mn") : std::nullopt;
         const auto urgent = rules_.has_urgent ? r.get_bool("urgent") : std::nullopt;
         const auto sensitive = rules_.has_sensitive ? r.get_bool("sensitive") : std::nullopt;
         std::optional<located<std::string>> group;
@@ -278,9 +282,10 @@ private:
                         code_fix(*code));
             return;
         }
-        for (const auto* label : {&en, &mn}) {
+        const std::pair<const std::optional<std::string>*, std::string_view> labels[] = {
+            {&en, "en"}, {&mn, "mn"}, {&short_en, "short_en"}, {&short_mn, "short_mn"}};
+        for (const auto& [label, key] : labels) {
             if (*label && (*label)->empty()) {
-                const std::string_view key = label == &en ? "en" : "mn";
                 sink_.error(r.where(key), r.path_of(key), "is empty",
                             "write the words a reply shows for " + *code);
                 return;
@@ -327,7 +332,7 @@ private:
             if (rules_.has_group && !valid_status(*group, *sets, std::nullopt)) {
                 return;
             }
-            codes_.push_back(parser::code_def{*code, {}, *en, mn.value_or(*en), false, false, {}, {}});
+            codes_.push_back(parser::code_def{*code, {}, *en, mn.value_or(*en), false, false, {}, {}, {}, {}});
             at = codes_.size() - 1;
             check_lookalike(*code, at, r.where("code"), r.path_of("code"));
             index(*code, at);
@@ -350,6 +355,12 @@ private:
         }
         if (mn) {
             def.label_mn = *mn;
+        }
+        if (short_en) {
+            def.short_en = *short_en;
+        }
+        if (short_mn) {
+            def.short_mn = *short_mn;
         }
         if (urgent) {
             def.urgent = *urgent;
@@ -612,8 +623,8 @@ void merge_language(const toml::table& table, parser::language& lang, problem_si
         letters.merge_age_units(*units);
     }
 
-    code_merger(lang.work, {"work", true, true, true}, sink).merge(reader);
-    code_merger(lang.hazards, {"hazards", true, true, false}, sink).merge(reader);
+    code_merger(lang.work, {"work", true, true, true, false, true}, sink).merge(reader);
+    code_merger(lang.hazards, {"hazards", true, true, false, false, true}, sink).merge(reader);
     code_merger(lang.statuses, {"statuses", true, false, false, true}, sink).merge(reader);
     code_merger(lang.services, {"services", true, false, false}, sink).merge(reader);
     code_merger(lang.reasons, {"reasons", true, false, false}, sink).merge(reader);

@@ -765,12 +765,14 @@ private:
             }
             table_reader r(*tables[i], index_path("alerts.rules", i), sink_);
             routing_rule_config rule;
+            rule_values values; // where each code is written, for check_rules
             auto strings = [&](std::string_view key) {
                 std::vector<std::string> out;
                 if (const auto list = r.get_strings(key)) {
                     for (const auto& v : *list) {
                         out.push_back(v.value);
                     }
+                    values[std::string(key)] = *list;
                 }
                 return out;
             };
@@ -794,7 +796,7 @@ private:
             rule.tell_coordinators_now = r.get_bool("tell_coordinators_now");
             rule.sensitive = r.get_bool("sensitive");
             r.report_unknown_keys();
-            rule_at_.push_back({r.path_of("sites"), r.where()});
+            rule_at_.push_back(std::move(values));
             config_.alerts.rules.push_back(std::move(rule));
         }
     }
@@ -809,32 +811,39 @@ private:
             }
             return false;
         };
+        // Each problem at the line of the code itself (a rule's keys may span many lines).
         for (std::size_t i = 0; i < config_.alerts.rules.size() && i < rule_at_.size(); ++i) {
-            const auto& rule = config_.alerts.rules[i];
-            const std::string path = index_path("alerts.rules", i);
-            const auto& at = rule_at_[i].second;
-            for (const auto& s : rule.sites) {
-                if (config_.find_site(s) == nullptr) {
-                    sink_.error(at, path + ".sites", in_quotes(s) + " is not a site", "use a code from [[sites]]");
+            const rule_values& values = rule_at_[i];
+            auto each = [&](const std::string& key, auto&& check) {
+                if (const auto it = values.find(key); it != values.end()) {
+                    for (const auto& v : it->second) {
+                        check(v);
+                    }
                 }
-            }
-            for (const auto& w : rule.work) {
-                if (!known(config_.language.work, w)) {
-                    sink_.error(at, path + ".work", in_quotes(w) + " is not a work code", "use a code of the work table");
+            };
+            each("sites", [&](const located<std::string>& s) {
+                if (config_.find_site(s.value) == nullptr) {
+                    sink_.error(s.at, s.path, in_quotes(s.value) + " is not a site", "use a code from [[sites]]");
                 }
-            }
-            for (const auto& h : rule.hazards) {
-                if (!known(config_.language.hazards, h)) {
-                    sink_.error(at, path + ".hazards", in_quotes(h) + " is not a hazard code",
+            });
+            each("work", [&](const located<std::string>& w) {
+                if (!known(config_.language.work, w.value)) {
+                    sink_.error(w.at, w.path, in_quotes(w.value) + " is not a work code",
+                                "use a code of the work table");
+                }
+            });
+            each("hazards", [&](const located<std::string>& h) {
+                if (!known(config_.language.hazards, h.value)) {
+                    sink_.error(h.at, h.path, in_quotes(h.value) + " is not a hazard code",
                                 "use a code of the hazard table");
                 }
-            }
-            for (const auto& st : rule.statuses) {
-                if (!known(config_.language.statuses, st)) {
-                    sink_.error(at, path + ".statuses", in_quotes(st) + " is not a tracking status",
+            });
+            each("statuses", [&](const located<std::string>& st) {
+                if (!known(config_.language.statuses, st.value)) {
+                    sink_.error(st.at, st.path, in_quotes(st.value) + " is not a tracking status",
                                 "use a status code such as WORK or MISS");
                 }
-            }
+            });
         }
     }
 
@@ -1058,7 +1067,9 @@ private:
     std::vector<std::pair<std::string, toml::source_position>> site_area_at_; // per config_.sites entry
     std::vector<team_config> broken_team_areas_;
     std::pair<std::string, toml::source_position> outbound_at_;
-    std::vector<std::pair<std::string, toml::source_position>> rule_at_; // per config_.alerts.rules entry
+    // Per config_.alerts.rules entry: its code lists (sites, work, hazards, statuses) as written.
+    using rule_values = std::map<std::string, std::vector<located<std::string>>>;
+    std::vector<rule_values> rule_at_;
     std::map<std::string, first_use> phones_;
 };
 

@@ -2,6 +2,9 @@
 
 #include "alerts/alert_text.hpp"
 #include "alerts/reminders.hpp"
+#include "gateway/time_text.hpp"
+#include "parser/info_reply.hpp"
+#include "parser/phone.hpp"
 #include "store/alerts.hpp"
 #include "store/cases.hpp"
 #include "store/registry.hpp"
@@ -238,6 +241,32 @@ std::optional<raised_alert> raise_alert(store::connection& db, const alert_setti
     return out;
 }
 
+namespace {
+
+// "12:05" on the same local day as `now`, else "2026-11-25 12:05".
+std::string when_text(store::timestamp at, store::timestamp now, minutes utc_offset) {
+    const std::string at_text = format_local_minute(at, utc_offset);
+    const std::string now_text = format_local_minute(now, utc_offset);
+    return at_text.substr(0, 10) == now_text.substr(0, 10) ? at_text.substr(11) : at_text;
+}
+
+// The name an official is known by: as told of the alert, else from the teams and coordinators.
+std::string name_of(store::connection& db, const alert_settings& s, std::int64_t alert_id, const std::string& phone) {
+    for (const auto& r : store::alert_recipients(db, alert_id))
+        if (r.phone == phone && !r.name.empty())
+            return r.name;
+    for (const auto& t : s.teams)
+        for (const auto& m : t.members)
+            if (m.phone == phone)
+                return m.name;
+    for (const auto& c : s.coordinators)
+        if (c.phone == phone)
+            return c.name;
+    return {};
+}
+
+} // namespace
+
 ack_outcome acknowledge(store::connection& db, const alert_settings& s, const parser::lexicon& lex,
                         std::uint64_t number, const std::string& phone, parser::reply_language lang,
                         std::int64_t message_id, store::timestamp now) {
@@ -257,11 +286,67 @@ ack_outcome acknowledge(store::connection& db, const alert_settings& s, const pa
         return out;
     }
     auto acked = store::acknowledge_alert(db, a->id, phone, message_id, now);
-    if (acked)
+    out.accepted = true; // the alert is handled either way
+    if (acked) {
         store::cancel_queued_for_alert(db, a->id, now);
-    // A second ACK (someone else was quicker) is answered the same way: the alert is handled.
-    out.accepted = true;
-    out.reply = alerts::ack_confirmation(number, lex, lang);
+        out.reply = alerts::ack_confirmation(number, lex, lang);
+        return out;
+    }
+    // A second ACK: someone was quicker (or the sender acknowledged it before). Say who and when,
+    // and keep it on the alert's record.
+    const std::string by = a->acked_by.value_or("");
+    const store::timestamp at = a->acked_at.value_or(now);
+    const std::string when = when_text(at, now, s.utc_offset);
+    const std::string masked = parser::mask_phone(by);
+    out.reply = alerts::already_acknowledged_reply(number, name_of(db, s, a->id, by), masked, when, by == phone,
+                                                   lex, lang);
+    store::append_alert_history(db, a->id, now, "acknowledged_again", phone,
+                                "already acknowledged by " + (by.empty() ? std::string("?") : masked) + " at " +
+                                    format_local_minute(at, s.utc_offset) + "; message " +
+                                    std::to_string(message_id));
+    return out;
+}
+
+ack_outcome alert_case_page(store::connection& db, const alert_settings& s, const parser::lexicon& lex,
+                       std::uint64_t number, std::uint32_t page, const std::string& phone,
+                       parser::reply_language lang) {
+    ack_outcome out;
+    const std::string n = std::to_string(number);
+    auto a = store::find_alert(db, static_cast<std::int64_t>(number));
+    if (!a) {
+        out.error_code = "unknown_alert";
+        out.reply = parser::refusal_reply(parser::refusal::unknown_alert, parser::form::info, n, {}, lex, lang);
+        return out;
+    }
+    const bool coordinator = std::any_of(s.coordinators.begin(), s.coordinators.end(),
+                                         [&](const alerts::recipient& c) { return c.phone == phone; });
+    if (!coordinator && !store::is_alert_recipient(db, a->id, phone)) {
+        out.error_code = "not_recipient";
+        out.reply = parser::refusal_reply(parser::refusal::not_recipient, parser::form::info, n, {}, lex, lang);
+        return out;
+    }
+    // The codes the text shows are its first ones, in order, each a whole word of it.
+    const std::string text = alerts::alert_text(facts_of(*a, s), lex, lang);
+    auto shows = [&text](const std::string& code) {
+        for (std::size_t at = text.find(code); at != std::string::npos; at = text.find(code, at + 1)) {
+            const bool starts = at == 0 || text[at - 1] == ' ';
+            const std::size_t end = at + code.size();
+            const bool ends = end == text.size() || text[end] == ' ' || text[end] == '.';
+            if (starts && ends)
+                return true;
+        }
+        return false;
+    };
+    std::size_t shown = 0;
+    while (shown < a->case_codes.size() && shows(a->case_codes[shown]))
+        ++shown;
+    const std::vector<std::string> remaining(a->case_codes.begin() + static_cast<std::ptrdiff_t>(shown),
+                                             a->case_codes.end());
+    parser::info_answer answer = parser::info_reply(number, page, remaining, a->case_codes, lex, lang);
+    out.accepted = answer.found;
+    if (!answer.found)
+        out.error_code = "no_page";
+    out.reply = std::move(answer.reply);
     return out;
 }
 

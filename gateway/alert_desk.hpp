@@ -79,6 +79,14 @@ ack_outcome acknowledge(store::connection& db, const alert_settings& s, const pa
                         std::uint64_t number, const std::string& phone, parser::reply_language lang,
                         std::int64_t message_id, store::timestamp now);
 
+// `INFO n [page]` from `phone` (a team member or coordinator): a page of the alert's case codes
+// that its text, as the sender's language words it, does not show (parser/info_reply.hpp). Only a
+// recipient of the alert, or a coordinator, may ask; any state (an acknowledged alert's cases still
+// need following). Reads only. error_code: unknown_alert, not_recipient, no_page.
+ack_outcome alert_case_page(store::connection& db, const alert_settings& s, const parser::lexicon& lex,
+                       std::uint64_t number, std::uint32_t page, const std::string& phone,
+                       parser::reply_language lang);
+
 struct due_work {
     std::size_t escalations = 0; // escalation steps taken
     std::size_t reminders = 0;   // reminder SMS queued

@@ -60,6 +60,12 @@ int cmd_parse(const invocation& inv) {
     int code = exit_ok;
     if (!parse_options(inv, "parse --config FILE [--from PHONE] [--lang en|mn] TEXT", opts, pos, vm, code))
         return code;
+    // No TEXT at all is a usage error; an empty one ("") is a message, the empty message.
+    if (vm.count("text") == 0) {
+        inv.err << "kharuul parse: the SMS text is missing (usage: kharuul parse --config FILE [--from PHONE] "
+                   "[--lang en|mn] TEXT; quote it, \"\" for the empty message)\n";
+        return exit_user_error;
+    }
 
     auto lang = parser::reply_language::en;
     if (!lang_name.empty()) {
@@ -209,6 +215,30 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
                     invocation inv{{argv + 1 + words, argv + argc}, out, err};
                     return c.run(inv);
                 }
+        }
+        // A group of two-word commands ("reporter"): --help lists them; anything else is a usage
+        // error that lists them.
+        std::vector<const command*> group;
+        for (const auto& c : registry())
+            if (c.name.starts_with(std::string(first) + " "))
+                group.push_back(&c);
+        if (!group.empty()) {
+            const std::string_view second = argc >= 3 ? std::string_view(argv[2]) : std::string_view{};
+            const bool help = second == "--help" || second == "-h" || second == "help";
+            std::ostream& to = help ? out : err;
+            if (!help)
+                to << "kharuul: " << (second.empty() ? "'" + std::string(first) + "' needs a command"
+                                                     : "unknown command '" + std::string(first) + " " +
+                                                           std::string(second) + "'")
+                   << "\n";
+            to << "usage: kharuul " << first << " COMMAND [options]   (kharuul " << first
+               << " COMMAND --help for its options)\n\ncommands:\n";
+            for (const command* c : group) {
+                std::string name(c->name);
+                name.resize(std::max<std::size_t>(name.size() + 2, 18), ' ');
+                to << "  " << name << c->summary << '\n';
+            }
+            return help ? exit_ok : exit_user_error;
         }
         err << "kharuul: unknown command '" << first << "' (see kharuul --help)\n";
         return exit_user_error;

@@ -41,6 +41,18 @@ using asio::ip::tcp;
 
 namespace {
 
+// "outbox #36 (alert #9)", "outbox #40 (reply to message #102)", "outbox #41 (reminder)": the
+// outbox row first, then what it belongs to (issue 10, item 11: the row's number is not the
+// alert's).
+std::string outbox_name(const store::outbox_record& row) {
+    std::string what(store::to_string(row.kind));
+    if (row.alert_id)
+        what += " #" + std::to_string(*row.alert_id);
+    else if (row.kind == store::outbox_kind::reply && row.message_id)
+        what += " to message #" + std::to_string(*row.message_id);
+    return "outbox #" + std::to_string(row.id) + " (" + what + ")";
+}
+
 struct channel_binding {
     config::channel_config cfg;
     const adapters::dialect* dialect = nullptr; // nullptr: no inbound HTTP (log, smpp)
@@ -451,7 +463,7 @@ struct daemon::impl {
                 spdlog::error("outbox: message {} sent but its outcome not recorded: {}", row.id, e.what());
             }
             ++counters.sends[std::string(adapters::send_outcome_name(out.what))];
-            spdlog::info("outbox: {} #{} to {}: {} ({})", store::to_string(row.kind), row.id, mask_phone(row.recipient),
+            spdlog::info("{} to {}: {} ({})", outbox_name(row), mask_phone(row.recipient),
                          adapters::send_outcome_name(out.what), out.detail);
         }
     }

@@ -169,6 +169,17 @@ private:
             return finish(ack.accepted ? store::message_status::accepted : store::message_status::rejected,
                           m.kind, ack.error_code, std::move(ack.reply));
         }
+        case form::info: {
+            const auto& info = std::get<alert_info>(m.body);
+            if (!settings_.alerts)
+                return finish(
+                    store::message_status::rejected, m.kind, "unknown_alert",
+                    refusal_reply(refusal::unknown_alert, m.kind, std::to_string(info.alert), {}, lex_, lang_));
+            ack_outcome answer = gateway::alert_case_page(db_, *settings_.alerts, lex_, info.alert, info.page,
+                                                     rec_.sender, lang_);
+            return finish(answer.accepted ? store::message_status::accepted : store::message_status::rejected,
+                          m.kind, answer.error_code, std::move(answer.reply));
+        }
         case form::id:
         case form::risk: {
             if (auto capped = refuse_past_case_cap(m))

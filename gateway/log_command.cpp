@@ -22,9 +22,14 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/program_options.hpp>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -40,7 +45,30 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::size_t log_columns = 100; // what a log line is trimmed to without --full
+// What a log line is trimmed to without --wide: the terminal's width (TIOCGWINSZ, when the log
+// goes to a terminal's stdout), else the COLUMNS variable (a pipe, `watch`), else 100.
+std::size_t terminal_columns(bool to_stdout) {
+    if (to_stdout && ::isatty(STDOUT_FILENO) != 0) {
+        winsize ws{};
+        if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+            return ws.ws_col;
+    }
+    if (const char* c = std::getenv("COLUMNS")) {
+        std::size_t n = 0;
+        const std::string_view v(c);
+        if (auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+            ec == std::errc{} && end == v.data() + v.size() && n >= 20 && n <= 10000)
+            return n;
+    }
+    return 100;
+}
+
+// The width of this run of `kharuul log` (set once by cmd_log; one command a process, or one at a
+// time in tests).
+std::size_t columns_now = 100;
+std::size_t log_columns() {
+    return columns_now;
+}
 
 // The first column of every row of `s`: the ids a log view then reads one by one.
 std::vector<std::int64_t> ids_of(SQLite::Statement& s) {
@@ -101,7 +129,8 @@ enum class log_view { messages, alerts, outbox, alert };
 // The filters of the alert and outbox views, read and checked.
 struct log_request {
     std::size_t limit = 100;
-    bool full = false;
+    bool full = false; // whole phone numbers
+    bool wide = false; // whole texts
     store::time_range range;          // created_at
     std::optional<std::string> site;  // alerts at this site
     std::optional<std::string> phone; // alerts: reporter, recipient or who acknowledged; outbox: recipient
@@ -156,24 +185,25 @@ std::size_t room_after(const std::vector<std::size_t>& widths, std::size_t inden
     std::size_t used = indent;
     for (std::size_t i = 0; i + 1 < widths.size(); ++i)
         used += widths[i] + 1;
-    return std::max<std::size_t>(used < log_columns ? log_columns - used : 0, 30);
+    const std::size_t columns = log_columns();
+    return std::max<std::size_t>(used < columns ? columns - used : 0, 30);
 }
 
 
 // Lines under a row of a table (an alert's history, a message's attempts), each cell padded to
 // `widths` after `indent` spaces, the last cut to `room` columns unless `full`.
 void print_lines(std::ostream& o, const std::vector<std::vector<std::string>>& lines,
-                 const std::vector<std::size_t>& widths, std::size_t indent, std::size_t room, bool full) {
+                 const std::vector<std::size_t>& widths, std::size_t indent, std::size_t room, bool wide) {
     for (auto line : lines) {
-        if (!full)
+        if (!wide)
             line.back() = cut(line.back(), room);
         print_row(o, line, widths, indent, false);
     }
 }
 
 // A message text in quotes, cut to `room` columns unless `full`.
-std::string quoted(const std::string& text, std::size_t room, bool full) {
-    return '"' + (full ? text : cut(text, room)) + '"';
+std::string quoted(const std::string& text, std::size_t room, bool wide) {
+    return '"' + (wide ? text : cut(text, room)) + '"';
 }
 
 // A history line's detail, with the outbox row it concerns.
@@ -246,7 +276,7 @@ int log_alerts(const invocation& inv, store::connection& db, const config::gatew
     print_row(inv.out, rows[0], widths, 0, false);
     for (std::size_t i = 1; i < rows.size(); ++i) {
         print_row(inv.out, rows[i], widths, 0, true);
-        print_lines(inv.out, histories[i - 1], history_widths, indent, room, q.full);
+        print_lines(inv.out, histories[i - 1], history_widths, indent, room, q.wide);
     }
     if (ids.size() == q.limit)
         inv.err << "kharuul log: the newest " << q.limit << " alerts shown; --limit N shows more\n";
@@ -306,14 +336,14 @@ int log_outbox(const invocation& inv, store::connection& db, const config::gatew
                         std::string(store::to_string(o->kind)), shown_phone(o->recipient, q.full),
                         std::string(store::to_string(o->state)), std::to_string(o->attempts),
                         o->alert_id ? "#" + std::to_string(*o->alert_id) : "-",
-                        q.full ? detail : cut(detail, 30), printable(o->text)});
+                        q.wide ? detail : cut(detail, 30), printable(o->text)});
     }
     const auto widths = column_widths(rows);
     const std::size_t room = room_after(widths, 0) - 2; // the quotes
     print_row(inv.out, rows[0], widths, 0, false);
     for (std::size_t i = 1; i < rows.size(); ++i) {
         auto row = rows[i];
-        row.back() = quoted(row.back(), room, q.full);
+        row.back() = quoted(row.back(), room, q.wide);
         print_row(inv.out, row, widths, 0, true);
     }
     if (ids.size() == q.limit)
@@ -353,7 +383,7 @@ std::string children_of(const store::alert_record& a) {
 // `kharuul log --alert N`: one alert with everything: who was told and what became of each
 // message, every history line, every attempt of each of its messages.
 int log_one_alert(const invocation& inv, store::connection& db, const config::gateway_config& cfg,
-                  std::int64_t number, bool full) {
+                  std::int64_t number, bool full, bool wide) {
     const auto offset = cfg.alerts.utc_offset;
     SQLite::Transaction snapshot(db, SQLite::TransactionBehavior::DEFERRED);
     const auto a = store::find_alert(db, number);
@@ -423,7 +453,7 @@ int log_one_alert(const invocation& inv, store::connection& db, const config::ga
         for (const auto& h : history)
             rows.push_back(history_cells(h, offset, full));
         const auto widths = column_widths(rows);
-        print_lines(o, rows, widths, 2, room_after(widths, 2), full);
+        print_lines(o, rows, widths, 2, room_after(widths, 2), wide);
     }
 
     // Every message of the alert, each with every attempt and delivery report below it.
@@ -466,18 +496,19 @@ int log_one_alert(const invocation& inv, store::connection& db, const config::ga
     const std::size_t detail_room = room_after(attempt_widths, indent);
     for (std::size_t i = 0; i < rows.size(); ++i) {
         auto row = rows[i];
-        row.back() = quoted(row.back(), text_room, full);
+        row.back() = quoted(row.back(), text_room, wide);
         print_row(o, row, widths, 2, true);
-        print_lines(o, attempts[i], attempt_widths, indent, detail_room, full);
+        print_lines(o, attempts[i], attempt_widths, indent, detail_room, wide);
     }
     return exit_ok;
 }
 
 int cmd_log(const invocation& inv) {
     constexpr std::string_view name = "log";
+    columns_now = terminal_columns(&inv.out == &std::cout);
     std::string config_path, phone, site, form_name, status_name, since_text, until_text;
     int limit = 100;
-    bool full = false, alerts = false, outbox = false;
+    bool full = false, wide = false, alerts = false, outbox = false;
     std::int64_t alert_number = 0;
     po::options_description opts("options");
     opts.add_options()("config,c", po::value(&config_path)->required(), config_help)(
@@ -501,17 +532,19 @@ int cmd_log(const invocation& inv) {
         "7d")("until", po::value(&until_text),
               "received (created) before T (a date alone includes that day)")(
         "limit", po::value(&limit)->default_value(100), "show at most N messages (alerts), the newest")(
-        "full", po::bool_switch(&full), "whole phone numbers and whole texts (personal data: mind who sees)");
+        "wide", po::bool_switch(&wide), "whole texts and replies, whatever the terminal's width (numbers stay masked)")(
+        "full", po::bool_switch(&full), "whole phone numbers (personal data: mind who sees); texts as --wide says");
     po::variables_map vm;
     int code = exit_ok;
     if (!parse_options(
             inv,
             "log --config FILE [--alerts | --outbox | --alert N] [--phone P] [--site S] [--form F] [--status "
             "S] "
-            "[--since T] [--until T] [--limit N] [--full]\n\n"
+            "[--since T] [--until T] [--limit N] [--wide] [--full]\n\n"
             "The message log, newest first, one line per message: id, time received (local time of\n"
             "the deployment, alerts.utc_offset), channel, sender (masked unless --full), status, form,\n"
-            "error code, then the text and the reply, trimmed to about 100 columns unless --full.\n\n"
+            "error code, then the text and the reply, trimmed to the terminal's width (else $COLUMNS,\n"
+            "else 100 columns) unless --wide.\n\n"
             "--alerts: the alerts, newest first: number, time, site, state (open, acknowledged, closed),\n"
             "  urgent/sensitive, escalation level, children, who acknowledged and when; below each, its\n"
             "  history: time, what (created, told, escalated, acknowledged, delivered ...), whom, detail.\n"
@@ -553,6 +586,7 @@ int cmd_log(const invocation& inv) {
         return user_error(inv, name, "--limit must be at least 1, not " + std::to_string(limit));
     filter.limit = request.limit = static_cast<std::size_t>(limit);
     request.full = full;
+    request.wide = wide;
     if (!form_name.empty()) {
         filter.form = parser::form_from_canonical(upper(trim(form_name)));
         if (!filter.form)
@@ -621,7 +655,7 @@ int cmd_log(const invocation& inv) {
     case log_view::outbox:
         return log_outbox(inv, *db, *cfg, request);
     case log_view::alert:
-        return log_one_alert(inv, *db, *cfg, alert_number, full);
+        return log_one_alert(inv, *db, *cfg, alert_number, full, wide);
     case log_view::messages:
         break;
     }
@@ -661,8 +695,8 @@ int cmd_log(const invocation& inv) {
     const std::size_t prefix = w_id + w_received + w_channel + w_sender + w_status + w_form + w_error + 7;
     // The characters of text and reply: what is left of the line after the columns and the quotes
     // and arrow around them, but never fewer than 30 (a line with wide columns runs longer).
-    const std::size_t room =
-        std::max<std::size_t>(prefix + 8 < log_columns ? log_columns - prefix - 8 : 0, 30);
+    const std::size_t columns = log_columns();
+    const std::size_t room = std::max<std::size_t>(prefix + 8 < columns ? columns - prefix - 8 : 0, 30);
 
     auto print = [&](const log_row& r, bool is_header) {
         std::ostream& o = inv.out;
@@ -687,11 +721,11 @@ int cmd_log(const invocation& inv) {
             return;
         }
         std::string text = r.text, reply = r.reply;
-        if (!full) {
+        if (!wide) {
             const std::size_t t = columns_of(text), p = columns_of(reply);
             if (t + p > room) {
-                // The text first (it is what the sender wrote): it keeps at least two thirds.
-                const std::size_t text_room = std::min(t, std::max(room - std::min(p, room), room * 2 / 3));
+                // Text and reply share the room: either takes what the other leaves, else half.
+                const std::size_t text_room = std::min(t, std::max(room - std::min(p, room), room / 2));
                 text = cut(text, text_room);
                 reply = cut(reply, room - columns_of(text));
             }

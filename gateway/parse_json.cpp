@@ -90,6 +90,9 @@ json::object fields_json(const sms_message& m) {
                 f["note"] = note_value(m);
             } else if constexpr (std::is_same_v<T, acknowledgement>) {
                 f["alert"] = b.alert;
+            } else if constexpr (std::is_same_v<T, alert_info>) {
+                f["alert"] = b.alert;
+                f["page"] = b.page;
             } else if constexpr (std::is_same_v<T, help_request>) {
                 if (b.list) { // HELP WORK 2: the list's word and the page
                     f["topic"] = help_list_word(*b.list);

@@ -2,6 +2,7 @@
 // understood, with the cases opened or changed and the alert raised, richest wording first and
 // shortened to one segment. Separate from the help and error replies (reply.cpp) and the refusals
 // (refusal_reply.cpp); the shared wording helpers are in reply_support.hpp.
+#include "parser/info_reply.hpp"
 #include "parser/reply.hpp"
 
 #include "parser/reply_support.hpp"
@@ -277,6 +278,12 @@ std::string confirmation_reply(const sms_message& msg, const receipt& r, const l
                 return case_confirmation(ok, case_refs(b.case_code, r, l),
                                          {(m ? " хаагдсан: " : " closed: ") + s + ".", " " + b.reason + "."},
                                          no_tail);
+            } else if constexpr (std::is_same_v<T, alert_info>) {
+                // What the gateway answers from the store (alert_desk.cpp); without one (`kharuul
+                // parse`), the receipt's codes or a placeholder where the codes would go.
+                const std::vector<std::string> codes =
+                    r.case_codes.empty() ? std::vector<std::string>{std::string(case_placeholder)} : r.case_codes;
+                return info_reply(b.alert, b.page, codes, codes, lex, l).reply;
             } else if constexpr (std::is_same_v<T, acknowledgement>) {
                 const std::string n = "#" + std::to_string(b.alert);
                 return first_fit({ok + (m ? "дохио " + n + " хүлээн авлаа. Баярлалаа."

@@ -346,6 +346,10 @@ std::string help_reply(std::optional<form> topic, const lexicon& lex, reply_lang
         detail = m ? ": дохиог хүлээн авснаа мэдэгдэнэ." : ": stops an alert's escalation.";
         ex = kw(lex, form::ack) + " 17";
         break;
+    case form::info:
+        detail = m ? ": дохионд багтаагүй дугаарууд." : ": an alert's case codes that did not fit it.";
+        ex = kw(lex, form::info) + " 17 2";
+        break;
     case form::help:
         break;
     }

@@ -1,5 +1,7 @@
 #include "parser/language.hpp"
 
+#include <initializer_list>
+
 namespace kharuul::parser {
 
 std::string_view canonical_keyword(form f) noexcept {
@@ -17,6 +19,7 @@ std::string_view canonical_keyword(form f) noexcept {
     case form::close: return "CLOSE";
     case form::ack: return "ACK";
     case form::help: return "HELP";
+    case form::info: return "INFO";
     }
     return "HELP";
 }
@@ -33,7 +36,7 @@ namespace {
 code_def code(std::string c, std::string en, std::string mn, std::vector<std::string> aliases = {},
               bool urgent = false, bool sensitive = false) {
     return code_def{
-        std::move(c), std::move(aliases), std::move(en), std::move(mn), urgent, sensitive, {}, {}};
+        std::move(c), std::move(aliases), std::move(en), std::move(mn), urgent, sensitive, {}, {}, {}, {}};
 }
 
 // A TR status: the status it reports (`group`) and the value it sets (cases::tracking_effect_of).
@@ -43,6 +46,32 @@ code_def status(std::string c, std::string group, std::string sets, std::string 
     d.group = std::move(group);
     d.sets = std::move(sets);
     return d;
+}
+
+// The alerts' short Mongolian wordings of work and hazards (code_def::short_mn), kept apart from
+// the tables above: a Mongolian alert has 70 characters, and these keep the work and its hazards
+// in Mongolian words where the labels do not fit. Only where a label is long.
+void add_alert_short_forms(language& l) {
+    struct short_form {
+        std::string_view code;
+        std::string_view mn;
+    };
+    auto apply = [](std::vector<code_def>& codes, std::initializer_list<short_form> forms) {
+        for (const auto& f : forms)
+            for (auto& d : codes)
+                if (d.code == f.code)
+                    d.short_mn = f.mn;
+    };
+    apply(l.work, {{"PAN", "угаах"},
+                   {"CARRY", "зөөх"},
+                   {"TRADE", "наймаа"},
+                   {"SCRAP", "хог"},
+                   {"HERD", "мал"}});
+    apply(l.hazards, {{"SHAFT", "нүх"},
+                      {"HURT", "гэмтэл"},
+                      {"MERC", "хими"},
+                      {"LOAD", "ачаа"},
+                      {"ALONE", "ганц"}});
 }
 
 } // namespace
@@ -64,6 +93,7 @@ language default_language() {
         {form::merge, "MERGE", {}},
         {form::close, "CLOSE", {}},
         {form::ack, "ACK", {"OK"}},
+        {form::info, "INFO", {}},
         {form::help, "HELP", {"?", "ТУСЛАМЖ"}},
     };
     l.sexes = {
@@ -170,6 +200,7 @@ language default_language() {
         code("STATUS", "TR status codes", "Төлөв", {"STATUSES", "ТӨЛӨВ"}),
         code("SITES", "Your sites", "Таны газар", {"SITE", "ГАЗАР"}),
     };
+    add_alert_short_forms(l);
     return l;
 }
 

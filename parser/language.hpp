@@ -16,13 +16,15 @@ namespace kharuul::parser {
 // The forms. Their canonical keywords (`ID`, `NIL` ...) are what scripts and the store see,
 // whatever alias or script the sender typed. Volunteers: ID, NIL, RISK, TR (and HELP); the rest
 // are team forms (spec cases.md).
-enum class form : std::uint8_t { id, nil, risk, tr, ref, svc, ver, plan, out, merge, close, ack, help };
+// INFO (an alert's case codes that did not fit its text) came last: the values of the others stand.
+enum class form : std::uint8_t { id, nil, risk, tr, ref, svc, ver, plan, out, merge, close, ack, help, info };
 
-inline constexpr std::array<form, 13> all_forms{form::id,   form::nil, form::risk,  form::tr,    form::ref,
-                                                form::svc,  form::ver, form::plan,  form::out,   form::merge,
-                                                form::close, form::ack, form::help};
+inline constexpr std::array<form, 14> all_forms{form::id,    form::nil, form::risk, form::tr,   form::ref,
+                                                form::svc,   form::ver, form::plan, form::out,  form::merge,
+                                                form::close, form::ack, form::info, form::help};
 
-// "ID", "NIL", "RISK", "TR", "REF", "SVC", "VER", "PLAN", "OUT", "MERGE", "CLOSE", "ACK", "HELP".
+// "ID", "NIL", "RISK", "TR", "REF", "SVC", "VER", "PLAN", "OUT", "MERGE", "CLOSE", "ACK", "INFO",
+// "HELP".
 std::string_view canonical_keyword(form f) noexcept;
 
 // The form whose canonical keyword is exactly `keyword` (upper-case ASCII), if any.
@@ -48,6 +50,10 @@ struct code_def {
     // "nfe", "kg", "vocational", "none"; "not_working", "less", "working"; "lost").
     std::string group;
     std::string sets;
+    // Work and hazards: the alerts' shorter wording (alerts/alert_text.cpp), shown when the label
+    // does not fit the segment, before the alert falls back to the code; empty: the label.
+    std::string short_en;
+    std::string short_mn;
 };
 
 struct sex_def {

@@ -280,6 +280,8 @@ std::string form_format(form f, const lexicon& lex, reply_language l) {
         return k + (m ? " дугаар" : " number");
     case form::help:
         return k + (m ? " [код]" : " [code]");
+    case form::info:
+        return k + (m ? " дугаар [хуудас]" : " number [page]");
     }
     return k;
 }

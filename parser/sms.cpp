@@ -453,27 +453,63 @@ parse_result form_parser::parse_nil() {
     return m;
 }
 
-parse_result form_parser::parse_ack(std::optional<std::string>& note) {
+namespace {
+
+// A positive number of at most `digits` digits, or 0.
+std::uint64_t positive_number(std::string_view text, std::size_t digits) {
+    if (!all_digits(text) || text.empty() || text.size() > digits)
+        return 0;
+    std::uint64_t v = 0;
+    for (char c : text)
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    return v;
+}
+
+} // namespace
+
+// ACK 17, INFO 17 [2]: the alert number (in "ACK #17" the '#' was meant as "number", not as a
+// note: the note is taken as the number and dropped).
+parse_result form_parser::read_alert_number(std::optional<std::string>& note, std::uint64_t& number) {
     std::string_view num;
     if (toks_.size() >= 2) {
         num = toks_[1].raw;
     } else if (note && all_digits(*note)) {
-        num = *note; // "ACK #17": the '#' was meant as "number", not as a note
+        num = *note;
     }
     if (num.empty())
         return fail(errc::missing_field, form_, {}, {}, field::alert);
-    if (!all_digits(num) || num.size() > 12)
+    number = positive_number(num, 12);
+    if (number == 0)
         return fail(errc::bad_alert, form_, num);
+    if (toks_.size() < 2)
+        note.reset();
+    return sms_message{};
+}
+
+parse_result form_parser::parse_ack(std::optional<std::string>& note) {
     std::uint64_t v = 0;
-    for (char c : num)
-        v = v * 10 + static_cast<std::uint64_t>(c - '0');
-    if (v == 0)
-        return fail(errc::bad_alert, form_, num);
+    if (auto r = read_alert_number(note, v); !r)
+        return r;
     sms_message m;
     m.kind = form::ack;
     m.body = acknowledgement{v};
-    if (toks_.size() < 2)
-        note.reset();
+    return m;
+}
+
+// INFO <alert> [page]: a page that is not a number from 1 is a bad_alert naming the page.
+parse_result form_parser::parse_info(std::optional<std::string>& note) {
+    alert_info info;
+    if (auto r = read_alert_number(note, info.alert); !r)
+        return r;
+    if (toks_.size() >= 3) {
+        const std::uint64_t page = positive_number(toks_[2].raw, 4);
+        if (page == 0)
+            return fail(errc::bad_alert, form_, toks_[2].raw);
+        info.page = static_cast<std::uint32_t>(page);
+    }
+    sms_message m;
+    m.kind = form::info;
+    m.body = info;
     return m;
 }
 
@@ -535,6 +571,7 @@ parse_result parse_sms(std::string_view text, const lexicon& lex) {
         case form::close: return p.parse_case_form(table::reason, field::reason, errc::unknown_reason);
         case form::ack: return p.parse_ack(note);
         case form::help: return p.parse_help();
+        case form::info: return p.parse_info(note);
         }
         return fail(errc::unknown_keyword, std::nullopt, kw.raw);
     }();

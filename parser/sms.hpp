@@ -96,6 +96,11 @@ struct closure {
 struct acknowledgement {
     std::uint64_t alert = 0;
 };
+// INFO: a page of the alert's case codes that did not fit its text.
+struct alert_info {
+    std::uint64_t alert = 0;
+    std::uint32_t page = 1; // from 1
+};
 // HELP <topic>: a list that a form's help has no room for, in pages of one SMS each.
 enum class help_list : std::uint8_t { work, hazard, status, sites };
 
@@ -111,7 +116,8 @@ struct help_request {
 std::string_view help_list_word(help_list l) noexcept;
 
 using message_body = std::variant<sighting, nil_visit, risk_report, tracking, referral, service_delivery, verification,
-                                  assessment, outcome_check, merger, closure, acknowledgement, help_request>;
+                                  assessment, outcome_check, merger, closure, acknowledgement, help_request,
+                                  alert_info>;
 
 struct sms_message {
     form kind = form::help;

@@ -1,5 +1,5 @@
 // Internal to parser/: what parser/sms.cpp and parser/case_forms.cpp share: the tokens of a message
-// body, fail() and form_parser, whose ID, NIL, RISK, ACK and HELP forms sms.cpp reads and whose case
+// body, fail() and form_parser, whose ID, NIL, RISK, ACK, INFO and HELP forms sms.cpp reads and whose case
 // forms (TR, REF, SVC, VER, PLAN, OUT, MERGE, CLOSE) case_forms.cpp reads. Not part of the parser's
 // interface; other folders include parser/sms.hpp.
 #pragma once
@@ -51,6 +51,9 @@ public:
     parse_result parse_outcome();
     parse_result parse_merger();
     parse_result parse_ack(std::optional<std::string>& note);
+    parse_result parse_info(std::optional<std::string>& note);
+    // ACK and INFO: the alert number into `number`; an error, or an empty message when read.
+    parse_result read_alert_number(std::optional<std::string>& note, std::uint64_t& number);
     parse_result parse_help();
 
 private:

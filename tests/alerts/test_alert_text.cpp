@@ -100,8 +100,76 @@ TEST(alert_text, normal_alert_names_hazard_words_and_an_age_range) {
 
 TEST(alert_text, mongolian_alert_is_cyrillic_in_seventy_characters) {
     const std::string s = alert_text(spec_alert(), lex(), mn);
-    EXPECT_EQ(s, "ЯАРАЛТАЙ #17: 2 хүү ~12 уурхай, SHAFT, ALT. Дугаар 204812 +1. ACK 17");
+    EXPECT_EQ(s, "ЯАРАЛТАЙ #17: 2 хүү ~12 уурхай, нүх, ALT. Дугаар 204812 204820. ACK 17");
     EXPECT_EQ(parser::measure_sms(s).encoding, parser::sms_encoding::ucs2);
+}
+
+// Mongolian alerts pack as English ones do (issue 10, item 7): Mongolian words or short forms
+// for work and hazards, sex and age kept before later case codes, and every case code that fits.
+// Each row is a real shape of report; `exact` rows end at the segment's last character.
+TEST(alert_text, mongolian_alerts_keep_sex_age_and_every_case_code_that_fits) {
+    struct row {
+        const char* what;
+        alert_facts facts;
+        reply_language lang;
+        std::string expected;
+        bool exact; // exactly 70 (UCS-2) or 160 (GSM-7) characters
+    };
+    alert_facts one_girl = spec_alert();
+    one_girl.kids = {0, 1, 0};
+    one_girl.case_codes = {"204812"};
+    alert_facts five = spec_alert();
+    five.number = 9;
+    five.kids = {0, 0, 5};
+    five.work = "PAN";
+    five.hazards = {"ALONE", "HURT"};
+    five.site_name = "";
+    five.case_codes = {"100144", "100152", "100160", "100178", "100186"};
+    alert_facts two_of_three = spec_alert();
+    two_of_three.number = 1;
+    two_of_three.kids = {2, 1, 0};
+    two_of_three.hazards = {};
+    two_of_three.urgent = false;
+    two_of_three.case_codes = {"100009", "100017", "100025"};
+    const std::vector<row> rows{
+        {"both codes beside the short hazard word", spec_alert(), mn,
+         "ЯАРАЛТАЙ #17: 2 хүү ~12 уурхай, нүх, ALT. Дугаар 204812 204820. ACK 17", true},
+        {"one girl stays a girl", one_girl, mn, "ЯАРАЛТАЙ #17: 1 охин ~12 уурхай, нүхэнд, ALT. Дугаар 204812. ACK 17",
+         false},
+        {"five children: age, Mongolian words, codes as they fit", five, mn,
+         "ЯАРАЛТАЙ #9: 5 хүүхэд ~12 угаах, ганц, гэмтэл, ALT. 100144 +4. ACK 9", false},
+        {"two of three codes", two_of_three, mn,
+         "ДОХИО #1: 2 хүү 1 охин ~12 уурхай, ALT. Дугаар 100009 100017 +1. ACK 1", false},
+        {"English keeps its words", spec_alert(), en,
+         "ALERT #17 URGENT: 2 boys ~12 mining, SHAFT, at ALT (Altan-Us). Cases 204812 204820. Reply ACK 17",
+         false},
+    };
+    for (const auto& r : rows) {
+        const std::string s = alert_text(r.facts, lex(), r.lang);
+        EXPECT_EQ(s, r.expected) << r.what;
+        EXPECT_TRUE(parser::fits_one_segment(s)) << r.what;
+        if (r.exact) {
+            const auto m = parser::measure_sms(s);
+            EXPECT_EQ(m.units, m.encoding == parser::sms_encoding::ucs2 ? 70u : 160u) << r.what << ": " << s;
+        }
+        if (r.lang == mn)
+            for (std::string_view latin : {"PAN", "MINE", "SHAFT", "HURT", "ALONE", "хүүхэд ~"})
+                if (latin != "хүүхэд ~" || r.facts.kids.boys + r.facts.kids.girls > 0)
+                    EXPECT_FALSE(contains(s, latin)) << r.what << ": " << s;
+    }
+}
+
+// An English alert of 20 cases ends at exactly 160 characters with every code that fits.
+TEST(alert_text, an_english_alert_with_many_cases_fills_the_segment_to_its_last_code) {
+    alert_facts f = spec_alert();
+    f.site_name = "";
+    f.case_codes.clear();
+    for (int i = 0; i < 20; ++i)
+        f.case_codes.push_back(std::to_string(300000 + i * 7));
+    const std::string s = alert_text(f, lex(), en);
+    EXPECT_TRUE(parser::fits_one_segment(s)) << s;
+    EXPECT_TRUE(std::regex_search(s, std::regex(R"( \+\d+\. Reply ACK 17$)"))) << s;
+    EXPECT_TRUE(contains(s, "2 boys ~12 mining, SHAFT, at ALT. Cases 300000 300007")) << s;
 }
 
 TEST(alert_text, the_long_site_name_is_dropped_before_anything_else) {
@@ -315,6 +383,17 @@ TEST(alert_text, every_text_fits_one_segment_keeps_its_ack_and_masks_the_phone) 
                                 }
                                 const std::string& alert = texts[0];
                                 ASSERT_TRUE(contains(alert, "ALT")) << alert;
+                                // Every case code that fits is shown: the next one in place of
+                                // "+M" would not fit.
+                                if (std::smatch more; std::regex_search(alert, more, std::regex(R"( \+(\d+)\.)"))) {
+                                    const std::size_t left = std::stoul(more[1].str());
+                                    const std::string next = cases[cases.size() - left];
+                                    const std::string grown =
+                                        alert.substr(0, static_cast<std::size_t>(more.position(0))) + " " + next +
+                                        (left > 1 ? " +" + std::to_string(left - 1) : std::string{}) + "." +
+                                        alert.substr(static_cast<std::size_t>(more.position(0) + more.length(0)));
+                                    ASSERT_FALSE(parser::fits_one_segment(grown)) << alert << " could be " << grown;
+                                }
                                 if (work == "SEX") {
                                     ASSERT_FALSE(contains(alert, "SEX")) << alert;
                                     ASSERT_FALSE(contains(alert, "0001")) << alert;

@@ -290,6 +290,62 @@ std::string demo_text() {
     return text.str();
 }
 
+// ---- The command line as a coordinator first meets it (issue 10, item 12) ----------------------
+
+// The real binary with stderr read back instead of stdout.
+process_result run_binary_stderr(const std::vector<std::string>& args) {
+    std::string cmd = shell_quote(binary().string());
+    for (const auto& a : args)
+        cmd += " " + shell_quote(a);
+    cmd += " 2>&1 >/dev/null";
+    process_result r;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (p == nullptr)
+        return r;
+    std::array<char, 4096> buf{};
+    while (std::size_t n = fread(buf.data(), 1, buf.size(), p))
+        r.out.append(buf.data(), n);
+    const int st = pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+TEST(kharuul_binary, reporter_help_lists_the_reporter_commands_and_exits_zero) {
+    auto r = run_binary({"reporter", "--help"});
+    EXPECT_EQ(r.status, 0) << r.out;
+    for (const char* sub : {"reporter add", "reporter list", "reporter remove"})
+        EXPECT_NE(r.out.find(sub), std::string::npos) << r.out;
+    auto bare = run_binary_stderr({"reporter"});
+    EXPECT_EQ(bare.status, 1);
+    EXPECT_NE(bare.out.find("reporter add"), std::string::npos) << bare.out;
+    auto wrong = run_binary_stderr({"reporter", "ad"});
+    EXPECT_EQ(wrong.status, 1);
+    EXPECT_NE(wrong.out.find("unknown command 'reporter ad'"), std::string::npos) << wrong.out;
+}
+
+TEST(kharuul_binary, parse_without_a_text_is_a_usage_error_and_an_empty_text_is_a_message) {
+    auto none = run_binary_stderr({"parse", "--config", demo_config()});
+    EXPECT_EQ(none.status, 1);
+    EXPECT_NE(none.out.find("text is missing"), std::string::npos) << none.out;
+    auto empty = run_binary({"parse", "--config", demo_config(), ""});
+    EXPECT_EQ(empty.status, 0);
+    EXPECT_EQ(json::parse(empty.out).at("error").at("code"), "empty") << empty.out;
+}
+
+TEST(kharuul_binary, check_config_names_the_line_of_a_routing_rules_bad_code_not_its_table) {
+    const fs::path bad = fs::temp_directory_path() / ("kharuul-bad-rule-" + std::to_string(::getpid()) + ".toml");
+    std::string s = demo_text() + "\n[[alerts.rules]]\nforms = [\"ID\"]\nsites = [\"ALT\"]\n\nwork = [\"MINE\",\n  \"MINEE\"]\n";
+    std::ofstream(bad) << s;
+    const auto at = s.find("\"MINEE\"");
+    const int line = 1 + static_cast<int>(std::count(s.begin(), s.begin() + static_cast<long>(at), '\n'));
+    auto r = run_binary_stderr({"check-config", "--config", bad.string()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_NE(r.out.find(bad.string() + ":" + std::to_string(line) + ":"), std::string::npos) << line << "\n" << r.out;
+    EXPECT_NE(r.out.find("MINEE"), std::string::npos) << r.out;
+    fs::remove(bad);
+}
+
+
 // The demo without the [[name]] tables (their comments go with them), its store in `dir`.
 std::string gutted(const fs::path& dir, const std::vector<std::string>& names) {
     std::istringstream in(demo_text());

@@ -188,11 +188,44 @@ TEST_F(coordinator_store, log_masks_senders_and_trims_texts_unless_full) {
         EXPECT_LE(std::count_if(line.begin(), line.end(), [](char c) { return (c & 0xc0) != 0x80; }), 120)
             << line;
 
+    // --wide: whole texts, numbers still masked; --full: whole numbers, texts still fitted.
+    auto wide = run({"log", "--config", config_, "--wide"});
+    ASSERT_EQ(wide.code, 0) << wide.err;
+    EXPECT_TRUE(contains(wide.out, accepted_.reply)) << wide.out;
+    EXPECT_TRUE(contains(wide.out, "+976****0001"));
+    EXPECT_FALSE(contains(wide.out, "+97699000001"));
     auto full = run({"log", "--config", config_, "--full"});
     ASSERT_EQ(full.code, 0) << full.err;
     EXPECT_TRUE(contains(full.out, "+97699000001"));
     EXPECT_FALSE(contains(full.out, "****"));
-    EXPECT_TRUE(contains(full.out, accepted_.reply)) << full.out;
+    EXPECT_FALSE(contains(full.out, accepted_.reply)) << full.out;
+    auto both = run({"log", "--config", config_, "--full", "--wide"});
+    EXPECT_TRUE(contains(both.out, accepted_.reply) && contains(both.out, "+97699000001")) << both.out;
+}
+
+// Issue 10, item 9: the log fits the terminal: COLUMNS=200 gives the reply its share of the line.
+TEST_F(coordinator_store, log_fits_the_width_columns_names_and_shares_it_between_text_and_reply) {
+    auto width_of = [](const std::string& line) {
+        return std::count_if(line.begin(), line.end(), [](char c) { return (c & 0xc0) != 0x80; });
+    };
+    auto reply_shown = [](const std::string& out, const std::string& id) {
+        for (const auto& line : lines_of(out))
+            if (line.find(" -> \"") != std::string::npos && line.find(id + " ") != std::string::npos)
+                return line.substr(line.find(" -> \"") + 5);
+        return std::string{};
+    };
+    const std::string id = std::to_string(accepted_.message_id);
+    ::setenv("COLUMNS", "200", 1);
+    auto at200 = run({"log", "--config", config_});
+    ::setenv("COLUMNS", "80", 1);
+    auto at80 = run({"log", "--config", config_});
+    ::unsetenv("COLUMNS");
+    ASSERT_EQ(at200.code, 0) << at200.err;
+    for (const auto& line : lines_of(at200.out))
+        EXPECT_LE(width_of(line), 200) << line;
+    const std::string wide_reply = reply_shown(at200.out, id), narrow_reply = reply_shown(at80.out, id);
+    EXPECT_GT(wide_reply.size(), narrow_reply.size() + 40) << wide_reply << " | " << narrow_reply;
+    EXPECT_GE(narrow_reply.size(), 14u) << "the reply keeps its share: " << narrow_reply;
 }
 
 TEST_F(coordinator_store, log_filters_by_phone_as_typed) {

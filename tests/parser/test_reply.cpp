@@ -93,11 +93,11 @@ TEST(reply, an_error_reply_names_the_problem_and_the_format) {
 
 TEST(reply, an_unknown_keyword_lists_the_keywords) {
     EXPECT_EQ(reply_to("HELLO", reply_language::en), "Unknown code HELLO. Start with ID, NIL, RISK, TR, REF, "
-                                                     "SVC, VER, PLAN, OUT, MERGE, CLOSE, ACK or HELP.");
+                                                     "SVC, VER, PLAN, OUT, MERGE, CLOSE, ACK, INFO or HELP.");
     EXPECT_EQ(reply_to("IDD ALT", reply_language::en),
               "Unknown code IDD. Did you mean ID? Start with ID, NIL, RISK, TR, REF, SVC, VER, PLAN, OUT, "
               "MERGE, CLOSE, "
-              "ACK or HELP.");
+              "ACK, INFO or HELP.");
     // Mongolian has no room for thirteen keywords: the volunteer's forms.
     EXPECT_EQ(reply_to("HELLO", reply_language::mn),
               "Код HELLO танигдсангүй. Эхлэх: ID, NIL, RISK, TR, HELP.");
