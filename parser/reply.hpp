@@ -29,6 +29,7 @@ struct receipt {
     // to ("TR ok: 100012 (merged from 100009) now ..."); empty otherwise.
     std::string applied_to;
     bool re_engaged = false; // TR ... WORK voided a verified outcome: the reply says the team is told
+    bool reopened = false;   // ... on a case closed DONE, which is open again: the reply says so
 };
 
 // Placeholder shown instead of a case code when nothing is stored (`kharuul parse`).
@@ -85,6 +86,10 @@ struct refusal_detail {
     std::string area;    // the case's area
     std::string team;    // the team whose area it is ("" when none)
     int children = 0;    // too_many_cases: the children reported in the last hour
+    // closed_case: why the case was closed (ADULT, MOVED), and whether the refused form was a
+    // TR ... WORK (a child seen working: the reply says the case stays closed and what to send).
+    std::string reason;
+    bool seen_working = false;
 };
 
 // The reply to a refusal, naming the case or alert (`token`) and the form. Fits one segment.
