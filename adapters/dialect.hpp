@@ -32,13 +32,16 @@ struct channel_settings {
     std::string secret;     // shared secret: `secret` query parameter or `Authorization: Bearer`
     std::string auth_token; // provider signing key (Twilio), empty when unused
     std::string public_url; // our URL as the provider sees it, for signature checks
+    // The deployment's country calling code ([server] country_code, e.g. "976"): national numbers
+    // in `from` and `to` get it (parser::normalise_phone). Empty: none known.
+    std::string country_code;
 };
 
 // One mobile-originated message as the provider reported it.
 struct inbound_sms {
     std::string channel;     // channel_settings::name
     std::string provider_id; // the provider's message id, for deduplication; may be empty
-    std::string from;        // normalise_phone()d sender
+    std::string from;        // normalise_phone()d sender (with the channel's country code)
     std::string to;          // normalise_phone()d recipient (our number or short code); may be empty
     std::string text;        // UTF-8; may be empty (an empty SMS still gets the help reply)
     std::optional<std::chrono::system_clock::time_point> observed_at; // when the network saw it

@@ -209,14 +209,14 @@ public:
         }
         inbound_sms sms;
         sms.channel = channel.name;
-        sms.from = normalise_phone(*f.from);
+        sms.from = normalise_phone(*f.from, channel.country_code);
         if (sms.from.empty()) {
             return bad_request("field 'from' is empty");
         }
         if (!is_sender_number(sms.from)) {
             return bad_request("field 'from' is not a phone number");
         }
-        sms.to = normalise_phone(f.to.value_or(""));
+        sms.to = normalise_phone(f.to.value_or(""), channel.country_code);
         sms.text = std::move(*f.text);
         sms.provider_id = f.id.value_or("");
         if (f.time && !f.time->empty()) {

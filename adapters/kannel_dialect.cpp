@@ -159,14 +159,14 @@ public:
 
         inbound_sms sms;
         sms.channel = channel.name;
-        sms.from = normalise_phone(lenient_utf8(*from));
+        sms.from = normalise_phone(lenient_utf8(*from), channel.country_code);
         if (sms.from.empty()) {
             return bad_request("field 'from' is empty");
         }
         if (!is_sender_number(sms.from)) {
             return bad_request("field 'from' is not a phone number");
         }
-        sms.to = normalise_phone(lenient_utf8(field("to", "X-Kannel-To").value_or("")));
+        sms.to = normalise_phone(lenient_utf8(field("to", "X-Kannel-To").value_or("")), channel.country_code);
         sms.text = std::move(*text);
         sms.provider_id = lenient_utf8(query->get("id").value_or(""));
         // Kannel writes the time itself; a form we cannot read (an unset time renders as 1969)

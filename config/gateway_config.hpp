@@ -45,6 +45,10 @@ struct server_config {
     std::size_t max_connections = 2000;
     // When set, GET /metrics needs "Authorization: Bearer <token>" (401 without it).
     std::string metrics_token;
+    // The deployment's country calling code, digits only ("976"): numbers written without it
+    // (national numbers: "99000001") get it wherever they enter, from providers, the file and the
+    // command line (parser::normalise_phone). Empty: only international numbers are placed.
+    std::string country_code;
 };
 
 struct store_config {

@@ -187,17 +187,20 @@ private:
         if (!phone) {
             return std::nullopt;
         }
-        if (!is_e164(*phone)) {
-            std::string compact;
-            std::ranges::copy_if(*phone, std::back_inserter(compact),
-                                 [](char c) { return c != ' ' && c != '-'; });
-            const std::string fix =
-                is_e164(compact) ? "write it without spaces or dashes: " + compact : std::string(phone_fix);
+        // Spaces, dashes, a 00 prefix and, with [server] country_code, a national number are
+        // what people write; the registry keeps the one normalised form.
+        const std::string normalised = parser::normalise_phone(*phone, config_.server.country_code);
+        if (!is_e164(normalised)) {
+            std::string fix(phone_fix);
+            if (config_.server.country_code.empty() && normalised.size() >= 7 &&
+                normalised.find_first_not_of("0123456789") == std::string::npos)
+                fix = "a number without its country code: write it as +<country code>" + normalised +
+                      ", or set country_code in [server] (e.g. \"976\")";
             sink_.error(r.where("phone"), r.path_of("phone"), in_quotes(*phone) + " is not a phone number",
                         fix);
             return std::nullopt;
         }
-        return phone;
+        return normalised;
     }
 
     std::optional<parser::reply_language> read_lang(table_reader& r) {
@@ -299,6 +302,16 @@ private:
         }
         if (const auto token = r.get_string("metrics_token")) {
             s.metrics_token = *token;
+        }
+        if (const auto cc = r.get_string("country_code")) {
+            const std::string_view digits = std::string_view(*cc).substr(cc->starts_with('+') ? 1 : 0);
+            if (parser::is_country_code(digits)) {
+                s.country_code = std::string(digits);
+            } else {
+                sink_.error(r.where("country_code"), r.path_of("country_code"),
+                            in_quotes(*cc) + " is not a country calling code",
+                            "write the country's calling code in digits, e.g. \"976\" (Mongolia)");
+            }
         }
         r.report_unknown_keys();
     }

@@ -7,6 +7,7 @@
 #include "gateway/parse_json.hpp"
 #include "gateway/registry_seed.hpp"
 #include "parser/lexicon.hpp"
+#include "parser/phone.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/program_options.hpp>
@@ -79,6 +80,7 @@ int cmd_parse(const invocation& inv) {
     auto cfg = load_config_or_report(config_path, inv.err, false);
     if (!cfg)
         return exit_user_error;
+    from = parser::normalise_phone(from, cfg->server.country_code); // as the daemon reads a sender
     if (!from.empty() && lang_name.empty()) {
         for (const auto& r : cfg->reporters)
             if (r.phone == from)

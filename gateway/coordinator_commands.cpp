@@ -6,7 +6,6 @@
 // Everything runs on the caller's thread.
 #include "gateway/cli.hpp"
 
-#include "adapters/phone.hpp"
 #include "config/gateway_config.hpp"
 #include "gateway/cli_support.hpp"
 #include "gateway/export_rows.hpp"
@@ -32,6 +31,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -189,14 +189,51 @@ int cmd_backup(const invocation& inv) {
     return exit_ok;
 }
 
+// ---- rerun's outcome, shown by rerun and reporter add --rerun ---------------------------------
+
+// "message 102: accepted, form ID", the cases opened, the reply and where it went, the alert.
+void print_rerun(const invocation& inv, store::connection& db, std::int64_t id, const intake_outcome& outcome,
+                 const intake_settings& settings) {
+    inv.out << "message " << id << ": " << store::to_string(outcome.status);
+    if (outcome.form)
+        inv.out << ", form " << parser::canonical_keyword(*outcome.form);
+    if (outcome.error_code)
+        inv.out << ", error " << *outcome.error_code;
+    if (outcome.duplicate_of)
+        inv.out << ", a duplicate of message " << *outcome.duplicate_of << " (processed already; no reply)";
+    inv.out << '\n';
+    if (!outcome.case_codes.empty()) {
+        inv.out << "cases opened:";
+        for (const auto& c : outcome.case_codes)
+            inv.out << ' ' << c;
+        inv.out << '\n';
+    }
+    if (!outcome.reply.empty()) {
+        const auto after = store::find_message(db, id);
+        inv.out << "reply";
+        if (after && after->reply_lang)
+            inv.out << " (" << *after->reply_lang << ")";
+        inv.out << ": " << printable(outcome.reply) << '\n';
+        if (!settings.alerts->outbound_channel.empty())
+            inv.out << "queued for " << settings.alerts->outbound_channel
+                    << ": the running daemon sends it (see kharuul log --outbox)\n";
+    }
+    if (outcome.alert)
+        inv.out << "alert #" << *outcome.alert << " raised for the team\n";
+}
+
 // ---- reporter add / list / remove --------------------------------------------------------------
 
 int cmd_reporter_add(const invocation& inv) {
     constexpr std::string_view name = "reporter add";
     std::string config_path, phone_typed, reporter_name, sites_text, lang = "mn", kind = "volunteer";
+    bool rerun_kept = false;
     po::options_description opts("options");
     opts.add_options()("config,c", po::value(&config_path)->required(), config_help)(
-        "phone", po::value(&phone_typed)->required(), "the reporter's number in E.164: +97699000001")(
+        "phone", po::value(&phone_typed)->required(),
+        "the reporter's number: +97699000001, or national (99000001) with [server] country_code")(
+        "rerun", po::bool_switch(&rerun_kept),
+        "then process the messages kept from the number, oldest first, and send their replies")(
         "name", po::value(&reporter_name)->required(),
         "the reporter's name")("sites", po::value(&sites_text)->required(),
                                "site codes the reporter watches, comma-separated: ALT,ULT")(
@@ -207,20 +244,14 @@ int cmd_reporter_add(const invocation& inv) {
     if (!parse_options(
             inv,
             "reporter add --config FILE --phone P --name N --sites A,B [--lang en|mn] "
-            "[--kind volunteer|teacher|parent|worker|other]\n\n"
+            "[--kind volunteer|teacher|parent|worker|other] [--rerun]\n\n"
             "Registers a reporter in the store; the running daemon takes messages from the number\n"
-            "from the next one on (no restart). Messages kept from it before can then be processed\n"
-            "with kharuul rerun.",
+            "from the next one on (no restart). Messages kept from it before are processed with\n"
+            "--rerun (oldest first), or one by one with kharuul rerun.",
             opts, {}, vm, code))
         return code;
 
     store::reporter r;
-    r.phone = adapters::normalise_phone(phone_typed);
-    if (!parser::is_e164(r.phone)) // the one rule, shared with the configuration
-        return user_error(inv, name,
-                          "--phone '" + phone_typed +
-                              "' is not an international number: write '+', the country code (not 0) and the "
-                              "number (8 to 15 digits in all), e.g. +97699000001");
     r.name = std::string(trim(reporter_name));
     if (r.name.empty())
         return user_error(inv, name, "--name is empty");
@@ -249,6 +280,15 @@ int cmd_reporter_add(const invocation& inv) {
     if (!opened)
         return code;
     auto& [cfg, db] = *opened;
+    // The one rule, shared with the configuration and the providers' numbers.
+    r.phone = parser::normalise_phone(phone_typed, cfg.server.country_code);
+    if (!parser::is_e164(r.phone))
+        return user_error(inv, name,
+                          "--phone '" + phone_typed + "' is not a phone number: write '+', the country code (not 0) " +
+                              "and the number (8 to 15 digits in all), e.g. +97699000001" +
+                              (cfg.server.country_code.empty()
+                                   ? std::string(", or set [server] country_code to write national numbers")
+                                   : std::string(", or a national number, e.g. 99000001")));
     // IMMEDIATE: take the write lock (waiting for the daemon's commit) before reading, so that what
     // was checked is still true when written.
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -271,18 +311,45 @@ int cmd_reporter_add(const invocation& inv) {
     store::message_filter kept;
     kept.phone = r.phone;
     kept.status = store::message_status::unregistered;
-    kept.limit = 20;
-    const auto waiting = store::query_messages(db, kept);
-    tx.commit();
+    kept.limit = rerun_kept ? std::numeric_limits<std::size_t>::max() / 2 : 20;
+    auto waiting = store::query_messages(db, kept); // newest first
+    std::ranges::reverse(waiting);                  // in the order they came
+    if (!rerun_kept) {
+        tx.commit();
+        inv.out << "registered " << r.phone << " (" << printable(r.name) << "), " << r.kind << ", sites "
+                << joined(r.sites, ",") << ", replies in " << r.lang << '\n';
+        if (!waiting.empty()) {
+            inv.out << "messages kept from this number, oldest first:";
+            for (const auto& m : waiting)
+                inv.out << ' ' << m.id;
+            inv.out << "\nprocess them with: kharuul rerun --config " << config_path
+                    << " MESSAGE_ID (each), or add the reporter with --rerun\n";
+        }
+        return exit_ok;
+    }
 
+    // Registered and processed in one transaction: the kept messages run in the order they came,
+    // so a resend is the duplicate of its original, and each reply goes out through the outbox.
+    const parser::lexicon lex(cfg.language, cfg.site_codes());
+    const intake_settings settings = intake_settings_of(cfg);
+    const auto at = now();
+    std::vector<std::pair<std::int64_t, intake_outcome>> done;
+    for (const auto& m : waiting) {
+        auto outcome = rerun(db, m.id, lex, settings, at);
+        if (!outcome)
+            throw std::system_error(outcome.error()); // unregistered, in this transaction: cannot fail
+        done.emplace_back(m.id, std::move(*outcome));
+    }
     inv.out << "registered " << r.phone << " (" << printable(r.name) << "), " << r.kind << ", sites "
             << joined(r.sites, ",") << ", replies in " << r.lang << '\n';
-    if (!waiting.empty()) {
-        inv.out << "messages kept from this number, newest first:";
-        for (const auto& m : waiting)
-            inv.out << ' ' << m.id;
-        inv.out << "\nprocess each with: kharuul rerun --config " << config_path << " MESSAGE_ID\n";
-    }
+    if (done.empty())
+        inv.out << "no messages were kept from this number\n";
+    else
+        inv.out << "processing the " << done.size() << " message" << (done.size() == 1 ? "" : "s")
+                << " kept from this number, oldest first:\n";
+    for (const auto& [id, outcome] : done)
+        print_rerun(inv, db, id, outcome, settings);
+    tx.commit();
     return exit_ok;
 }
 
@@ -350,11 +417,11 @@ int cmd_reporter_remove(const invocation& inv) {
                        "record of what it reported stays.",
                        opts, {}, vm, code))
         return code;
-    const std::string phone = adapters::normalise_phone(phone_typed);
     auto opened = open_configured_store(inv, name, config_path, false, code);
     if (!opened)
         return code;
     auto& [cfg, db] = *opened;
+    const std::string phone = parser::normalise_phone(phone_typed, cfg.server.country_code);
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     const auto existing = store::find_reporter(db, phone);
     if (!existing)
@@ -419,9 +486,7 @@ int cmd_rerun(const invocation& inv) {
 
     const parser::lexicon lex(cfg.language, cfg.site_codes());
     const intake_settings settings = intake_settings_of(cfg);
-    const auto now =
-        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
-    auto outcome = rerun(db, id, lex, settings, now);
+    auto outcome = rerun(db, id, lex, settings, now());
     if (!outcome) {
         if (outcome.error() == store::errc::unknown_message)
             return user_error(inv, name, "no message has the id " + std::to_string(id));
@@ -434,33 +499,8 @@ int cmd_rerun(const invocation& inv) {
         return user_error(inv, name,
                           "message " + std::to_string(id) + " is still from an unregistered number (" +
                               mask_phone(before->sender) + "): register it first with kharuul reporter add");
-    const auto after = store::find_message(db, id);
+    print_rerun(inv, db, id, *outcome, settings);
     tx.commit();
-
-    inv.out << "message " << id << ": " << store::to_string(outcome->status);
-    if (outcome->form)
-        inv.out << ", form " << parser::canonical_keyword(*outcome->form);
-    if (outcome->error_code)
-        inv.out << ", error " << *outcome->error_code;
-    inv.out << '\n';
-    if (!outcome->case_codes.empty()) {
-        inv.out << "cases opened:";
-        for (const auto& c : outcome->case_codes)
-            inv.out << ' ' << c;
-        inv.out << '\n';
-    }
-    if (!outcome->reply.empty()) {
-        inv.out << "reply";
-        if (after && after->reply_lang)
-            inv.out << " (" << *after->reply_lang << ")";
-        inv.out << ": " << printable(outcome->reply) << '\n';
-        if (!settings.alerts->outbound_channel.empty())
-            inv.out << "queued for " << settings.alerts->outbound_channel
-                    << ": the running daemon sends it (see kharuul log --outbox)\n";
-    }
-    if (outcome->alert) {
-        inv.out << "alert #" << *outcome->alert << " raised for the team\n";
-    }
     return exit_ok;
 }
 

@@ -129,7 +129,7 @@ std::shared_ptr<const routing> routing_of(const config::gateway_config& file, co
         b.cfg = ch;
         b.dialect = adapters::find_dialect(config::channel_type_name(ch.type));
         b.settings = {ch.name, std::string(config::channel_type_name(ch.type)), ch.secret, ch.password,
-                      public_url_of(c)};
+                      public_url_of(c), c.server.country_code};
         r->channels.emplace(ch.name, std::move(b));
     }
     r->intake = intake_settings_of(c);

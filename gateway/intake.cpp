@@ -4,6 +4,7 @@
 #include "alerts/routing.hpp"
 #include "cases/report.hpp"
 #include "gateway/case_cap.hpp"
+#include "gateway/parse_json.hpp"
 #include "parser/case_code.hpp"
 #include "parser/reply.hpp"
 #include "store/cases.hpp"
@@ -75,9 +76,10 @@ std::string nearest_own_case(store::connection& db, const std::string& phone, st
 
 class processor {
 public:
+    // `rerun`: a kept message processed after its sender was registered (kharuul rerun).
     processor(store::connection& db, const store::message_record& rec, const lexicon& lex,
-              const intake_settings& settings, store::timestamp now)
-        : db_(db), rec_(rec), lex_(lex), settings_(settings), now_(now) {
+              const intake_settings& settings, store::timestamp now, bool rerun = false)
+        : db_(db), rec_(rec), lex_(lex), settings_(settings), now_(now), rerun_(rerun) {
         out_.message_id = rec.id;
     }
 
@@ -96,17 +98,29 @@ public:
             return finish(store::message_status::unregistered, std::nullopt, std::nullopt,
                           refusal_reply(refusal::unregistered, std::nullopt, {}, {}, lex_, lang_));
 
-        if (auto dup = store::find_recent_same_text(db_, rec_.sender, rec_.text,
-                                                    rec_.received_at - settings_.duplicate_window, rec_.id)) {
-            out_.status = store::message_status::duplicate;
-            store::message_outcome o;
-            o.status = store::message_status::duplicate;
-            o.duplicate_of = dup->id;
-            o.form = dup->form;
-            o.reply_lang = std::string(reply_language_code(lang_));
-            check(store::set_message_outcome(db_, rec_.id, o));
-            out_.form = dup->form;
-            return out_; // no reply: the first one was answered
+        // The duplicate rule judges the message as understood (form and canonical fields, in
+        // whatever script it was typed), and only against a message that was processed: a
+        // stranger's kept message is no original, so the resend after registering is a report. A
+        // kept message processed later (rerun) whose resend was processed meanwhile is the
+        // resend's duplicate: the window reaches after it too.
+        if (parsed) {
+            key_ = duplicate_key(*parsed, lang_);
+            const store::timestamp at = rec_.received_at;
+            const store::timestamp until = rerun_ ? at + settings_.duplicate_window : at;
+            if (auto dup = store::find_processed_duplicate(db_, rec_.sender, *key_, rec_.text,
+                                                           at - settings_.duplicate_window, until, rec_.id)) {
+                out_.status = store::message_status::duplicate;
+                store::message_outcome o;
+                o.status = store::message_status::duplicate;
+                o.duplicate_of = dup->id;
+                o.form = dup->form;
+                o.reply_lang = std::string(reply_language_code(lang_));
+                o.duplicate_key = key_;
+                check(store::set_message_outcome(db_, rec_.id, o));
+                out_.form = dup->form;
+                out_.duplicate_of = dup->id;
+                return out_; // no reply: the first one was answered
+            }
         }
 
         if (!parsed) {
@@ -139,6 +153,7 @@ private:
         o.error_code = error;
         o.reply = reply;
         o.reply_lang = std::string(reply_language_code(lang_));
+        o.duplicate_key = key_;
         check(store::set_message_outcome(db_, rec_.id, o));
         out_.status = status;
         out_.form = f;
@@ -359,6 +374,12 @@ private:
             o && r.code == cases::refusal_code::target_mismatch)
             d.outcome = o->result;
         refusal p = refusal::closed_case;
+        if (r.code == cases::refusal_code::closed) {
+            d.reason = r.current.close_reason;
+            const cases::action act = action_of(m, {});
+            if (const auto* t = std::get_if<cases::track>(&act))
+                d.seen_working = t->effect.work == cases::work_status::working;
+        }
         switch (r.code) {
         case cases::refusal_code::closed:
         case cases::refusal_code::merged:
@@ -465,6 +486,7 @@ private:
         receipt r;
         r.applied_to = out_.applied_to;
         r.re_engaged = ch.re_engaged;
+        r.reopened = ch.reopened;
         if (m.kind == form::tr) { // TR ... WORK / MISS alert the case's team (routing decides)
             sms_message routed = m;
             std::get<tracking>(routed.body).case_code = code;
@@ -491,6 +513,8 @@ private:
     const lexicon& lex_;
     const intake_settings& settings_;
     store::timestamp now_;
+    bool rerun_ = false;
+    std::optional<std::string> key_; // duplicate_key of the parsed message
     reply_language lang_ = reply_language::en;
     sender_identity who_;
     std::optional<std::vector<store::team_record>> teams_; // loaded on the first area check
@@ -548,7 +572,7 @@ store::result<intake_outcome> rerun(store::connection& db, std::int64_t message_
     // its cases twice.
     if (rec->status != store::message_status::unregistered && rec->status != store::message_status::received)
         return std::make_error_code(std::errc::operation_not_permitted);
-    intake_outcome out = processor(db, *rec, lex, settings, now).run();
+    intake_outcome out = processor(db, *rec, lex, settings, now, true).run();
     // The provider's request is long answered: the reply goes out through the outbox.
     if (settings.alerts && !out.reply.empty())
         queue_sms(db, *settings.alerts, rec->sender, out.reply, store::outbox_kind::reply, std::nullopt,

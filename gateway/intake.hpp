@@ -51,6 +51,7 @@ struct intake_outcome {
     std::vector<std::string> case_codes; // ID, RISK: the cases opened
     std::string applied_to;              // a case form on a merged case: the kept case it went to
     std::optional<std::uint64_t> alert;  // the alert raised or folded into (ID, TR), or acknowledged (ACK)
+    std::optional<std::int64_t> duplicate_of; // a duplicate: the processed message it repeats
     bool urgent = false;
     bool sensitive = false;
 };

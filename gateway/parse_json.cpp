@@ -1,6 +1,11 @@
 #include "gateway/parse_json.hpp"
 
 #include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
 
 namespace kharuul::gateway {
 
@@ -104,6 +109,25 @@ json::object fields_json(const sms_message& m) {
         },
         m.body);
     return f;
+}
+
+std::string duplicate_key(const sms_message& m, reply_language lang) {
+    json::object f = fields_json(m);
+    if (auto* h = f.if_contains("hazards"); h && h->is_array()) {
+        std::vector<std::string> codes;
+        for (const auto& c : h->as_array())
+            codes.emplace_back(c.as_string());
+        std::ranges::sort(codes);
+        *h = json::array(codes.begin(), codes.end());
+    }
+    if (const auto* t = std::get_if<tracking>(&m.body)) {
+        std::vector<std::string> codes = t->codes.empty() ? std::vector<std::string>{t->status} : t->codes;
+        std::ranges::sort(codes);
+        f.erase("status");
+        f["codes"] = json::array(codes.begin(), codes.end());
+    }
+    return std::string(canonical_keyword(m.kind)) + " " + std::string(reply_language_code(lang)) + " " +
+           json::serialize(f);
 }
 
 json::object error_json(const parse_error& e) {

@@ -10,6 +10,7 @@
 #include <boost/json/object.hpp>
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,6 +18,13 @@ namespace kharuul::gateway {
 
 // The "fields" object of an accepted message, codes in canonical Latin form.
 boost::json::object fields_json(const parser::sms_message& msg);
+
+// The message as understood, for the duplicate rule (store::find_processed_duplicate): the
+// canonical keyword, the reply language and the canonical fields, with codes whose order means
+// nothing (hazards, TR's codes) sorted. "ID ALT 2B 12 MINE" and "ИД АЛТ 2 ХҮҮ 12 MINE" give one
+// key; so do "TR 100009 NFE STOP" and "TR 100009 STOP NFE". The language is part of it so that a
+// stranger's HELP in another script still gets its own answer.
+std::string duplicate_key(const parser::sms_message& msg, parser::reply_language lang);
 
 // The "error" object: code, token, suggestion (null when absent); `field` for missing_field and
 // `detail: "check_digit"` for a case code whose check digit is wrong.

@@ -7,7 +7,7 @@
 // is written: a line it cannot read is reported with its number and nothing is applied.
 #include "gateway/cli.hpp"
 
-#include "adapters/phone.hpp"
+#include "parser/phone.hpp"
 #include "alerts/reminders.hpp"
 #include "gateway/cli_support.hpp"
 #include "gateway/intake.hpp"
@@ -59,8 +59,8 @@ std::string_view next_word(std::string_view& s) {
 
 // Reads the season; on the first line it cannot read, false with an error naming the file and
 // line, and `out` holding the lines before it (which are applied: cases.md 5, "nothing after it").
-bool read_season(const std::string& path, std::chrono::minutes utc_offset, std::vector<season_line>& out,
-                 std::string& error) {
+bool read_season(const std::string& path, std::chrono::minutes utc_offset, std::string_view country_code,
+                 std::vector<season_line>& out, std::string& error) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         error = path + ": cannot read the file";
@@ -84,7 +84,7 @@ bool read_season(const std::string& path, std::chrono::minutes utc_offset, std::
             return false;
         }
         const std::string typed(next_word(rest));
-        const std::string phone = adapters::normalise_phone(typed);
+        const std::string phone = parser::normalise_phone(typed, country_code);
         const std::size_t digits = static_cast<std::size_t>(
             std::count_if(phone.begin(), phone.end(), [](char c) { return c >= '0' && c <= '9'; }));
         if (digits < 6 || phone.find_first_not_of("+0123456789") != std::string::npos ||
@@ -193,7 +193,7 @@ int cmd_replay(const invocation& inv) {
 
     std::vector<season_line> lines;
     std::string error;
-    const bool whole = read_season(season, cfg->alerts.utc_offset, lines, error);
+    const bool whole = read_season(season, cfg->alerts.utc_offset, cfg->server.country_code, lines, error);
     if (!whole && lines.empty())
         return user_error(inv, "replay", error + " (nothing was applied)");
     if (lines.empty())

@@ -175,6 +175,17 @@ std::string case_confirmation(const std::string& ok, const std::vector<std::stri
 // voided (re-engagement, cases.md 2), richest first.
 std::vector<std::string> tracking_tails(const receipt& r, reply_language l) {
     const std::string n = r.alert ? std::to_string(*r.alert) : std::string{};
+    if (r.reopened) { // a case closed DONE seen working again (cases.md 2): open again, outcome void
+        if (mn(l))
+            return {" Хэрэг дахин нээгдэж, үр дүн хүчингүй" + (r.alert ? "; багт мэдэгдэв #" + n + "." : "; багт мэдэгдэнэ."),
+                    " Хэрэг дахин нээгдэв" + (r.alert ? ", багт мэдэгдэв #" + n + "." : ", багт мэдэгдэнэ."),
+                    " Дахин нээгдэв" + (r.alert ? " #" + n + "." : ".")};
+        return {" The case was closed and is reopened; its verified outcome no longer counts" +
+                    (r.alert ? "; team alerted (#" + n + ")." : "; the team is told."),
+                " Case reopened, outcome no longer counts" + (r.alert ? "; team alerted (#" + n + ")." : "; team told."),
+                " Case reopened" + (r.alert ? "; team alerted (#" + n + ")." : "; team told."),
+                " Reopened" + (r.alert ? ", #" + n + "." : ".")};
+    }
     if (mn(l)) {
         if (r.re_engaged)
             return {" Батлагдсан үр дүн тооцогдохгүй" +

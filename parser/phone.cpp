@@ -42,6 +42,29 @@ bool is_digit(char c) noexcept {
     return c >= '0' && c <= '9';
 }
 
+bool is_space(char c) noexcept {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+bool is_separator(char c) noexcept {
+    return is_space(c) || c == '-' || c == '.' || c == '(' || c == ')';
+}
+
+// E.164 numbers are at most 15 digits; with a country code they are hardly ever under 10.
+constexpr std::size_t min_international_digits = 10;
+constexpr std::size_t max_international_digits = 15;
+// After a trunk 0, a national number of a length the gateway does not know has at least 7 digits.
+constexpr std::size_t min_national_digits = 7;
+
+struct national_length {
+    std::string_view country_code;
+    std::size_t digits;
+};
+// Countries whose national numbers all have one length (ITU-T E.164 national numbering plans).
+constexpr national_length national_lengths[] = {
+    {"976", 8}, // Mongolia: mobile 8x, 9x, 6x and fixed lines, 8 digits
+};
+
 } // namespace
 
 std::string mask_phone(std::string_view phone) {
@@ -75,6 +98,60 @@ std::string mask_phone(std::string_view phone) {
     out += "****";
     out += rest.substr(rest.size() - keep);
     return out;
+}
+
+bool is_country_code(std::string_view digits) noexcept {
+    return !digits.empty() && digits.size() <= 3 && std::all_of(digits.begin(), digits.end(), is_digit) &&
+           country_code_length(digits) == digits.size();
+}
+
+std::size_t national_number_digits(std::string_view country_code) noexcept {
+    for (const auto& n : national_lengths)
+        if (n.country_code == country_code)
+            return n.digits;
+    return 0;
+}
+
+std::string normalise_phone(std::string_view typed, std::string_view country_code) {
+    while (!typed.empty() && is_space(typed.front()))
+        typed.remove_prefix(1);
+    while (!typed.empty() && is_space(typed.back()))
+        typed.remove_suffix(1);
+
+    std::string digits;
+    digits.reserve(typed.size());
+    bool plus = false;
+    for (std::size_t i = 0; i < typed.size(); ++i) {
+        const char c = typed[i];
+        if (is_digit(c))
+            digits.push_back(c);
+        else if (c == '+' && i == 0)
+            plus = true;
+        else if (!is_separator(c))
+            return std::string(typed); // a sender name, not a number
+    }
+    if (digits.empty())
+        return std::string(typed);
+    if (plus)
+        return '+' + digits;
+    if (digits.size() > 2 && digits.starts_with("00"))
+        return '+' + digits.substr(2);
+    if (is_country_code(country_code)) {
+        const std::string cc(country_code);
+        if (const std::size_t n = national_number_digits(country_code); n != 0) {
+            if (digits.size() == n && digits.front() != '0')
+                return '+' + cc + digits;
+            if (digits.size() == n + 1 && digits.front() == '0' && digits[1] != '0')
+                return '+' + cc + digits.substr(1);
+        } else if (digits.front() == '0' && digits.size() - 1 >= min_national_digits &&
+                   cc.size() + digits.size() - 1 <= max_international_digits) {
+            return '+' + cc + digits.substr(1);
+        }
+    }
+    if (digits.size() >= min_international_digits && digits.size() <= max_international_digits &&
+        digits.front() != '0')
+        return '+' + digits;
+    return digits;
 }
 
 bool is_e164(std::string_view phone) noexcept {

@@ -235,9 +235,29 @@ std::string refusal_reply(refusal r, std::optional<form> f, std::string_view tok
         }
         return first_fit({base + send, base});
     }
-    case refusal::closed_case:
-        return first_fit(
-            {prefix + (m ? t + " хаагдсан, өөрчлөөгүй." : "case " + t + " is closed; nothing changed.")});
+    case refusal::closed_case: {
+        const std::string plain = prefix + (m ? t + " хаагдсан, өөрчлөөгүй." : "case " + t + " is closed; nothing changed.");
+        if (!detail.seen_working || detail.reason.empty())
+            return first_fit({plain});
+        // A child seen working on a case closed ADULT or MOVED (only DONE reopens, cases.md 2):
+        // say that it stays closed and what to send instead.
+        const std::string why = " (" + detail.reason + ")";
+        const std::string id = kw(lex, form::id);
+        const bool moved = detail.reason != "ADULT";
+        if (m)
+            return first_fit({prefix + t + " хаагдсан" + why + ", нээгдэхгүй. " +
+                                  (moved ? "Хүүхдийг " + id + "-ээр мэдээлнэ үү." : "Зохицуулагчид хандана уу."),
+                              prefix + t + " хаагдсан" + why + ", нээгдэхгүй. " +
+                                  (moved ? id + "-ээр шинээр мэдээлнэ үү." : "Зохицуулагчид хандана."),
+                              plain});
+        const std::string next = moved ? "To report the child seen working, send: " + form_format(form::id, lex, l)
+                                       : "If the child is not an adult, ask a coordinator to undo the " +
+                                             kw(lex, form::close) + ".";
+        return first_fit({prefix + "case " + t + " was closed" + why + ", so it is not reopened. " + next,
+                          prefix + "case " + t + " was closed" + why + "; not reopened. " +
+                              (moved ? "Report the child with " + id + "." : "Ask a coordinator."),
+                          plain});
+    }
     case refusal::not_allowed:
         return first_fit(
             {prefix + (m ? "зөвхөн хамгааллын баг илгээнэ. Та ID, NIL, RISK, TR ашиглана."

@@ -35,6 +35,7 @@ struct receipt {
     // to ("TR ok: 100012 (merged from 100009) now ..."); empty otherwise.
     std::string applied_to;
     bool re_engaged = false; // TR ... WORK voided a verified outcome: the reply says the team is told
+    bool reopened = false;   // ... on a case closed DONE, which is open again: the reply says so
     // HELP SITES: the sender's own sites (a volunteer's registered sites, a team member's in the
     // team's areas, a coordinator's all); nullopt when no sender is known (`kharuul parse`), and
     // then every site of the lexicon is listed.
@@ -101,6 +102,10 @@ struct refusal_detail {
     std::string area;    // the case's area
     std::string team;    // the team whose area it is ("" when none)
     int children = 0;    // too_many_cases: the children reported in the last hour
+    // closed_case: why the case was closed (ADULT, MOVED), and whether the refused form was a
+    // TR ... WORK (a child seen working: the reply says the case stays closed and what to send).
+    std::string reason;
+    bool seen_working = false;
 };
 
 // The reply to a refusal, naming the case or alert (`token`) and the form. Fits one segment.

@@ -437,12 +437,23 @@ ALTER TABLE sites ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN 
 
 void apply_schema_5(SQLite::Database& db) { db.exec(schema_5); }
 
-constexpr std::array<migration, 5> all{{
+// Version 6: the duplicate rule judges a message as understood (its form and canonical fields),
+// not its raw bytes: the same report in Latin and in Cyrillic is one report (issue 10, item 3).
+// Messages stored before have no key and are matched on their text (messages_by_sender_text).
+constexpr const char* schema_6 = R"sql(
+ALTER TABLE messages ADD COLUMN duplicate_key TEXT;
+CREATE INDEX messages_by_sender_key ON messages (sender, duplicate_key, received_at);
+)sql";
+
+void apply_schema_6(SQLite::Database& db) { db.exec(schema_6); }
+
+constexpr std::array<migration, 6> all{{
     {1, "messages, events, cases, case history, registry", &apply_schema_1},
     {2, "alerts, recipients, alert history, outbox, outbox attempts, case reminders", &apply_schema_2},
     {3, "an index for the duplicate-text rule", &apply_schema_3},
     {4, "the case life cycle: rebuilt cases, service record, new event fields", &apply_schema_4, true},
     {5, "sites kept inactive when the configuration no longer names them", &apply_schema_5},
+    {6, "the duplicate rule's key: a message as understood", &apply_schema_6},
 }};
 
 } // namespace

@@ -19,7 +19,7 @@ constexpr std::array<std::string_view, 5> status_names{"received", "accepted", "
 
 #define KHARUUL_MESSAGE_COLUMNS                                                                          \
     "id, kind, channel, provider_id, sender, recipient, text, received_at, observed_at, status, form, " \
-    "error_code, duplicate_of, reply, reply_lang"
+    "error_code, duplicate_of, reply, reply_lang, duplicate_key"
 
 #define KHARUUL_EVENT_COLUMNS                                                                             \
     "id, message_id, form, reporter, site, case_code, boys, girls, unknown, age_min, age_max, work, "     \
@@ -51,6 +51,7 @@ message_record read_message(const SQLite::Statement& s)
     m.duplicate_of = opt_int64(s, 12);
     m.reply = opt_text(s, 13);
     m.reply_lang = opt_text(s, 14);
+    m.duplicate_key = opt_text(s, 15);
     return m;
 }
 
@@ -175,20 +176,35 @@ std::optional<message_record> find_message_by_provider_id(connection& db, std::s
     return read_message(*s);
 }
 
-std::optional<message_record> find_recent_same_text(connection& db, std::string_view sender,
-                                                    std::string_view text_, timestamp since,
-                                                    std::int64_t before_id)
+std::optional<message_record> find_processed_duplicate(connection& db, std::string_view sender,
+                                                       std::string_view key, std::string_view text_,
+                                                       timestamp since, timestamp until, std::int64_t except)
 {
-    statement_use s(db.prepared("SELECT " KHARUUL_MESSAGE_COLUMNS
-                                " FROM messages WHERE sender = ?1 AND received_at >= ?2 AND text = ?3"
-                                " AND id < ?4 AND status = 'accepted' ORDER BY id LIMIT 1"));
-    bind_text(*s, 1, sender);
-    bind_value(*s, 2, since);
-    bind_text(*s, 3, text_);
-    s->bind(4, before_id);
-    if (!s->executeStep())
-        return std::nullopt;
-    return read_message(*s);
+    // Through messages_by_sender_key; the raw text of a message stored before schema 6 through
+    // messages_by_sender_text. Each one indexed lookup.
+    static constexpr const char* by_key =
+        "SELECT " KHARUUL_MESSAGE_COLUMNS " FROM messages WHERE sender = ?1 AND duplicate_key = ?2"
+        " AND received_at BETWEEN ?3 AND ?4 AND id <> ?5 AND status = 'accepted'"
+        " ORDER BY received_at, id LIMIT 1";
+    static constexpr const char* by_text =
+        "SELECT " KHARUUL_MESSAGE_COLUMNS " FROM messages WHERE sender = ?1 AND text = ?2"
+        " AND received_at BETWEEN ?3 AND ?4 AND id <> ?5 AND status = 'accepted' AND duplicate_key IS NULL"
+        " ORDER BY received_at, id LIMIT 1";
+    std::optional<message_record> found;
+    for (const auto& [sql, value] : {std::pair{by_key, key}, std::pair{by_text, text_}}) {
+        statement_use s(db.prepared(sql));
+        bind_text(*s, 1, sender);
+        bind_text(*s, 2, value);
+        bind_value(*s, 3, since);
+        bind_value(*s, 4, until);
+        s->bind(5, except);
+        if (s->executeStep()) {
+            message_record m = read_message(*s);
+            if (!found || m.received_at < found->received_at)
+                found = std::move(m);
+        }
+    }
+    return found;
 }
 
 bool has_error_since(connection& db, std::string_view sender, std::string_view error_code, timestamp since,
@@ -207,7 +223,7 @@ bool has_error_since(connection& db, std::string_view sender, std::string_view e
 result<void> set_message_outcome(connection& db, std::int64_t id, const message_outcome& o)
 {
     statement_use s(db.prepared("UPDATE messages SET status = ?1, form = ?2, error_code = ?3, duplicate_of = ?4,"
-                                " reply = ?5, reply_lang = ?6 WHERE id = ?7"));
+                                " reply = ?5, reply_lang = ?6, duplicate_key = ?8 WHERE id = ?7"));
     bind_text(*s, 1, to_string(o.status));
     bind_value(*s, 2, opt_form_text(o.form));
     bind_value(*s, 3, o.error_code);
@@ -215,6 +231,7 @@ result<void> set_message_outcome(connection& db, std::int64_t id, const message_
     bind_value(*s, 5, o.reply);
     bind_value(*s, 6, o.reply_lang);
     s->bind(7, id);
+    bind_value(*s, 8, o.duplicate_key);
     if (s->exec() == 0)
         return make_error_code(errc::unknown_message);
     return {};

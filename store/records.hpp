@@ -62,6 +62,10 @@ struct message_record {
     std::optional<std::int64_t> duplicate_of;
     std::optional<std::string> reply;
     std::optional<std::string> reply_lang;
+    // The message as understood, for the duplicate rule (gateway::duplicate_key): its form and
+    // canonical fields, whatever script or spelling was typed; NULL when it was never parsed
+    // (kept unregistered, not understood, or stored before schema 6).
+    std::optional<std::string> duplicate_key;
 };
 
 // What processing decided; written once per processing (a rerun writes it again).
@@ -72,6 +76,7 @@ struct message_outcome {
     std::optional<std::int64_t> duplicate_of;
     std::optional<std::string> reply;
     std::optional<std::string> reply_lang; // "en", "mn"
+    std::optional<std::string> duplicate_key; // see message_record::duplicate_key
 };
 
 // Stores a message with status `received`; returns its id. errc::duplicate_provider_id when
@@ -85,14 +90,15 @@ std::optional<message_record> find_message(connection& db, std::int64_t id);
 std::optional<message_record> find_message_by_provider_id(connection& db, std::string_view channel,
                                                           std::string_view provider_id);
 
-// The duplicate rule (spec/sms-language.md 6): the earliest message from `sender` with exactly
-// `text`, received at or after `since`, that was accepted (recorded something), among ids <
-// before_id (pass the id of the message being processed so it does not find itself). A refused
-// message is no original: a team that fixes what the refusal named and sends the same form again
-// gets it processed. Hot.
-std::optional<message_record> find_recent_same_text(connection& db, std::string_view sender,
-                                                    std::string_view text, timestamp since,
-                                                    std::int64_t before_id = INT64_MAX);
+// The duplicate rule (spec/sms-language.md 6): the earliest message from `sender` understood as
+// `key` (message_record::duplicate_key), received in [since, until], that was accepted (recorded
+// something), other than `except` (the message being processed). Only a processed message is an
+// original: one kept unregistered is none, and neither is a refused one (a team that fixes what
+// the refusal named and sends the same form again gets it processed). A message stored before
+// keys were kept (no duplicate_key) counts when its raw text is exactly `text`. Hot.
+std::optional<message_record> find_processed_duplicate(connection& db, std::string_view sender,
+                                                       std::string_view key, std::string_view text,
+                                                       timestamp since, timestamp until, std::int64_t except);
 
 // Whether `sender` has another message than `except`, received at or after `since`, stored with
 // `error_code`; with `answered`, only one that got a (non-empty) reply. The case cap

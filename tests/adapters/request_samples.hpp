@@ -32,7 +32,7 @@ inline adapters::request make_request(http::verb method, const std::string& targ
 }
 
 inline adapters::channel_settings channel(std::string name, std::string type) {
-    return {std::move(name), std::move(type), "s3cret", "", ""};
+    return {std::move(name), std::move(type), "s3cret", "", "", ""};
 }
 
 // "2024-05-01T12:34:56Z"

@@ -449,7 +449,7 @@ TEST_F(outbound, kannel_dlr_url_comes_back_as_our_status_url_with_the_outbox_id)
     const auto req = adapters::request(http::verb::get, std::string(url->encoded_resource()), 11);
     const auto* kannel = find_dialect("kannel");
     ASSERT_NE(kannel, nullptr);
-    const channel_settings channel{"kannel", "kannel", s.secret, "", ""};
+    const channel_settings channel{"kannel", "kannel", s.secret, "", "", ""};
     EXPECT_TRUE(kannel->authenticate(req, channel)) << called;
     const auto report = kannel->parse_status(req, channel);
     ASSERT_TRUE(report) << report.error().reason;

@@ -3,6 +3,7 @@
 // once, TOML syntax errors carry their line, and omitted sections take their defaults.
 #include "config/load.hpp"
 #include "tests/support/e164_samples.hpp"
+#include "tests/support/phone_samples.hpp"
 
 #include <gtest/gtest.h>
 
@@ -155,6 +156,38 @@ TEST(config_phone, takes_a_reporter_number_exactly_when_reporter_add_does) {
     }
 }
 
+// The one normalisation (parser::normalise_phone) with the file's own [server] country_code: a
+// number written with spaces, a 00 prefix or, with the country code, as a national number is
+// registered in the registry's form; one that does not become E.164 is refused at its key.
+TEST(config_phone, normalises_a_reporter_number_with_the_files_country_code) {
+    for (const auto& sample : kharuul::test::typed_phones) {
+        if (sample.typed.find_first_of("\r\n") != std::string_view::npos)
+            continue; // a TOML string holds no raw line break
+        const std::string server =
+            sample.country_code.empty() ? "" : "[server]\ncountry_code = \"" + std::string(sample.country_code) + "\"\n";
+        const std::string text = server + std::string(site_and_team) + "[[reporters]]\nphone = \"" +
+                                 std::string(sample.typed) + "\"\nsites = [\"ALT\"]\n" + std::string(channel_and_alerts);
+        const auto r = parse_config(text, "phones.toml");
+        EXPECT_EQ(r.ok(), sample.registrable) << sample.typed << ":\n" << errors_of(r);
+        if (sample.registrable && r.config) {
+            ASSERT_EQ(r.config->reporters.size(), 1u);
+            EXPECT_EQ(r.config->reporters[0].phone, sample.normalised) << sample.typed;
+            EXPECT_EQ(r.config->server.country_code, sample.country_code);
+        } else if (!sample.registrable) {
+            const problem* p = find_problem(r, "reporters[0].phone");
+            ASSERT_NE(p, nullptr) << sample.typed << ":\n" << errors_of(r);
+            EXPECT_EQ(p->file, "phones.toml");
+            EXPECT_EQ(p->line, (sample.country_code.empty() ? 9 : 11)) << format_problem(*p);
+        }
+    }
+}
+
+TEST(config_phone, the_demo_names_mongolia_as_its_country) {
+    const auto r = load_config(demo_path());
+    ASSERT_TRUE(r.config) << errors_of(r);
+    EXPECT_EQ(r.config->server.country_code, "976");
+}
+
 // ---- broken configurations ----------------------------------------------------------------------
 
 struct broken_case {
@@ -202,9 +235,16 @@ INSTANTIATE_TEST_SUITE_P(
             "members = [\n  { phone = \"+97699000101\", role = \"leader\" },\n  { phone = \"9911\" },\n]\n",
             true, 9, "teams[0].members[1].phone", "\"9911\" is not a phone number",
             "write it in E.164, e.g. +97699000101"},
-        broken_case{"phone_with_spaces_is_shown_without_them",
-                    "[[coordinators]]\nphone = \"+976 9900 0201\"\n", true, 2, "coordinators[0].phone",
-                    "is not a phone number", "without spaces or dashes: +97699000201"},
+        broken_case{"national_number_without_a_country_code_names_the_key_that_places_it",
+                    "[[coordinators]]\nphone = \"99000201\"\n", true, 2, "coordinators[0].phone",
+                    "is not a phone number", "set country_code in [server]"},
+        broken_case{"country_code_that_starts_a_longer_code_is_no_calling_code",
+                    "[server]\ncountry_code = \"97\"\n", true, 2, "server.country_code",
+                    "\"97\" is not a country calling code", "e.g. \"976\" (Mongolia)"},
+        broken_case{"country_code_with_letters_is_no_calling_code", "[server]\ncountry_code = \"MN\"\n", true,
+                    2, "server.country_code", "\"MN\" is not a country calling code", "in digits"},
+        broken_case{"country_code_given_as_a_number_names_the_type_wanted", "[server]\ncountry_code = 976\n",
+                    true, 2, "server.country_code", "is an integer, not a string", "write a string"},
         broken_case{"second_site_with_the_same_code_is_a_duplicate",
                     std::string(site_and_team) +
                         "[[sites]]\ncode = \"ALT\"\narea = \"Bayankhongor/Bayan-Ovoo\"\n",

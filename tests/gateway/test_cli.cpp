@@ -268,10 +268,10 @@ TEST(cli, check_config_names_file_line_and_key_of_a_broken_config) {
     std::stringstream text;
     text << demo.rdbuf();
     std::string s = text.str();
-    // Break the first reporter's phone number.
+    // Break the first reporter's phone number (7 digits: no national number, with country_code 976).
     const auto at = s.find("\"+97699000001\"");
     ASSERT_NE(at, std::string::npos);
-    s.replace(at, 14, "\"99000001\"");
+    s.replace(at, 14, "\"9900001\"");
     std::ofstream(bad) << s;
     const int line = 1 + static_cast<int>(std::count(s.begin(), s.begin() + static_cast<long>(at), '\n'));
     auto r = run({"check-config", "--config", bad.string()});

@@ -934,7 +934,7 @@ TEST_F(coordinator_store, reporter_add_then_list_shows_the_new_reporter) {
 }
 
 TEST_F(coordinator_store, reporter_add_names_a_bad_phone_and_exits_one) {
-    for (const std::string bad : {"99000950", "+976", "+97699000950123456", "phone"}) {
+    for (const std::string bad : {"9900095", "+976", "+97699000950123456", "phone"}) {
         auto r =
             run({"reporter", "add", "--config", config_, "--phone", bad, "--name", "X", "--sites", "ALT"});
         EXPECT_EQ(r.code, 1) << bad;
@@ -953,7 +953,7 @@ TEST_F(coordinator_store, reporter_add_takes_a_number_exactly_when_the_configura
         EXPECT_EQ(r.code, sample.valid ? 0 : 1) << phone << ": " << r.err;
         EXPECT_EQ(store::find_reporter(*daemon_, phone).has_value(), sample.valid) << phone;
         if (!sample.valid) {
-            EXPECT_TRUE(contains(r.err, "is not an international number")) << phone << ": " << r.err;
+            EXPECT_TRUE(contains(r.err, "is not a phone number")) << phone << ": " << r.err;
         }
     }
 }

@@ -135,7 +135,7 @@ auto mt_to(std::string_view to) {
 // A recorded report, read as the gateway reads it.
 adapters::result<adapters::delivery_report> read_report(const http_request& req, bool& authenticated) {
     const auto* dialect = adapters::find_dialect("kannel");
-    const adapters::channel_settings channel{"kannel", "kannel", secret, "", ""};
+    const adapters::channel_settings channel{"kannel", "kannel", secret, "", "", ""};
     authenticated = dialect->authenticate(req, channel);
     return dialect->parse_status(req, channel);
 }

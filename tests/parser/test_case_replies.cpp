@@ -97,6 +97,13 @@ receipt re_engaged(std::optional<std::uint64_t> alert, std::string kept = {}) {
     return r;
 }
 
+// TR ... WORK on a case closed DONE: open again (cases.md 2).
+receipt reopened(std::optional<std::uint64_t> alert) {
+    receipt r = re_engaged(alert);
+    r.reopened = true;
+    return r;
+}
+
 risk_report risk(std::string site, children kids, int age_min, int age_max, std::string reason) {
     return {std::move(site), kids, age_min, age_max, std::move(reason)};
 }
@@ -150,6 +157,20 @@ std::vector<confirmation_case> confirmation_cases() {
          re_engaged(std::nullopt),
          "TR ok: 100009 now working again. The verified outcome no longer counts; the team is told.",
          "TR OK: 100009 одоо дахин ажилд. Үр дүн хүчингүй, багт мэдэгдэнэ.", "100009"},
+        {"TR WORK reopening a case closed DONE", message(form::tr, track("100009", {"WORK"})), reopened(5),
+         "TR ok: 100009 now working again. The case was closed and is reopened; its verified outcome no longer "
+         "counts; team alerted (#5).",
+         "TR OK: 100009 одоо дахин ажилд. Хэрэг дахин нээгдэв, багт мэдэгдэв #5.", "100009"},
+        {"TR WORK reopening a case closed DONE, a long alert number", message(form::tr, track("100009", {"WORK"})),
+         reopened(12345),
+         "TR ok: 100009 now working again. The case was closed and is reopened; its verified outcome no longer "
+         "counts; team alerted (#12345).",
+         "TR OK: 100009 одоо дахин ажилд. Дахин нээгдэв #12345.", "100009"},
+        {"TR WORK reopening a case closed DONE, no alert", message(form::tr, track("100009", {"WORK"})),
+         reopened(std::nullopt),
+         "TR ok: 100009 now working again. The case was closed and is reopened; its verified outcome no longer "
+         "counts; the team is told.",
+         "TR OK: 100009 одоо дахин ажилд. Хэрэг дахин нээгдэв, багт мэдэгдэнэ.", "100009"},
         {"TR WORK on a merged case voiding an outcome", message(form::tr, track("100017", {"WORK"})),
          re_engaged(5, "100025"),
          "TR ok: 100025 (100017 was merged into it) now working again. The verified outcome no longer "
@@ -449,6 +470,14 @@ refusal_detail area(std::string area, std::string team) {
     return d;
 }
 
+// A TR ... WORK (or, `working` false, another TR) on a case closed for `reason`.
+refusal_detail closed(std::string reason, bool working = true) {
+    refusal_detail d;
+    d.reason = std::move(reason);
+    d.seen_working = working;
+    return d;
+}
+
 struct refusal_case {
     refusal r;
     form f;
@@ -528,6 +557,16 @@ std::vector<refusal_case> refusal_cases() {
          "Nothing "
          "changed.",
          "Nothing changed", "Өөрчлөөгүй"},
+        {refusal::closed_case, form::tr, closed("MOVED"),
+         "TR: case 204812 was closed (MOVED), so it is not reopened. To report the child seen working, send: "
+         "ID site children age work",
+         "send: ID site", "Хүүхдийг ID-ээр мэдээлнэ"},
+        {refusal::closed_case, form::tr, closed("ADULT"),
+         "TR: case 204812 was closed (ADULT), so it is not reopened. If the child is not an adult, ask a "
+         "coordinator to undo the CLOSE.",
+         "undo the CLOSE", "Зохицуулагчид хандана"},
+        {refusal::closed_case, form::tr, closed("MOVED", false), "TR: case 204812 is closed; nothing changed.",
+         "nothing changed", "өөрчлөөгүй"},
         {refusal::other_area, form::out, area("Bayankhongor/Bayan-Ovoo", ""),
          "OUT 204812: case is in Bayankhongor/Bayan-Ovoo, outside your areas. Nothing changed.",
          "Nothing changed", "Өөрчлөөгүй"},

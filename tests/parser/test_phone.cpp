@@ -2,12 +2,14 @@
 // digits with and without '+', and the one E.164 rule the configuration and `reporter add` share.
 #include "parser/phone.hpp"
 #include "tests/support/e164_samples.hpp"
+#include "tests/support/phone_samples.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <string>
 #include <string_view>
+#include <utility>
 
 using namespace kharuul::parser;
 
@@ -107,4 +109,31 @@ TEST(is_e164, takes_a_plus_a_non_zero_digit_and_8_to_15_digits_in_all) {
     for (std::string_view typed : {"97699000001", "0097699000001", "+976 99000001", "+976-99000001",
                                    "+97699000001 ", " +97699000001", ""})
         EXPECT_FALSE(is_e164(typed)) << typed;
+}
+
+// ---- normalise_phone: every shape a number arrives in, with and without a country ------------
+
+TEST(normalise_phone, gives_each_typed_number_the_registry_form_with_the_deployments_country) {
+    for (const auto& s : kharuul::test::typed_phones) {
+        const std::string got = normalise_phone(s.typed, s.country_code);
+        EXPECT_EQ(got, s.normalised) << "'" << s.typed << "' with country code '" << s.country_code << "'";
+        EXPECT_EQ(is_e164(got), s.registrable) << got;
+        EXPECT_EQ(normalise_phone(got, s.country_code), got) << "normalising twice changes nothing more";
+    }
+}
+
+TEST(is_country_code, takes_exactly_the_codes_e164_gives_a_country) {
+    const std::pair<std::string_view, bool> rows[] = {
+        {"976", true}, {"1", true},  {"7", true},     {"44", true},  {"86", true}, {"380", true},
+        {"97", false}, {"9760", false}, {"0", false}, {"", false},   {"+976", false}, {"97a", false},
+        {"4", false},  {"440", false},
+    };
+    for (const auto& [cc, valid] : rows)
+        EXPECT_EQ(is_country_code(cc), valid) << "'" << cc << "'";
+}
+
+TEST(national_number_digits, knows_mongolias_eight_digits_and_no_length_it_is_not_sure_of) {
+    EXPECT_EQ(national_number_digits("976"), 8u);
+    EXPECT_EQ(national_number_digits("44"), 0u);
+    EXPECT_EQ(national_number_digits(""), 0u);
 }

@@ -146,5 +146,24 @@ TEST_F(migration_4, the_migrated_store_reports_what_its_history_says_and_counts_
     EXPECT_EQ(lost, 1);
 }
 
+// Migration 6 (the duplicate rule's key): the old messages have none and are matched on their raw
+// text, through the index the rule had, so a resend just after an upgrade is still a duplicate.
+TEST_F(migration_4, messages_stored_before_the_duplicate_key_are_still_originals_by_their_text) {
+    connection db = open_database(path);
+    EXPECT_EQ(count(db, "SELECT COUNT(*) FROM messages WHERE duplicate_key IS NOT NULL"), 0);
+    EXPECT_EQ(count(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'messages_by_sender_key'"), 1);
+    SQLite::Statement q(db, "SELECT id, sender, text, received_at FROM messages WHERE status = 'accepted' ORDER BY id LIMIT 1");
+    ASSERT_TRUE(q.executeStep());
+    const std::int64_t id = q.getColumn(0).getInt64();
+    const std::string sender = q.getColumn(1).getString(), text = q.getColumn(2).getString();
+    const timestamp at = from_unix_ms(q.getColumn(3).getInt64());
+    using namespace std::chrono_literals;
+    const auto hit = find_processed_duplicate(db, sender, "ID mn {}", text, at, at + 10min, 0);
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->id, id);
+    EXPECT_FALSE(hit->duplicate_key);
+    EXPECT_FALSE(find_processed_duplicate(db, sender, "ID mn {}", text + " ", at, at + 10min, 0));
+}
+
 } // namespace
 } // namespace kharuul::store

@@ -61,31 +61,53 @@ TEST_F(records, the_schema_itself_rejects_a_second_row_with_the_same_provider_id
                  SQLite::Exception);
 }
 
-TEST_F(records, same_text_lookup_finds_the_first_accepted_original_within_the_window)
+TEST_F(records, the_duplicate_lookup_finds_the_first_accepted_original_with_the_key_within_the_window)
 {
     const std::string sender = "+97699000001";
-    const message_outcome accepted{message_status::accepted, parser::form::id, {}, {}, {}, {}};
+    const std::string key = "ID mn {\"site\":\"ALT\"}";
+    message_outcome accepted{message_status::accepted, parser::form::id, {}, {}, {}, {}, key};
     const auto old = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(0)));
     ASSERT_TRUE(set_message_outcome(db, old, accepted));
     // Refused (say the site was unknown until the registry was fixed): no original.
     const auto refused = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(19 * 60'000)));
-    ASSERT_TRUE(set_message_outcome(db, refused, {message_status::rejected, parser::form::id, "unknown_site", {}, {}, {}}));
-    const auto first = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(20 * 60'000)));
+    ASSERT_TRUE(set_message_outcome(db, refused, {message_status::rejected, parser::form::id, "unknown_site", {}, {}, {}, key}));
+    // Kept from a stranger: not processed, so no original either.
+    const auto kept = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(19 * 60'000 + 1)));
+    ASSERT_TRUE(set_message_outcome(db, kept, {message_status::unregistered, {}, {}, {}, "register", "en", {}}));
+    // The same report typed in Cyrillic: another text, the same key.
+    const auto first = *insert_message(db, sms_from(sender, "ИД АЛТ 2 ХҮҮ 12 MINE", at_ms(20 * 60'000)));
     ASSERT_TRUE(set_message_outcome(db, first, accepted));
     const auto dup = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(21 * 60'000)));
-    ASSERT_TRUE(set_message_outcome(db, dup, {message_status::duplicate, parser::form::id, {}, first, {}, {}}));
+    ASSERT_TRUE(set_message_outcome(db, dup, {message_status::duplicate, parser::form::id, {}, first, {}, {}, key}));
     const auto now = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(25 * 60'000)));
 
-    const auto since = at_ms(25 * 60'000) - 10min;
-    const auto hit = find_recent_same_text(db, sender, "ID ALT 2B 12 MINE", since, now);
+    const auto at = at_ms(25 * 60'000);
+    const auto hit = find_processed_duplicate(db, sender, key, "ID ALT 2B 12 MINE", at - 10min, at, now);
     ASSERT_TRUE(hit);
-    EXPECT_EQ(hit->id, first); // not `old` (outside the window), not `refused`, not `dup`, not itself
-    EXPECT_NE(hit->id, old);
-    EXPECT_FALSE(find_recent_same_text(db, sender, "ID ALT 2B 12 MINE", since, first)) << "only the refused one before";
+    EXPECT_EQ(hit->id, first); // not `old` (outside the window), `refused`, `kept` or `dup`, not itself
+    EXPECT_EQ(hit->duplicate_key, key);
+    // The kept message run again: the window reaches after it, to the report processed meanwhile.
+    const auto kept_at = at_ms(19 * 60'000 + 1);
+    const auto later = find_processed_duplicate(db, sender, key, "x", kept_at - 10min, kept_at + 10min, kept);
+    ASSERT_TRUE(later);
+    EXPECT_EQ(later->id, first) << "the report processed after it";
+    EXPECT_FALSE(find_processed_duplicate(db, sender, key, "x", kept_at, kept_at + 10min, first))
+        << "a message is no original of itself";
 
-    EXPECT_FALSE(find_recent_same_text(db, sender, "ID ALT 2B 12 MIN", since, now));
-    EXPECT_FALSE(find_recent_same_text(db, "+97699000002", "ID ALT 2B 12 MINE", since, now));
-    EXPECT_FALSE(find_recent_same_text(db, sender, "ID ALT 2B 12 MINE", since, first));
+    EXPECT_FALSE(find_processed_duplicate(db, sender, "ID mn {}", "ID ALT 2B 12 MINE", at - 10min, at, now));
+    EXPECT_FALSE(find_processed_duplicate(db, "+97699000002", key, "ID ALT 2B 12 MINE", at - 10min, at, now));
+}
+
+TEST_F(records, a_message_stored_before_keys_were_kept_is_an_original_by_its_raw_text)
+{
+    const std::string sender = "+97699000001";
+    const auto before = *insert_message(db, sms_from(sender, "NIL ALT", at_ms(0)));
+    ASSERT_TRUE(set_message_outcome(db, before, {message_status::accepted, parser::form::nil, {}, {}, {}, {}, {}}));
+    const auto now = *insert_message(db, sms_from(sender, "NIL ALT", at_ms(60'000)));
+    const auto hit = find_processed_duplicate(db, sender, "NIL en {}", "NIL ALT", at_ms(0), at_ms(60'000), now);
+    ASSERT_TRUE(hit);
+    EXPECT_EQ(hit->id, before);
+    EXPECT_FALSE(find_processed_duplicate(db, sender, "NIL en {}", "nil alt", at_ms(0), at_ms(60'000), now));
 }
 
 TEST_F(records, has_error_since_finds_a_phones_other_messages_with_that_error_answered_or_not)
@@ -93,9 +115,9 @@ TEST_F(records, has_error_since_finds_a_phones_other_messages_with_that_error_an
     const std::string sender = "+97699000001";
     const auto answered = *insert_message(db, sms_from(sender, "ID ALT 1B 12 MINE", at_ms(0)));
     ASSERT_TRUE(set_message_outcome(
-        db, answered, {message_status::rejected, parser::form::id, "too_many_cases", {}, "ID: you reported ...", "en"}));
+        db, answered, {message_status::rejected, parser::form::id, "too_many_cases", {}, "ID: you reported ...", "en", {}}));
     const auto silent = *insert_message(db, sms_from(sender, "ID ALT 2B 12 MINE", at_ms(60'000)));
-    ASSERT_TRUE(set_message_outcome(db, silent, {message_status::rejected, parser::form::id, "too_many_cases", {}, "", "en"}));
+    ASSERT_TRUE(set_message_outcome(db, silent, {message_status::rejected, parser::form::id, "too_many_cases", {}, "", "en", {}}));
 
     EXPECT_TRUE(has_error_since(db, sender, "too_many_cases", at_ms(0), silent, true));
     EXPECT_FALSE(has_error_since(db, sender, "too_many_cases", at_ms(1), silent, true)) << "the answered one is older";
@@ -110,7 +132,7 @@ TEST_F(records, an_outcome_is_written_and_read_back)
     const auto id = *insert_message(db, sms_from("+97699000001", "ID ALX", at_ms(0)));
     EXPECT_EQ(find_message(db, id)->status, message_status::received);
     const message_outcome o{message_status::rejected, parser::form::id, "unknown_site", std::nullopt,
-                            "ID: unknown site ALX. Did you mean ALT?", "en"};
+                            "ID: unknown site ALX. Did you mean ALT?", "en", {}};
     ASSERT_TRUE(set_message_outcome(db, id, o));
     const auto m = find_message(db, id);
     ASSERT_TRUE(m);
@@ -176,15 +198,15 @@ TEST_F(records, the_log_filters_by_phone_site_form_status_and_time)
     const auto a = *insert_message(db, sms_from("+97699000001", "ID ALT B 12 MINE", at_ms(1000)));
     const auto ev = insert_event(db, make_event(id_report("ALT", 1, 0, 12, "MINE", {}), a, "+97699000001", at_ms(1000)));
     (void)ev;
-    ASSERT_TRUE(set_message_outcome(db, a, {message_status::accepted, parser::form::id, {}, {}, "ok", "mn"}));
+    ASSERT_TRUE(set_message_outcome(db, a, {message_status::accepted, parser::form::id, {}, {}, "ok", "mn", {}}));
     const auto b = *insert_message(db, sms_from("+97699000002", "NIL DKH", at_ms(2000)));
     parser::sms_message nil;
     nil.kind = parser::form::nil;
     nil.body = parser::nil_visit{"DKH"};
     insert_event(db, make_event(nil, b, "+97699000002", at_ms(2000)));
-    ASSERT_TRUE(set_message_outcome(db, b, {message_status::accepted, parser::form::nil, {}, {}, "ok", "en"}));
+    ASSERT_TRUE(set_message_outcome(db, b, {message_status::accepted, parser::form::nil, {}, {}, "ok", "en", {}}));
     const auto c = *insert_message(db, sms_from("+97699000777", "hello", at_ms(3000)));
-    ASSERT_TRUE(set_message_outcome(db, c, {message_status::unregistered, {}, {}, {}, "register", "mn"}));
+    ASSERT_TRUE(set_message_outcome(db, c, {message_status::unregistered, {}, {}, {}, "register", "mn", {}}));
 
     const auto ids = [&](const message_filter& f) {
         std::vector<std::int64_t> out;

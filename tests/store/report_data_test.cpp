@@ -30,7 +30,7 @@ protected:
         m.kind = parser::form::nil;
         m.body = parser::nil_visit{"ALT"};
         insert_event(db, make_event(m, id, sender, at));
-        EXPECT_TRUE(set_message_outcome(db, id, {message_status::accepted, parser::form::nil, {}, {}, {}, {}}));
+        EXPECT_TRUE(set_message_outcome(db, id, {message_status::accepted, parser::form::nil, {}, {}, {}, {}, {}}));
         return id;
     }
 
@@ -89,7 +89,7 @@ TEST_F(report_data, a_message_processed_later_by_rerun_counts_with_its_event_num
     m.kind = parser::form::nil;
     m.body = parser::nil_visit{"ALT"};
     insert_event(db, make_event(m, kept, "+97699000003", from + 1h));
-    ASSERT_TRUE(set_message_outcome(db, kept, {message_status::accepted, parser::form::nil, {}, {}, {}, {}}));
+    ASSERT_TRUE(set_message_outcome(db, kept, {message_status::accepted, parser::form::nil, {}, {}, {}, {}, {}}));
     EXPECT_EQ(ids(load_report_input(db, from, until)), (std::set<std::int64_t>{kept, second, third}));
 }
 
