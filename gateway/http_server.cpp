@@ -215,8 +215,11 @@ void http_server::cancel() {
     s_->acceptor.close(ignored);
     s_->backoff.cancel();
     s_->slot_freed.cancel();
+    // Only those waiting for a request: one whose bytes are arriving, being handled or being
+    // answered is finished (its response says Connection: close), within its deadlines and the
+    // daemon's shutdown grace.
     for (connection_slot* c : s_->open)
-        if (!c->busy && c->interrupt)
+        if (c->idle && c->interrupt)
             c->interrupt();
 }
 

@@ -54,6 +54,15 @@ public:
         thread_.join();
     }
     unsigned short port() const { return server_->local_endpoint().port(); }
+    // Stops the server as the daemon does on SIGTERM; returns once cancel() has run.
+    void cancel() {
+        std::promise<void> done;
+        asio::post(io_, [&] {
+            server_->cancel();
+            done.set_value();
+        });
+        done.get_future().get();
+    }
     http_server_stats stats() {
         std::promise<http_server_stats> p;
         asio::post(io_, [&] { p.set_value(server_->stats()); });
@@ -149,6 +158,28 @@ TEST(http_server, an_idle_kept_alive_connection_is_closed_after_the_idle_timeout
     const double at = seconds_since(t1);
     EXPECT_GE(at, 1.0 - 0.05);
     EXPECT_LE(at, 1.0 + margin);
+}
+
+// ---- a graceful stop (SIGTERM) ------------------------------------------------------------------
+
+TEST(http_server, a_stop_closes_idle_connections_and_answers_the_request_still_arriving_with_connection_close) {
+    test_server server(short_limits(5s, 30s));
+    raw_client idle;
+    idle.connect(server.port());
+    idle.send(get_request);
+    ASSERT_EQ(idle.read_response(), 200); // kept alive: now waiting for a next request
+    raw_client arriving;
+    arriving.connect(server.port());
+    // One write: a request and the start of the next; the answer to the first says the server
+    // has read the start of the second.
+    arriving.send(get_request + "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n12345");
+    ASSERT_EQ(arriving.read_response(), 200);
+    server.cancel();
+    EXPECT_TRUE(idle.wait_closed());
+    arriving.send("67890");
+    EXPECT_EQ(arriving.read_response(), 200) << arriving.received();
+    EXPECT_NE(arriving.received().rfind("Connection: close\r\n"), std::string::npos) << arriving.received();
+    EXPECT_TRUE(arriving.wait_closed());
 }
 
 // ---- statuses before the close (item 7) ---------------------------------------------------------
