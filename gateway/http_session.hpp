@@ -96,8 +96,7 @@ asio::awaitable<boost::system::error_code> write_response(Stream& stream, http_r
 // After an error response, before the close: stop sending and read what the client is still
 // sending (up to a bound), so that the close is not a reset that would discard the response
 // before the client has read it (a "lingering close", as nginx does).
-template <class Stream>
-asio::awaitable<void> linger(Stream& stream, std::chrono::milliseconds read_timeout) {
+template <class Stream> asio::awaitable<void> linger(Stream& stream, std::chrono::milliseconds read_timeout) {
     shutdown_send(stream);
     stream.expires_after(std::min<std::chrono::milliseconds>(read_timeout, std::chrono::seconds(2)));
     std::array<char, 4096> sink;
@@ -130,7 +129,8 @@ inline session_end end_of_read(const boost::system::error_code& ec, bool begun) 
 #endif
 
 // One connection: read a request, let the handler answer, write, until the peer closes, a
-// deadline passes, `stopping` is set or the slot is interrupted. Closes the stream at the end.
+// deadline passes, `stopping` is set (with no next request begun) or the slot is interrupted.
+// Closes the stream at the end.
 //
 // Deadlines: the first request is due whole within the read timeout of the start; a kept-alive
 // connection waits the idle timeout for the first byte of its next request, and from that byte
@@ -146,7 +146,9 @@ boost::asio::awaitable<session_end> serve_session(Stream& stream, const http_lim
     beast::flat_buffer buffer;
     bool first = true;
     session_end end = session_end::interrupted; // stopping, or chosen to make room
-    while (!stopping && !slot.closing) {
+    // Stopping ends the session between requests, but not while a next one's first bytes are in
+    // the buffer already: that request is arriving and is answered (with Connection: close).
+    while (!slot.closing && (!stopping || buffer.size() > 0)) {
         if (first)
             stream.expires_after(limits.read_timeout);
         if (buffer.size() == 0) {

@@ -28,9 +28,10 @@ namespace test = boost::beast::test;
 using testing::watched_stream;
 using namespace std::chrono_literals;
 
-const std::string post_request = "POST /channels/generic/receive HTTP/1.1\r\nHost: t\r\n"
-                                 "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 34\r\n\r\n"
-                                 "from=%2B97699000001&text=NIL%20ALT";
+const std::string post_request =
+    "POST /channels/generic/receive HTTP/1.1\r\nHost: t\r\n"
+    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 34\r\n\r\n"
+    "from=%2B97699000001&text=NIL%20ALT";
 
 http_limits test_limits() {
     http_limits l;
@@ -63,10 +64,13 @@ protected:
     std::optional<session_end> end;
     std::exception_ptr failure;
 
+    http_limits limits; // the running session's: it holds a reference
+
     // Starts a session on `stream`; it runs as the test runs the io_context.
-    void start(watched_stream& stream, const http_limits& limits = test_limits()) {
+    void start(watched_stream& stream, const http_limits& with = test_limits()) {
         end.reset();
         failure = nullptr;
+        limits = with;
         asio::co_spawn(io, serve_session(stream, limits, handler, slot, stopping),
                        [this](std::exception_ptr e, session_end r) {
                            failure = e;
@@ -85,8 +89,8 @@ protected:
         return end;
     }
 
-    std::optional<session_end> run(watched_stream& stream, const http_limits& limits = test_limits()) {
-        start(stream, limits);
+    std::optional<session_end> run(watched_stream& stream, const http_limits& with = test_limits()) {
+        start(stream, with);
         return finish();
     }
 
@@ -104,7 +108,7 @@ protected:
         if (!got) {
             peer.close(); // ends the pending read
             io.restart();
-    io.poll();
+            io.poll();
             return false;
         }
         return *got == asio::error::eof;
@@ -139,7 +143,8 @@ TEST_F(http_session, a_request_is_answered_and_the_session_ends_when_the_peer_cl
 // Where the n-th operation failed, judged by what the session did.
 enum class failed_at { request_read, response_write, next_request_read, nowhere };
 
-TEST_F(http_session, failing_each_operation_in_turn_ends_the_session_cleanly_and_handles_only_whole_requests) {
+TEST_F(http_session,
+       failing_each_operation_in_turn_ends_the_session_cleanly_and_handles_only_whole_requests) {
     // The whole exchange without failures, for comparison.
     std::string full;
     {
@@ -198,7 +203,8 @@ TEST_F(http_session, failing_each_operation_in_turn_ends_the_session_cleanly_and
 }
 
 TEST_F(http_session, failing_each_operation_of_a_refusal_ends_it_cleanly_without_the_handler) {
-    const std::string too_large = "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'a');
+    const std::string too_large =
+        "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5000\r\n\r\n" + std::string(5000, 'a');
     bool refused_whole = false;
     for (std::size_t n = 0; n < 2000 && !refused_whole; ++n) {
         test::fail_count fc(n);
@@ -248,21 +254,23 @@ TEST_F(http_session, a_body_over_the_limit_is_answered_413_and_a_header_over_it_
     // At the limit exactly: handled.
     watched_stream stream(io);
     test::stream peer(io);
-    feed(stream, peer, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1024\r\n\r\n" + std::string(1024, 'x'), 4096);
+    feed(stream, peer, "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 1024\r\n\r\n" + std::string(1024, 'x'),
+         4096);
     EXPECT_EQ(run(stream), session_end::peer_closed);
     ASSERT_EQ(handled.size(), 1u);
     EXPECT_EQ(handled[0].size(), 1024u);
 }
 
 TEST_F(http_session, a_request_not_complete_within_the_read_timeout_ends_in_a_read_timeout_unanswered) {
-    auto limits = test_limits();
-    limits.read_timeout = 100ms;
+    auto short_deadline = test_limits();
+    short_deadline.read_timeout = 100ms;
     watched_stream stream(io);
     test::stream peer(io);
     stream.next_layer().connect(peer);
-    stream.next_layer().append(post_request.substr(0, post_request.size() - 5)); // the body's last 5 bytes never come
+    stream.next_layer().append(
+        post_request.substr(0, post_request.size() - 5)); // the body's last 5 bytes never come
     const auto t0 = std::chrono::steady_clock::now();
-    EXPECT_EQ(run(stream, limits), session_end::read_timeout);
+    EXPECT_EQ(run(stream, short_deadline), session_end::read_timeout);
     EXPECT_GE(std::chrono::steady_clock::now() - t0, 100ms);
     EXPECT_TRUE(stream.timed_out());
     EXPECT_TRUE(handled.empty());
@@ -271,24 +279,25 @@ TEST_F(http_session, a_request_not_complete_within_the_read_timeout_ends_in_a_re
 }
 
 TEST_F(http_session, a_connection_that_never_sends_a_byte_ends_in_an_idle_timeout_at_the_read_timeout) {
-    auto limits = test_limits();
-    limits.read_timeout = 100ms; // the first request is due within the read timeout of the accept
+    auto short_deadline = test_limits();
+    short_deadline.read_timeout = 100ms; // the first request is due within the read timeout of the accept
     watched_stream stream(io);
     test::stream peer(io);
     stream.next_layer().connect(peer);
-    EXPECT_EQ(run(stream, limits), session_end::idle_timeout);
+    EXPECT_EQ(run(stream, short_deadline), session_end::idle_timeout);
     EXPECT_TRUE(handled.empty());
     EXPECT_TRUE(closed(peer));
 }
 
-TEST_F(http_session, a_kept_alive_connection_without_a_next_request_ends_in_an_idle_timeout_after_its_answer) {
-    auto limits = test_limits();
-    limits.idle_timeout = 100ms;
+TEST_F(http_session,
+       a_kept_alive_connection_without_a_next_request_ends_in_an_idle_timeout_after_its_answer) {
+    auto short_deadline = test_limits();
+    short_deadline.idle_timeout = 100ms;
     watched_stream stream(io);
     test::stream peer(io);
     stream.next_layer().connect(peer);
     stream.next_layer().append(post_request); // kept alive (HTTP/1.1), and then nothing
-    EXPECT_EQ(run(stream, limits), session_end::idle_timeout);
+    EXPECT_EQ(run(stream, short_deadline), session_end::idle_timeout);
     EXPECT_EQ(handled.size(), 1u);
     EXPECT_TRUE(std::string(peer.str()).starts_with("HTTP/1.1 200 OK\r\n")) << peer.str();
     EXPECT_TRUE(closed(peer));
@@ -298,7 +307,8 @@ TEST_F(http_session, pipelined_requests_are_answered_in_order_and_connection_clo
     watched_stream stream(io);
     test::stream peer(io);
     stream.next_layer().connect(peer);
-    stream.next_layer().append(post_request + "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    stream.next_layer().append(post_request +
+                               "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     EXPECT_EQ(run(stream), session_end::closed);
     EXPECT_EQ(handled.size(), 2u);
     const std::string written(peer.str());
@@ -357,6 +367,30 @@ TEST_F(http_session, a_request_that_is_arriving_when_the_listener_stops_is_answe
     const std::string written(peer.str());
     EXPECT_TRUE(written.starts_with("HTTP/1.1 200 OK\r\n")) << written;
     EXPECT_NE(written.find("Connection: close\r\n"), std::string::npos) << written;
+}
+
+TEST_F(http_session, a_next_request_begun_when_the_stop_comes_just_after_an_answer_is_answered_too) {
+    watched_stream stream(io);
+    test::stream peer(io);
+    stream.next_layer().connect(peer);
+    const std::string head = post_request.substr(0, 60), rest = post_request.substr(60);
+    stream.next_layer().append(post_request + head); // pipelined: the next request has begun
+    start(stream);
+    // Step until the first answer is out, before the session has taken up the next request.
+    io.restart();
+    const std::string first_answer_end = R"({"status":"accepted","reply":"NIL OK: ALT"})";
+    while (!end && std::string(peer.str()).find(first_answer_end) == std::string::npos)
+        ASSERT_EQ(io.run_one(), 1u);
+    stopping = true;
+    asio::write(peer, asio::buffer(rest));
+    EXPECT_EQ(finish(), session_end::closed);
+    EXPECT_EQ(handled.size(), 2u);
+    const std::string written(peer.str());
+    const auto second = written.find("HTTP/1.1 200 OK\r\n", 1);
+    ASSERT_NE(second, std::string::npos) << written;
+    EXPECT_EQ(written.find("Connection: close\r\n"), written.find("Connection: close\r\n", second))
+        << written;
+    EXPECT_NE(written.find("Connection: close\r\n", second), std::string::npos) << written;
 }
 
 } // namespace
