@@ -52,7 +52,8 @@ boost::asio::awaitable<exchange_result> exchange_on(Stream& stream, http::reques
     http::response_parser<http::string_body> parser;
     parser.body_limit(max_answer_bytes);
     stream.expires_at(deadline);
-    auto [header_ec, header_bytes] = co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
+    auto [header_ec, header_bytes] =
+        co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
     if (header_ec)
         co_return failure_of(exchange_result::failure::read, header_ec);
     exchange_result r;

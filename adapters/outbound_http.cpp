@@ -101,7 +101,7 @@ exchange_result failure_of(exchange_result::failure step, const error_code& ec) 
 }
 
 std::string body_problem_of(const error_code& ec) {
-    return ec == beast::error::timeout    ? std::string("timeout")
+    return ec == beast::error::timeout     ? std::string("timeout")
            : ec == http::error::body_limit ? "larger than " + std::to_string(max_answer_bytes) + " bytes"
                                            : ec.message();
 }

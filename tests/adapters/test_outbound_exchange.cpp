@@ -51,11 +51,12 @@ protected:
 
     void start(watched_stream& stream, steady::duration timeout = 5s) {
         result.reset();
-        asio::co_spawn(io, exchange_on(stream, send_request(), steady::now() + timeout),
-                       asio::bind_cancellation_slot(cancel.slot(), [this](std::exception_ptr e, exchange_result r) {
-                           EXPECT_FALSE(e) << "the exchange threw";
-                           result = std::move(r);
-                       }));
+        asio::co_spawn(
+            io, exchange_on(stream, send_request(), steady::now() + timeout),
+            asio::bind_cancellation_slot(cancel.slot(), [this](std::exception_ptr e, exchange_result r) {
+                EXPECT_FALSE(e) << "the exchange threw";
+                result = std::move(r);
+            }));
     }
 
     // Runs the io_context until the exchange has ended (at most 10 s).
@@ -81,7 +82,8 @@ protected:
 
 // `stream` connected to `peer`, with the provider's answer (or a part of it) waiting to be read;
 // at most `chunk` bytes per read and write.
-void provider_says(watched_stream& stream, test::stream& peer, const std::string& said, std::size_t chunk = 16) {
+void provider_says(watched_stream& stream, test::stream& peer, const std::string& said,
+                   std::size_t chunk = 16) {
     stream.next_layer().connect(peer);
     stream.next_layer().read_size(chunk);
     stream.next_layer().write_size(chunk);
@@ -129,14 +131,16 @@ TEST_F(outbound_exchange, failing_each_operation_in_turn_is_a_write_a_read_or_a_
         case failed_at::write:
         case failed_at::header:
             EXPECT_EQ(r.error, test::error::test_failure) << n;
-            EXPECT_EQ(retry_after_failure(r).detail.rfind(at == failed_at::write ? "write: " : "read: ", 0), 0u)
+            EXPECT_EQ(retry_after_failure(r).detail.rfind(at == failed_at::write ? "write: " : "read: ", 0),
+                      0u)
                 << n << ": " << retry_after_failure(r).detail;
             break;
         case failed_at::body:
             // The status arrived: it decides (sent), the body is noted as unreadable.
             EXPECT_EQ(r.answer.result_int(), 200u) << n;
             EXPECT_EQ(outcome_of(r).what, send_outcome::kind::sent) << n;
-            EXPECT_NE(describe_answer(r).find("answer body unreadable"), std::string::npos) << describe_answer(r);
+            EXPECT_NE(describe_answer(r).find("answer body unreadable"), std::string::npos)
+                << describe_answer(r);
             break;
         case failed_at::nowhere:
             EXPECT_EQ(r.failed, failure::none);
@@ -197,13 +201,15 @@ TEST_F(outbound_exchange, a_body_cut_by_the_deadline_keeps_the_status_and_says_t
     EXPECT_EQ(describe_answer(r), "HTTP 200 (answer body unreadable: timeout)");
 }
 
-TEST_F(outbound_exchange, an_answer_over_the_limit_is_a_read_failure_when_announced_and_a_body_problem_when_chunked) {
+TEST_F(outbound_exchange,
+       an_answer_over_the_limit_is_a_read_failure_when_announced_and_a_body_problem_when_chunked) {
     // Content-Length over the limit: refused with the header, before any status is taken.
     {
         watched_stream stream(io);
         test::stream peer(io);
         provider_says(stream, peer,
-                      "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 70000\r\n\r\n" + std::string(70000, 'x'),
+                      "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 70000\r\n\r\n" +
+                          std::string(70000, 'x'),
                       65536);
         const auto& r = run(stream);
         EXPECT_EQ(r.failed, failure::read);
@@ -239,7 +245,7 @@ TEST_F(outbound_exchange, cancelling_the_awaiting_coroutine_while_it_waits_for_t
     provider_says(stream, peer, "");
     start(stream); // a 5 s deadline
     io.restart();
-    io.poll();     // the request is written; the exchange waits for the answer
+    io.poll(); // the request is written; the exchange waits for the answer
     ASSERT_FALSE(result);
     ASSERT_TRUE(std::string(peer.str()).ends_with(send_request().body()));
     const auto t0 = steady::now();

@@ -58,8 +58,9 @@ public:
 
     // A provider's POST to the generic channel; the JSON answer (fails the test unless 200).
     boost::json::object post(const std::string& from, const std::string& text) {
-        const auto r = testing::http_post(port_, "/channels/generic/receive?secret=demo-secret",
-                                          "from=" + testing::form_encode(from) + "&text=" + testing::form_encode(text));
+        const auto r =
+            testing::http_post(port_, "/channels/generic/receive?secret=demo-secret",
+                               "from=" + testing::form_encode(from) + "&text=" + testing::form_encode(text));
         EXPECT_EQ(r.status, 200) << r.body << "\nlog:\n" << testing::tail_of(log());
         return r.status == 200 ? boost::json::parse(r.body).as_object() : boost::json::object{};
     }
@@ -99,7 +100,8 @@ std::string form_post(const std::string& body) {
            std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-TEST(daemon_signals, sigterm_lets_a_request_whose_body_is_still_arriving_finish_with_its_answer_and_exits_zero) {
+TEST(daemon_signals,
+     sigterm_lets_a_request_whose_body_is_still_arriving_finish_with_its_answer_and_exits_zero) {
     served_binary k("sigterm-inflight");
     raw_client c(10s);
     c.connect(k.port());
@@ -125,13 +127,14 @@ TEST(daemon_signals, sigterm_lets_a_request_whose_body_is_still_arriving_finish_
     EXPECT_EQ(k.process().wait_exit(15s), 0) << testing::tail_of(k.log());
     // Both stored: what was answered is kept.
     auto db = store::open_database(k.dir() / "kharuul.db");
-    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM messages WHERE text LIKE 'NIL ALT # %the stop'").getInt(), 2);
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM messages WHERE text LIKE 'NIL ALT # %the stop'").getInt(),
+              2);
 }
 
 TEST(daemon_signals, sighup_with_a_new_routing_rule_sends_the_next_urgent_report_to_the_team_the_rule_names) {
     served_binary k("sighup-rules");
     const std::string monitor = "+97699000006"; // demo.toml: reports at DKH and NRT
-    const std::set<std::string> markets_team{"+97699000131", "+97699000132"}; // Ulaanbaatar/Bayanzurkh
+    const std::set<std::string> markets_team{"+97699000131", "+97699000132"};   // Ulaanbaatar/Bayanzurkh
     const std::set<std::string> sensitive_team{"+97699000151", "+97699000152"}; // Ulaanbaatar MDT
     auto members_of = [](const std::set<std::string>& team, const std::set<std::string>& alerted) {
         std::set<std::string> in;
@@ -179,7 +182,8 @@ failed_start serve_once(const fs::path& dir, const fs::path& config) {
     return out;
 }
 
-TEST(daemon_signals, serve_exits_one_for_a_bad_configuration_and_two_when_it_cannot_start_for_another_reason) {
+TEST(daemon_signals,
+     serve_exits_one_for_a_bad_configuration_and_two_when_it_cannot_start_for_another_reason) {
     const auto dir = testing::fresh_dir("exit-codes");
     const std::string store = "\"" + (dir / "kharuul.db").string() + "\"";
     // A port that is taken, and held for the whole test (no race: the test keeps it bound).
@@ -197,12 +201,17 @@ TEST(daemon_signals, serve_exits_one_for_a_bad_configuration_and_two_when_it_can
     };
     const row rows[] = {
         {"a broken file", {{"[store]", "path", store}}, "[server\n", 1, "refusing to start"},
-        {"the listen address in use", {{"[store]", "path", store}, {"[server]", "listen", busy}}, "", 2,
+        {"the listen address in use",
+         {{"[store]", "path", store}, {"[server]", "listen", busy}},
+         "",
+         2,
          "cannot start"},
         {"a store that cannot be created",
          {{"[store]", "path", "\"" + (dir / "not-a-folder" / "kharuul.db").string() + "\""},
           {"[server]", "listen", "\"127.0.0.1:0\""}},
-         "", 2, "cannot start"},
+         "",
+         2,
+         "cannot start"},
     };
     for (const auto& r : rows) {
         const auto config = dir / "kharuul.toml";

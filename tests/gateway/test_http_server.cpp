@@ -162,7 +162,8 @@ TEST(http_server, an_idle_kept_alive_connection_is_closed_after_the_idle_timeout
 
 // ---- a graceful stop (SIGTERM) ------------------------------------------------------------------
 
-TEST(http_server, a_stop_closes_idle_connections_and_answers_the_request_still_arriving_with_connection_close) {
+TEST(http_server,
+     a_stop_closes_idle_connections_and_answers_the_request_still_arriving_with_connection_close) {
     test_server server(short_limits(5s, 30s));
     raw_client idle;
     idle.connect(server.port());

@@ -57,7 +57,8 @@ TEST(retry_backoff, the_wait_doubles_with_each_failed_attempt_until_the_cap_and_
     };
     for (const auto& r : rows)
         EXPECT_EQ(retry_delay(r.attempts, r.base, r.cap), r.expected)
-            << "attempt " << r.attempts << ", base " << r.base.count() << " ms, cap " << r.cap.count() << " ms";
+            << "attempt " << r.attempts << ", base " << r.base.count() << " ms, cap " << r.cap.count()
+            << " ms";
 }
 
 TEST(retry_backoff, the_demo_configuration_retries_after_thirty_seconds_doubling_to_an_hour) {

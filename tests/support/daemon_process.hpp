@@ -83,7 +83,6 @@ inline void write_demo_config(const std::filesystem::path& out_path,
         throw std::runtime_error("cannot write " + out_path.string());
 }
 
-
 // `kharuul serve --config FILE` as a child process that the test can SIGKILL. The destructor kills
 // it (RAII: a failed assertion leaves no daemon behind), and PR_SET_PDEATHSIG kills it when the
 // thread that started it dies (a test process killed by ctest's timeout). Start it from the test's
@@ -195,11 +194,10 @@ private:
     int last_status_ = 0;
 };
 
-
 // Waits until `log` has a line containing `text` after its first `from` lines; returns that line
 // and sets `from` past it. Throws, naming the log's tail, when `d` exits first or after `limit`.
-inline std::string wait_for_log_line(daemon_process& d, const std::filesystem::path& log, std::string_view text,
-                                     std::size_t& from,
+inline std::string wait_for_log_line(daemon_process& d, const std::filesystem::path& log,
+                                     std::string_view text, std::size_t& from,
                                      std::chrono::milliseconds limit = std::chrono::seconds(15)) {
     const auto deadline = std::chrono::steady_clock::now() + limit;
     for (;;) {

@@ -97,8 +97,7 @@ public:
     }
 
 private:
-    template <class Buffers, bool Read>
-    struct op {
+    template <class Buffers, bool Read> struct op {
         std::shared_ptr<state> s;
         Buffers buffers;
         bool started = false;
@@ -133,7 +132,9 @@ private:
 };
 
 // The customisation gateway/http_session.hpp asks of a stream, found by argument-dependent lookup.
-inline void cancel_pending(watched_stream& s) { s.interrupt(); }
+inline void cancel_pending(watched_stream& s) {
+    s.interrupt();
+}
 inline void shutdown_send(watched_stream&) {} // the test stream has no half-close: reading goes on
 inline void close_stream(watched_stream& s) {
     s.expires_never();
