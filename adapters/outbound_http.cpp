@@ -1,6 +1,7 @@
 #include "adapters/outbound_http.hpp"
 
 #include "adapters/charset.hpp"
+#include "adapters/outbound_exchange.hpp"
 #include "parser/phone.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -86,8 +87,6 @@ endpoint_or_problem parse_endpoint(std::string_view url, std::string_view field)
 // ---------------------------------------------------------------------------------------------
 // The exchange
 
-namespace {
-
 exchange_result failure_of(exchange_result::failure step, const error_code& ec) {
     exchange_result r;
     if (ec == beast::error::timeout || ec == asio::error::timed_out) {
@@ -100,6 +99,14 @@ exchange_result failure_of(exchange_result::failure step, const error_code& ec) 
     r.error = ec;
     return r;
 }
+
+std::string body_problem_of(const error_code& ec) {
+    return ec == beast::error::timeout     ? std::string("timeout")
+           : ec == http::error::body_limit ? "larger than " + std::to_string(max_answer_bytes) + " bytes"
+                                           : ec.message();
+}
+
+namespace {
 
 // A host name lookup, raced against the deadline. The lookup runs on its own coroutine so that an
 // expired deadline can leave it behind: Asio's resolver calls getaddrinfo on a private thread and
@@ -194,38 +201,8 @@ asio::awaitable<exchange_result> exchange(endpoint to, http::request<http::strin
     req.set(http::field::host, to.host_header);
     req.keep_alive(false); // one request per connection
     req.prepare_payload();
-    stream.expires_at(deadline);
-    auto [write_ec, written] = co_await http::async_write(stream, req, tuple_awaitable);
-    if (write_ec) {
-        close(stream);
-        co_return failure_of(exchange_result::failure::write, write_ec);
-    }
-
-    beast::flat_buffer buffer;
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(max_answer_bytes);
-    stream.expires_at(deadline);
-    auto [header_ec, header_bytes] =
-        co_await http::async_read_header(stream, buffer, parser, tuple_awaitable);
-    if (header_ec) {
-        close(stream);
-        co_return failure_of(exchange_result::failure::read, header_ec);
-    }
-    exchange_result r;
-    stream.expires_at(deadline);
-    auto [body_ec, body_bytes] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
+    exchange_result r = co_await exchange_on(stream, std::move(req), deadline);
     close(stream);
-    if (body_ec) {
-        // The status is known: it decides the outcome. The body is noted as missing.
-        r.answer.result(parser.get().result_int());
-        r.answer.version(parser.get().version());
-        r.body_problem = body_ec == beast::error::timeout ? std::string("timeout")
-                         : body_ec == http::error::body_limit
-                             ? "larger than " + std::to_string(max_answer_bytes) + " bytes"
-                             : body_ec.message();
-        co_return r;
-    }
-    r.answer = parser.release();
     co_return r;
 }
 

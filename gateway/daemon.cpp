@@ -9,6 +9,7 @@
 #include "gateway/intake.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/registry_seed.hpp"
+#include "gateway/retry_backoff.hpp"
 #include "gateway/store_client.hpp"
 #include "gateway/warning_summary.hpp"
 #include "parser/lexicon.hpp"
@@ -396,10 +397,7 @@ struct daemon::impl {
     void wake_sender() { outbox_wake.cancel(); }
 
     std::chrono::milliseconds backoff(int attempts) const {
-        auto d = std::chrono::duration_cast<std::chrono::milliseconds>(cfg.alerts.retry_base);
-        for (int i = 1; i < attempts && d < cfg.alerts.retry_cap; ++i)
-            d *= 2;
-        return std::min(d, std::chrono::duration_cast<std::chrono::milliseconds>(cfg.alerts.retry_cap));
+        return retry_delay(attempts, cfg.alerts.retry_base, cfg.alerts.retry_cap);
     }
 
     // The outbox sender (a runner, style.md 7): claims one due message at a time in its own

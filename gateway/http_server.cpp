@@ -1,5 +1,6 @@
 #include "gateway/http_server.hpp"
 
+#include "gateway/http_session.hpp"
 #include "gateway/warning_summary.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -7,12 +8,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/empty_body.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
 
 #include <sys/resource.h>
@@ -20,7 +16,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <unordered_set>
@@ -64,14 +59,6 @@ std::size_t connections_allowed(std::size_t configured) {
     return std::max<std::size_t>(std::min(configured, room), 1);
 }
 
-struct connection_slot {
-    beast::tcp_stream* stream = nullptr;
-    bool busy = false;    // a request is being handled: finish it before closing
-    bool idle = false;    // waiting for the first byte of a request
-    bool closing = false; // closed to make room; no longer counted against the cap
-    std::chrono::steady_clock::time_point idle_since;
-};
-
 struct http_server::state {
     state(asio::any_io_executor ex, http_limits l, http_handler h)
         : acceptor(ex), limits(l), handler(std::move(h)), drained(ex), slot_freed(ex), backoff(ex),
@@ -109,8 +96,8 @@ struct http_server::state {
         oldest->closing = true;
         ++closing;
         ++stats.idle_closed;
-        boost::system::error_code ignored;
-        oldest->stream->socket().cancel(ignored);
+        if (oldest->interrupt)
+            oldest->interrupt();
         return true;
     }
 };
@@ -166,144 +153,13 @@ void http_server::flush_warnings() {
 
 namespace {
 
-http_response plain_error(http::status status, unsigned version, std::string_view text) {
-    http_response res{status, version};
-    res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.body() = std::string(text) + "\n";
-    res.keep_alive(false);
-    res.prepare_payload();
-    return res;
-}
-
-// The status a failed read is answered with before the close; nullopt when there is nobody to
-// answer (the peer left, the deadline passed and the socket is closed, the server stops).
-std::optional<http_response> answer_to_read_error(const boost::system::error_code& ec) {
-    if (ec == http::error::body_limit)
-        return plain_error(http::status::payload_too_large, 11, "request body too large");
-    if (ec == http::error::header_limit)
-        return plain_error(http::status::request_header_fields_too_large, 11, "request header too large");
-    if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
-        ec != http::error::end_of_stream && ec != http::error::partial_message &&
-        ec != http::error::need_more && ec != http::error::need_buffer)
-        return plain_error(http::status::bad_request, 11, "malformed request: " + ec.message());
-    return std::nullopt;
-}
-
-// Writes `res`, without its body for a HEAD request (the header still says how long it is).
-asio::awaitable<boost::system::error_code> write_response(beast::tcp_stream& stream, http_response& res,
-                                                          bool head) {
-    if (!head) {
-        auto [ec, n] = co_await http::async_write(stream, res, tuple_awaitable);
-        co_return ec;
-    }
-    const auto length = res.body().size();
-    http::response<http::empty_body> bare{std::move(res.base())};
-    bare.content_length(length);
-    auto [ec, n] = co_await http::async_write(stream, bare, tuple_awaitable);
-    co_return ec;
-}
-
-// After an error response, before the close: stop sending and read what the client is still
-// sending (up to a bound), so that the close is not a reset that would discard the response
-// before the client has read it (a "lingering close", as nginx does).
-asio::awaitable<void> linger(beast::tcp_stream& stream, std::chrono::milliseconds read_timeout) {
-    boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream.expires_after(std::min<std::chrono::milliseconds>(read_timeout, std::chrono::seconds(2)));
-    std::array<char, 4096> sink;
-    for (std::size_t drained = 0; drained < 1024 * 1024;) {
-        auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), tuple_awaitable);
-        if (ec)
-            break;
-        drained += n;
-    }
-}
-
-// One connection: read a request, let the handler answer, write, until the peer closes, a
-// deadline passes or the server stops. The stream lives in this frame (style.md 5).
-//
-// Deadlines: the first request is due whole within the read timeout of the accept; a kept-alive
-// connection waits the idle timeout for the first byte of its next request, and from that byte
-// the whole request is due within the read timeout. A timeout ends the connection (Beast closes
-// the socket), logged at debug level as a timeout, not as a failed read.
+// One accepted connection: its session over a tcp_stream that lives in this frame (style.md 5),
+// and the listener's bookkeeping when it ends.
 asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> s, tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     connection_slot slot;
-    slot.stream = &stream;
     s->open.insert(&slot);
-    beast::flat_buffer buffer;
-    bool first = true;
-    while (!s->stopping && !slot.closing) {
-        if (first)
-            stream.expires_after(s->limits.read_timeout);
-        if (buffer.size() == 0) {
-            // Idle until the first byte of a request (a pipelined one may be in the buffer already).
-            slot.idle = true;
-            slot.idle_since = std::chrono::steady_clock::now();
-            if (!first)
-                stream.expires_after(s->limits.idle_timeout);
-            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), tuple_awaitable);
-            slot.idle = false;
-            if (ec) {
-                if (ec == beast::error::timeout)
-                    spdlog::debug("http: connection timed out waiting for a request");
-                else if (ec != asio::error::eof && ec != asio::error::operation_aborted)
-                    spdlog::debug("http: read failed: {}", ec.message());
-                break;
-            }
-            buffer.commit(n);
-            if (slot.closing)
-                break; // chosen to make room while its first byte was on its way
-        }
-        if (!first)
-            stream.expires_after(s->limits.read_timeout); // from the first byte of this request
-        first = false;
-
-        http::request_parser<http::string_body> parser;
-        parser.body_limit(s->limits.max_body_bytes);
-        parser.header_limit(static_cast<std::uint32_t>(s->limits.max_header_bytes));
-        auto [ec, n] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
-        if (ec) {
-            if (auto res = answer_to_read_error(ec)) {
-                spdlog::debug("http: request refused ({}): {}", res->result_int(), ec.message());
-                stream.expires_after(s->limits.write_timeout);
-                if (!co_await write_response(stream, *res, false))
-                    co_await linger(stream, s->limits.read_timeout);
-            } else if (ec == beast::error::timeout) {
-                spdlog::debug("http: request not complete within the read timeout");
-            } else if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted) {
-                spdlog::debug("http: read failed: {}", ec.message());
-            }
-            break;
-        }
-        http_request req = parser.release();
-        const bool keep_alive = req.keep_alive();
-        const unsigned version = req.version();
-        const bool head = req.method() == http::verb::head;
-        slot.busy = true;
-        http_response res;
-        try {
-            res = co_await s->handler(std::move(req));
-        } catch (const std::exception& e) {
-            spdlog::error("http: handler failed: {}", e.what());
-            res = plain_error(http::status::internal_server_error, version, "internal error");
-        }
-        slot.busy = false;
-        res.version(version);
-        res.keep_alive(keep_alive && res.keep_alive() && !s->stopping && !slot.closing);
-        res.prepare_payload();
-        const bool again = res.keep_alive();
-        stream.expires_after(s->limits.write_timeout);
-        if (auto wec = co_await write_response(stream, res, head)) {
-            spdlog::debug("http: write failed: {}", wec.message());
-            break;
-        }
-        if (!again)
-            break;
-    }
-    boost::system::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream.close();
+    co_await serve_session(stream, s->limits, s->handler, slot, s->stopping);
     if (slot.closing)
         --s->closing;
     s->open.erase(&slot);
@@ -383,9 +239,12 @@ void http_server::cancel() {
     s_->acceptor.close(ignored);
     s_->backoff.cancel();
     s_->slot_freed.cancel();
+    // Only those waiting for a request: one whose bytes are arriving, being handled or being
+    // answered is finished (its response says Connection: close), within its deadlines and the
+    // daemon's shutdown grace.
     for (connection_slot* c : s_->open)
-        if (!c->busy)
-            c->stream->socket().cancel(ignored);
+        if (c->idle && c->interrupt)
+            c->interrupt();
 }
 
 } // namespace kharuul::gateway

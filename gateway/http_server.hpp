@@ -1,10 +1,11 @@
 // The HTTP listener (Beast over one io_context thread): accepts connections, reads requests with
 // deadlines from configuration, hands each to the application's handler coroutine and writes its
 // response, keeping connections alive. A runner (style.md 7): run() until cancel(); cancel() stops
-// accepting, closes idle connections at once and lets requests being handled finish. Malformed
-// requests are answered (400, 431, 413) before the close; HEAD responses carry no body. At the
-// connection cap or the descriptor limit the longest-idle connections are closed first, and
-// accepting backs off instead of spinning.
+// accepting, closes idle connections at once and lets requests arriving or being handled finish
+// (within their deadlines). Malformed requests are answered (400, 431, 413) before the close;
+// HEAD responses carry no body. At the connection cap or the descriptor limit the longest-idle
+// connections are closed first, and accepting backs off instead of spinning. Each connection is
+// a serve_session (http_session.hpp).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -77,7 +78,8 @@ public:
     // Accepts until cancel(); returns when the acceptor is closed and every connection has ended.
     boost::asio::awaitable<void> run();
 
-    // I/O thread. Stops accepting; idle connections are closed, busy ones after their response.
+    // I/O thread. Stops accepting; connections waiting for a request are closed, the others after
+    // the response to the request they are reading or handling.
     void cancel();
 
     // Connections open now.

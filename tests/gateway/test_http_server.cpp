@@ -4,6 +4,7 @@
 #include "gateway/http_server.hpp"
 
 #include "tests/support/log_capture.hpp"
+#include "tests/support/raw_client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -31,6 +32,7 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 using steady = std::chrono::steady_clock;
+using testing::raw_client;
 
 // An http_server on its own I/O thread answering every request "ok\n".
 class test_server {
@@ -52,6 +54,15 @@ public:
         thread_.join();
     }
     unsigned short port() const { return server_->local_endpoint().port(); }
+    // Stops the server as the daemon does on SIGTERM; returns once cancel() has run.
+    void cancel() {
+        std::promise<void> done;
+        asio::post(io_, [&] {
+            server_->cancel();
+            done.set_value();
+        });
+        done.get_future().get();
+    }
     http_server_stats stats() {
         std::promise<http_server_stats> p;
         asio::post(io_, [&] { p.set_value(server_->stats()); });
@@ -62,86 +73,6 @@ private:
     asio::io_context io_{1};
     std::unique_ptr<http_server> server_;
     std::thread thread_;
-};
-
-// A blocking raw client; every read gives up after `timeout` (SO_RCVTIMEO) so a hung server
-// fails the test instead of hanging it.
-class raw_client {
-public:
-    explicit raw_client(std::chrono::milliseconds timeout = 5s) : socket_(io_) {
-        socket_.open(tcp::v4());
-        timeval tv{static_cast<time_t>(timeout.count() / 1000),
-                   static_cast<suseconds_t>(timeout.count() % 1000 * 1000)};
-        ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    }
-    void connect(unsigned short port) {
-        socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    }
-    bool send(std::string_view bytes) {
-        boost::system::error_code ec;
-        asio::write(socket_, asio::buffer(bytes.data(), bytes.size()), ec);
-        return !ec;
-    }
-    // Reads until `until` appears in what was read (true) or the peer closes or the read times out.
-    bool read_until(const std::string& until) {
-        while (received_.find(until) == std::string::npos)
-            if (!read_some())
-                return false;
-        return true;
-    }
-    // Reads one response with a Content-Length body; returns its status line's code (0: none).
-    int read_response() {
-        const std::size_t start = consumed_;
-        if (!read_until_from(start, "\r\n\r\n"))
-            return 0;
-        const auto head_end = received_.find("\r\n\r\n", start) + 4;
-        std::size_t length = 0;
-        if (auto at = lower(received_.substr(start, head_end - start)).find("content-length:");
-            at != std::string::npos)
-            length = std::stoul(received_.substr(start + at + 15));
-        while (received_.size() < head_end + length)
-            if (!read_some())
-                return 0;
-        consumed_ = head_end + length;
-        return std::stoi(received_.substr(start + 9, 3));
-    }
-    // Reads until the peer closes; true when it did (false: the read timed out).
-    bool wait_closed() {
-        while (read_some()) {
-        }
-        return closed_;
-    }
-    const std::string& received() const { return received_; }
-    tcp::socket& socket() { return socket_; }
-
-private:
-    static std::string lower(std::string s) {
-        for (auto& c : s)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return s;
-    }
-    bool read_until_from(std::size_t from, const std::string& until) {
-        while (received_.find(until, from) == std::string::npos)
-            if (!read_some())
-                return false;
-        return true;
-    }
-    bool read_some() {
-        char buf[4096];
-        const ssize_t n = ::recv(socket_.native_handle(), buf, sizeof buf, 0);
-        if (n > 0) {
-            received_.append(buf, static_cast<std::size_t>(n));
-            return true;
-        }
-        closed_ = n == 0 || errno == ECONNRESET;
-        return false;
-    }
-
-    asio::io_context io_;
-    tcp::socket socket_;
-    std::string received_;
-    std::size_t consumed_ = 0;
-    bool closed_ = false;
 };
 
 const std::string get_request = "GET / HTTP/1.1\r\nHost: t\r\n\r\n";
@@ -227,6 +158,29 @@ TEST(http_server, an_idle_kept_alive_connection_is_closed_after_the_idle_timeout
     const double at = seconds_since(t1);
     EXPECT_GE(at, 1.0 - 0.05);
     EXPECT_LE(at, 1.0 + margin);
+}
+
+// ---- a graceful stop (SIGTERM) ------------------------------------------------------------------
+
+TEST(http_server,
+     a_stop_closes_idle_connections_and_answers_the_request_still_arriving_with_connection_close) {
+    test_server server(short_limits(5s, 30s));
+    raw_client idle;
+    idle.connect(server.port());
+    idle.send(get_request);
+    ASSERT_EQ(idle.read_response(), 200); // kept alive: now waiting for a next request
+    raw_client arriving;
+    arriving.connect(server.port());
+    // One write: a request and the start of the next; the answer to the first says the server
+    // has read the start of the second.
+    arriving.send(get_request + "POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\n12345");
+    ASSERT_EQ(arriving.read_response(), 200);
+    server.cancel();
+    EXPECT_TRUE(idle.wait_closed());
+    arriving.send("67890");
+    EXPECT_EQ(arriving.read_response(), 200) << arriving.received();
+    EXPECT_NE(arriving.received().rfind("Connection: close\r\n"), std::string::npos) << arriving.received();
+    EXPECT_TRUE(arriving.wait_closed());
 }
 
 // ---- statuses before the close (item 7) ---------------------------------------------------------

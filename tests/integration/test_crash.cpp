@@ -274,19 +274,17 @@ TEST(crash, every_answered_message_survives_sigkill_and_provider_retries_store_e
     const fs::path dir = fresh_crash_dir("crash");
     const fs::path db_path = dir / "kharuul.db";
     const fs::path log = dir / "kharuul.log";
-    const testing::listening_socket listener; // held for the whole test, served by every start
-    const unsigned short port = listener.port();
-    write_config(dir / "crash.toml", port, db_path);
+    write_config(dir / "crash.toml", db_path);
     SCOPED_TRACE("daemon log: " + log.string());
 
-    daemon_process d(bin, dir / "crash.toml", log, listener);
+    daemon_process d(bin, dir / "crash.toml", log);
     provider p;
     std::vector<std::int64_t> kill_at_ms(rounds, 0);
     const auto started = std::chrono::steady_clock::now();
 
     for (int round = 0; round < rounds; ++round) {
         const std::size_t retries = p.begin_round();
-        d.start();
+        const unsigned short port = d.start_on_new_socket();
         ASSERT_NO_THROW(wait_until_serving(d, port, log)) << "round " << round;
         const auto load_for = std::chrono::milliseconds(std::uniform_int_distribution<int>(
             static_cast<int>(min_load.count()), static_cast<int>(max_load.count()))(rng));
@@ -304,7 +302,7 @@ TEST(crash, every_answered_message_survives_sigkill_and_provider_retries_store_e
 
     // The last restart: deliver whatever is still unanswered, no kill. A few passes at most, in case
     // a retry meets something transient; with a healthy daemon the first pass answers all.
-    d.start();
+    const unsigned short port = d.start_on_new_socket();
     ASSERT_NO_THROW(wait_until_serving(d, port, log));
     for (int pass = 0; pass < 3 && !p.all_answered(); ++pass) {
         const std::size_t retries = p.begin_round();

@@ -201,11 +201,9 @@ TEST(crash, outbox_survives_sigkill_nothing_lost_and_only_the_in_flight_message_
     SCOPED_TRACE("daemon log: " + log.string());
 
     sms_sink sink(seed ^ 0x5eed5eedULL);
-    const testing::listening_socket listener; // held for the whole test, served by every start
-    const unsigned short port = listener.port();
     ASSERT_NO_THROW(write_demo_config(
         dir / "outbox-crash.toml",
-        {{"[server]", "listen", "\"127.0.0.1:" + std::to_string(port) + "\""},
+        {{"[server]", "listen", "\"127.0.0.1:0\""}, // the daemon serves the socket the test passes
          {"[store]", "path", "\"" + db_path.string() + "\""},
          {"[alerts]", "outbound_channel", "\"sms\""},
          {"[alerts]", "retry_base_seconds", "1"},
@@ -215,13 +213,13 @@ TEST(crash, outbox_survives_sigkill_nothing_lost_and_only_the_in_flight_message_
         "secret = \"s\"\nsend_url = \"" +
             sink.send_url() + "\"\n"));
 
-    daemon_process d(bin, dir / "outbox-crash.toml", log, listener);
+    daemon_process d(bin, dir / "outbox-crash.toml", log);
     std::atomic<int> serial{0};
     int kills = 0, answered = 0, unanswered = 0;
     const auto started = std::chrono::steady_clock::now();
 
     for (int round = 0; round < rounds; ++round) {
-        d.start();
+        const unsigned short port = d.start_on_new_socket();
         ASSERT_NO_THROW(wait_until_serving(d, port, log)) << "round " << round;
         const auto load_for = std::chrono::milliseconds(std::uniform_int_distribution<int>(
             static_cast<int>(min_load.count()), static_cast<int>(max_load.count()))(rng));
@@ -254,7 +252,7 @@ TEST(crash, outbox_survives_sigkill_nothing_lost_and_only_the_in_flight_message_
     }
 
     // The last restart: no load, no kill; the daemon sends what is left.
-    d.start();
+    const unsigned short port = d.start_on_new_socket();
     ASSERT_NO_THROW(wait_until_serving(d, port, log));
     const auto drain_started = std::chrono::steady_clock::now();
     std::int64_t pending = -1;

@@ -8,6 +8,7 @@
 #include "store/database.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/listening_socket.hpp"
+#include "tests/support/paths.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -25,11 +26,6 @@ namespace kharuul::testing {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-inline fs::path source_dir() {
-    const char* s = std::getenv("KHARUUL_SOURCE_DIR");
-    return s ? fs::path(s) : fs::current_path();
-}
 
 inline fs::path fresh_dir(const std::string& name) {
     const fs::path d = fs::temp_directory_path() / ("kharuul-" + name + "-" + std::to_string(::getpid()));
