@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <ostream>
 #include <regex>
 #include <string>
 
@@ -20,6 +21,8 @@ struct card_case {
     const char* audience;
     std::vector<std::string> printed; // words the PDF's text must hold
 };
+
+void PrintTo(const card_case& c, std::ostream* os) { *os << c.lang << " " << c.audience; }
 
 class printed_card : public ::testing::TestWithParam<card_case> {};
 
