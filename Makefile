@@ -6,6 +6,8 @@
 #   make bench   Release build in build-release/ and bench/run
 #   make bench-http  Release build in build-release/ and bench/http.sh (gateway vs bare HTTP and Kannel)
 #   make bench-report  Release build and bench/report.sh (a year's report over a generated store)
+#   make install builds, then installs the binary, a commented configuration, the systemd units and
+#                the docs (PREFIX=/usr/local, DESTDIR honoured; see docs/operators-guide.md)
 #   make clean   removes the build directories
 #
 # On a fresh Debian 12 machine, as root or with sudo. Two cores: builds and tests use -j$(JOBS).
@@ -23,19 +25,21 @@ RELEASE_DIR ?= build-release
 DEMO_CONFIG ?= config/demo.toml
 DEMO_TEXT ?= ID ALT 2B 12 MINE SHAFT
 
-# Debian 12 packages the build, the tests (Kannel, wrk and curl for the integration tier),
+# Debian 12 packages the build, the tests (Kannel, wrk and curl for the integration tier; chromium
+# and poppler-utils' pdfinfo print the code card; systemd's systemd-analyze verifies the units),
 # the fuzzer (clang with its runtime) and the benchmark need.
 DEB_PACKAGES := build-essential cmake pkg-config \
 	libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev \
 	libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libtomlplusplus-dev \
 	libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev \
-	kannel wrk curl ca-certificates procps
+	kannel wrk curl ca-certificates procps \
+	chromium poppler-utils systemd
 
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 KHARUUL := $(BUILD_DIR)/kharuul
 
-.PHONY: deps build test run fuzz bench bench-http clean
+.PHONY: deps build test run fuzz bench bench-http clean install install-files
 
 # Fast path: nothing to do when dpkg knows every package as installed. Otherwise apt-get, as
 # root, or through sudo when we are not root and sudo exists.
@@ -111,6 +115,52 @@ bench-report: deps
 	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DKHARUUL_TESTS=OFF -DKHARUUL_BENCH=ON
 	cmake --build $(RELEASE_DIR) --target kharuul gen_store -j$(JOBS)
 	BENCH_DIR=$(RELEASE_DIR) bench/report.sh
+
+# Installing as a service. `install` builds first; `install-files` copies an existing build (the
+# tests use it with DESTDIR). The units and the configuration are written with this install's
+# paths. An existing configuration is never overwritten. As root with no DESTDIR, the `kharuul`
+# user and the store's folder are created with systemd-sysusers and systemd-tmpfiles
+# (CREATE_USER=0 skips that).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DOCDIR ?= $(PREFIX)/share/doc/kharuul
+SYSCONFDIR ?= /etc
+STATEDIR ?= /var/lib/kharuul
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+CREATE_USER ?= $(if $(DESTDIR),0,1)
+INSTALL_PATHS := -e 's|/usr/local/bin/kharuul|$(BINDIR)/kharuul|g' -e 's|/etc/kharuul|$(SYSCONFDIR)/kharuul|g' \
+	-e 's|/var/lib/kharuul|$(STATEDIR)|g' -e 's|/usr/local/share/doc/kharuul|$(DOCDIR)|g'
+
+install: build
+	@$(MAKE) install-files
+
+install-files:
+	@if [[ ! -x $(KHARUUL) ]]; then echo "install: $(KHARUUL) is not built; run make install" >&2; exit 1; fi
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/kharuul $(DESTDIR)$(DOCDIR) \
+	  $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	install -d -m 0750 $(DESTDIR)$(STATEDIR)
+	install -m 0755 $(KHARUUL) $(DESTDIR)$(BINDIR)/kharuul
+	sed $(INSTALL_PATHS) packaging/kharuul.service > $(DESTDIR)$(UNITDIR)/kharuul.service
+	sed $(INSTALL_PATHS) packaging/kharuul.socket > $(DESTDIR)$(UNITDIR)/kharuul.socket
+	sed $(INSTALL_PATHS) packaging/kharuul.sysusers > $(DESTDIR)$(SYSUSERSDIR)/kharuul.conf
+	sed $(INSTALL_PATHS) packaging/kharuul.tmpfiles > $(DESTDIR)$(TMPFILESDIR)/kharuul.conf
+	chmod 0644 $(DESTDIR)$(UNITDIR)/kharuul.service $(DESTDIR)$(UNITDIR)/kharuul.socket \
+	  $(DESTDIR)$(SYSUSERSDIR)/kharuul.conf $(DESTDIR)$(TMPFILESDIR)/kharuul.conf
+	sed $(INSTALL_PATHS) packaging/kharuul.toml > $(DESTDIR)$(DOCDIR)/kharuul.toml.example
+	install -m 0644 README.md docs/*.md config/demo.toml $(DESTDIR)$(DOCDIR)/
+	@conf=$(DESTDIR)$(SYSCONFDIR)/kharuul/kharuul.toml; \
+	if [[ -e "$$conf" ]]; then \
+	  echo "install: kept the existing $$conf (the shipped one is $(DESTDIR)$(DOCDIR)/kharuul.toml.example)"; \
+	else \
+	  install -m 0640 $(DESTDIR)$(DOCDIR)/kharuul.toml.example "$$conf" && echo "install: wrote $$conf"; \
+	fi
+	@if [[ "$(CREATE_USER)" == 1 && $$(id -u) -eq 0 ]] && command -v systemd-sysusers >/dev/null; then \
+	  systemd-sysusers $(SYSUSERSDIR)/kharuul.conf && systemd-tmpfiles --create $(TMPFILESDIR)/kharuul.conf && \
+	  chgrp kharuul $(SYSCONFDIR)/kharuul/kharuul.toml && \
+	  echo "install: user kharuul and $(STATEDIR) ready; now: systemctl daemon-reload && systemctl enable --now kharuul"; \
+	fi
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(RELEASE_DIR)

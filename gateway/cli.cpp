@@ -172,7 +172,7 @@ const std::vector<command>& registry() {
         };
         for (auto& c : coordinator_commands())
             l.push_back(std::move(c));
-        for (auto c : {case_command(), cases_command(), report_command(), replay_command()})
+        for (auto c : {case_command(), cases_command(), report_command(), replay_command(), card_command()})
             l.push_back(std::move(c));
         return l;
     }();

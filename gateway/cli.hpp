@@ -38,6 +38,7 @@ command report_command();
 command replay_command();
 command case_command();
 command cases_command();
+command card_command(); // gateway/card_command.cpp
 
 // The registered commands, in the order `kharuul --help` lists them.
 std::span<const command> commands();
