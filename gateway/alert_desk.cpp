@@ -78,6 +78,8 @@ store::alert_escalation escalation_of(const alerts::escalation_state& st) {
     return {static_cast<int>(st.level), st.repeats, st.leaders_told, st.coordinators_told, st.next_at};
 }
 
+// The alert's facts as its first report gave them (the text every recipient was first sent: what
+// INFO pages on from).
 alerts::alert_facts facts_of(const store::alert_record& a, const alert_settings& s) {
     alerts::alert_facts f;
     f.number = static_cast<std::uint64_t>(a.id);
@@ -93,6 +95,18 @@ alerts::alert_facts facts_of(const store::alert_record& a, const alert_settings&
     f.case_codes = a.case_codes;
     f.reporter_phone = a.reporter;
     f.tracking_status = a.tracking_status;
+    return f;
+}
+
+// The facts as they stand now, for an escalation: the children of reports folded in later count
+// too. The record keeps their number, not their sex or ages, so it says "2 children" with no age,
+// not the first report's "1 boy ~13".
+alerts::alert_facts current_facts_of(const store::alert_record& a, const alert_settings& s) {
+    alerts::alert_facts f = facts_of(a, s);
+    if (a.folded_children > 0) {
+        f.kids = parser::children{0, 0, f.kids.total() + a.folded_children};
+        f.age_min = f.age_max = 0;
+    }
     return f;
 }
 
@@ -358,7 +372,7 @@ std::size_t escalate(store::connection& db, const alert_settings& s, const parse
     using action = alerts::escalation_step::action;
     if (step.what == action::none)
         return 0;
-    const alerts::alert_facts f = facts_of(a, s);
+    const alerts::alert_facts f = current_facts_of(a, s);
     const auto waited = duration_cast<minutes>(now - a.created_at);
     auto text_for = [&](const alerts::recipient& r) {
         return alerts::escalation_text(f, step.state.level, waited, lex, r.lang);
