@@ -6,6 +6,7 @@
 #include "gateway/registry_seed.hpp"
 #include "store/database.hpp"
 #include "store/registry.hpp"
+#include "tests/support/run_binary.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value_to.hpp>
@@ -31,42 +32,17 @@ fs::path source_dir() {
     return s ? fs::path(s) : fs::current_path();
 }
 
-fs::path binary() {
-    const char* b = std::getenv("KHARUUL_BIN");
-    return b ? fs::path(b) : fs::current_path() / "build" / "kharuul";
-}
-
 std::string demo_config() { return (source_dir() / "config" / "demo.toml").string(); }
 
-std::string shell_quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
+using process_result = testing::binary_result;
+using testing::shell_quote;
+
+// The real binary with stdout read back (stderr discarded), or stderr read back instead.
+process_result run_binary(const std::vector<std::string>& args) { return testing::run_kharuul(args); }
+process_result run_binary_stderr(const std::vector<std::string>& args) {
+    return testing::run_kharuul(args, "2>&1 >/dev/null");
 }
 
-struct process_result {
-    int status = -1;
-    std::string out;
-};
-
-// Runs the real binary with the given arguments; stdout captured, stderr discarded.
-process_result run_binary(const std::vector<std::string>& args) {
-    std::string cmd = shell_quote(binary().string());
-    for (const auto& a : args)
-        cmd += " " + shell_quote(a);
-    cmd += " 2>/dev/null";
-    process_result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr)
-        return r;
-    std::array<char, 4096> buf{};
-    while (std::size_t n = fread(buf.data(), 1, buf.size(), p))
-        r.out.append(buf.data(), n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
 
 struct cli_result {
     int code;
@@ -292,23 +268,6 @@ std::string demo_text() {
 
 // ---- The command line as a coordinator first meets it (issue 10, item 12) ----------------------
 
-// The real binary with stderr read back instead of stdout.
-process_result run_binary_stderr(const std::vector<std::string>& args) {
-    std::string cmd = shell_quote(binary().string());
-    for (const auto& a : args)
-        cmd += " " + shell_quote(a);
-    cmd += " 2>&1 >/dev/null";
-    process_result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr)
-        return r;
-    std::array<char, 4096> buf{};
-    while (std::size_t n = fread(buf.data(), 1, buf.size(), p))
-        r.out.append(buf.data(), n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
 
 TEST(kharuul_binary, reporter_help_lists_the_reporter_commands_and_exits_zero) {
     auto r = run_binary({"reporter", "--help"});

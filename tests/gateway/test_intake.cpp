@@ -8,6 +8,7 @@
 #include "store/outbox.hpp"
 #include "store/records.hpp"
 #include "store/registry.hpp"
+#include "tests/support/run_binary.hpp"
 #include "tests/support/gateway_fixture.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/phone_samples.hpp"
@@ -68,40 +69,11 @@ std::string config_for(running_gateway& g) {
     return path.string();
 }
 
-fs::path binary() {
-    const char* b = std::getenv("KHARUUL_BIN");
-    return b ? fs::path(b) : fs::current_path() / "kharuul";
-}
-
-std::string shell_quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-struct process_result {
-    int status = -1;
-    std::string out; // stdout and stderr
-};
+using process_result = testing::binary_result; // out: stdout and stderr
 
 // The real binary, as a coordinator runs it beside the daemon.
-process_result kharuul(const std::vector<std::string>& args) {
-    std::string cmd = shell_quote(binary().string());
-    for (const auto& a : args)
-        cmd += " " + shell_quote(a);
-    cmd += " 2>&1";
-    process_result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr)
-        return r;
-    std::array<char, 4096> buf{};
-    while (std::size_t n = fread(buf.data(), 1, buf.size(), p))
-        r.out.append(buf.data(), n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return r;
-}
+process_result kharuul(const std::vector<std::string>& args) { return testing::run_kharuul(args, "2>&1"); }
+
 
 bool contains(const std::string& s, std::string_view part) { return s.find(part) != std::string::npos; }
 

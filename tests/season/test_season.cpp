@@ -3,6 +3,8 @@
 // the rows worked out by hand from spec/cases.md 4 (tests/season/expected_a.json). The demo
 // season a trainer loads (config/demo-season.txt) is replayed too and cross-checked against its
 // own lines: nobody counts as withdrawn without an `OUT ... WD`.
+#include "tests/support/run_binary.hpp"
+
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -35,11 +37,6 @@ fs::path source_dir() {
     return s ? fs::path(s) : fs::current_path();
 }
 
-fs::path binary() {
-    const char* b = std::getenv("KHARUUL_BIN");
-    return b ? fs::path(b) : fs::current_path() / "build" / "kharuul";
-}
-
 fs::path season_dir() { return source_dir() / "tests" / "season"; }
 
 std::string read_text(const fs::path& p) {
@@ -49,12 +46,6 @@ std::string read_text(const fs::path& p) {
     return s.str();
 }
 
-std::string shell_quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
 
 struct process_result {
     int status = -1;
@@ -64,21 +55,8 @@ struct process_result {
 
 // Runs the real binary; stdout captured, stderr kept in `err_file` and read back.
 process_result run_binary(const std::vector<std::string>& args, const fs::path& err_file) {
-    std::string cmd = shell_quote(binary().string());
-    for (const auto& a : args)
-        cmd += " " + shell_quote(a);
-    cmd += " 2>" + shell_quote(err_file.string());
-    process_result r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr)
-        return r;
-    std::array<char, 4096> buf{};
-    while (std::size_t n = fread(buf.data(), 1, buf.size(), p))
-        r.out.append(buf.data(), n);
-    const int st = pclose(p);
-    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r.err = read_text(err_file);
-    return r;
+    const auto run = kharuul::testing::run_kharuul(args, "2>" + kharuul::testing::shell_quote(err_file.string()));
+    return {run.status, run.out, read_text(err_file)};
 }
 
 // The message lines of a season file (no blank lines, no comments), in order.
