@@ -3,6 +3,7 @@
 #include "adapters/dialect.hpp"
 #include "adapters/outbound.hpp"
 #include "gateway/alert_desk.hpp"
+#include "gateway/daemon_routing.hpp"
 #include "config/load.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/socket_activation.hpp"
@@ -40,6 +41,8 @@ namespace kharuul::gateway {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+using namespace daemon_detail;
+
 namespace {
 
 // "outbox #36 (alert #9)", "outbox #40 (reply to message #102)", "outbox #41 (reminder)": the
@@ -52,115 +55,6 @@ std::string outbox_name(const store::outbox_record& row) {
     else if (row.kind == store::outbox_kind::reply && row.message_id)
         what += " to message #" + std::to_string(*row.message_id);
     return "outbox #" + std::to_string(row.id) + " (" + what + ")";
-}
-
-struct channel_binding {
-    config::channel_config cfg;
-    const adapters::dialect* dialect = nullptr; // nullptr: no inbound HTTP (log, smpp)
-    adapters::channel_settings settings;
-};
-
-// What a reload replaces, swapped whole so that a request in flight keeps the one it started with.
-struct routing {
-    std::shared_ptr<const parser::lexicon> lex;
-    std::map<std::string, channel_binding, std::less<>> channels;
-    intake_settings intake;
-};
-
-// A configuration the store's registry cannot run on (config::check_registry's errors).
-struct registry_refused : std::runtime_error {
-    explicit registry_refused(std::vector<config::problem> p)
-        : std::runtime_error(describe(p)), problems(std::move(p)) {}
-    std::vector<config::problem> problems;
-
-    static std::string describe(const std::vector<config::problem>& p) {
-        std::string out;
-        for (const auto& one : p)
-            out += (out.empty() ? "" : "\n") + config::format_problem(one);
-        return out;
-    }
-};
-
-std::string public_url_of(const config::gateway_config& c) {
-    if (!c.server.public_url.empty())
-        return c.server.public_url;
-    const std::string host = c.server.listen.host == "0.0.0.0" || c.server.listen.host == "::" ? "127.0.0.1"
-                                                                                                 : c.server.listen.host;
-    return "http://" + config::to_string(config::endpoint{host, c.server.listen.port});
-}
-
-// What the store holds after a sync, for the parts of the routing the file may leave to it.
-struct synced_registry {
-    store::registry_changes changes;
-    std::vector<store::site> sites;         // every site, inactive ones too
-    std::vector<store::team_record> teams;  // the teams with areas
-};
-
-// The configuration as the routing sees it: the file's, with the store's inactive sites added (the
-// alerts of their open cases still go to the teams covering their area) and the store's sites and
-// teams when the file names none (it relies on the store's then).
-config::gateway_config effective(const config::gateway_config& c, const synced_registry& held) {
-    config::gateway_config e = c;
-    for (const auto& st : held.sites)
-        if (e.find_site(st.code) == nullptr && (!st.active || c.sites.empty()))
-            e.sites.push_back({st.code, st.name, config::site_kind_from(st.kind).value_or(config::site_kind::other),
-                               st.area});
-    if (c.teams.empty())
-        for (const auto& t : held.teams) {
-            config::team_config team{t.definition.name, t.definition.areas, t.definition.sensitive_cases, {}};
-            for (const auto& m : t.definition.members)
-                team.members.push_back({m.phone, m.name, config::member_role_from(m.role).value_or(config::member_role::member),
-                                        parser::reply_language_from(m.lang).value_or(parser::reply_language::mn)});
-            e.teams.push_back(std::move(team));
-        }
-    return e;
-}
-
-// The parser knows the active sites only: the file's, or the store's when the file names none.
-// An inactive site (no longer configured) is not in the lexicon, so new ID, NIL and RISK reports
-// naming it are refused as an unknown site; its open cases go on being followed, since the
-// follow-up forms name the case code, not the site (and `effective` keeps its area for alerts).
-std::shared_ptr<const routing> routing_of(const config::gateway_config& file, const synced_registry& held) {
-    const config::gateway_config c = effective(file, held);
-    auto r = std::make_shared<routing>();
-    r->lex = std::make_shared<const parser::lexicon>(c.language,
-                                                     file.sites.empty() ? held.changes.active_sites : file.site_codes());
-    for (const auto& ch : c.channels) {
-        channel_binding b;
-        b.cfg = ch;
-        b.dialect = adapters::find_dialect(config::channel_type_name(ch.type));
-        b.settings = {ch.name, std::string(config::channel_type_name(ch.type)), ch.secret, ch.password,
-                      public_url_of(c), c.server.country_code};
-        r->channels.emplace(ch.name, std::move(b));
-    }
-    r->intake = intake_settings_of(c);
-    return r;
-}
-
-// Every channel that can send, by name. Built on the I/O thread's executor.
-// Shared, so that a send in flight keeps its channel alive when a reload replaces the map.
-std::map<std::string, std::shared_ptr<adapters::outbound_channel>, std::less<>>
-outbound_channels_of(const config::gateway_config& c, asio::any_io_executor ex) {
-    std::map<std::string, std::shared_ptr<adapters::outbound_channel>, std::less<>> out;
-    for (const auto& ch : c.channels) {
-        adapters::outbound_settings o;
-        o.name = ch.name;
-        o.type = std::string(config::channel_type_name(ch.type));
-        o.send_url = ch.send_url;
-        o.username = ch.username;
-        o.password = ch.password;
-        o.sender = ch.sender;
-        o.secret = ch.secret;
-        o.public_url = public_url_of(c);
-        o.timeout = ch.timeout;
-        if (ch.type != config::channel_type::log && ch.send_url.empty())
-            continue; // inbound only
-        for (const auto& problem : adapters::outbound_problems(o))
-            spdlog::warn("channel {}: {}", ch.name, problem);
-        if (auto sender = adapters::make_outbound(o, ex))
-            out.emplace(ch.name, std::move(sender));
-    }
-    return out;
 }
 
 http_response plain(const http_request& req, http::status status, std::string body,
@@ -846,54 +740,6 @@ void daemon::stop() {
 
 void daemon::reload() {
     asio::post(p_->io, [p = p_.get()] { p->reload(); });
-}
-
-int serve_main(const std::filesystem::path& config_path, bool debug) {
-    auto logger = spdlog::stderr_color_mt("kharuul");
-    spdlog::set_default_logger(logger);
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %^%l%$ %v");
-    spdlog::set_level(debug ? spdlog::level::debug : spdlog::level::info);
-
-    raise_descriptor_limit(); // before anything opens many files; the cap follows from it
-    config::load_result r = config::load_config(config_path);
-    for (const auto& p : r.problems)
-        (p.level == config::severity::error ? spdlog::error("{}", config::format_problem(p))
-                                            : spdlog::warn("{}", config::format_problem(p)));
-    if (r.config) {
-        // Before the daemon opens (and creates) the store: a file without sites or teams relies on
-        // the store's, which must exist and hold them.
-        try {
-            for (const auto& p : registry_problems(*r.config, config_path.string())) {
-                spdlog::error("{}", config::format_problem(p));
-                r.config.reset();
-            }
-        } catch (const std::exception& e) {
-            spdlog::error("cannot start: cannot read the store {}: {}", r.config->store.path, e.what());
-            return 2;
-        }
-    }
-    if (!r.config) {
-        spdlog::error("refusing to start: {} is not a valid configuration (kharuul check-config --config {})",
-                      config_path.string(), config_path.string());
-        return 1;
-    }
-    try {
-        daemon_options o;
-        o.config_path = config_path;
-        o.listen_fd = inherited_listener();
-        if (o.listen_fd >= 0)
-            spdlog::info("serving the socket passed by the service manager; [server] listen is not used");
-        const std::string store_path = r.config->store.path;
-        daemon d(std::move(*r.config), std::move(o));
-        const auto ep = d.local_endpoint();
-        spdlog::info("kharuul serving on http://{}:{} (store {}); SIGTERM stops, SIGHUP reloads",
-                     ep.address().to_string(), ep.port(), store_path);
-        d.run();
-        return 0;
-    } catch (const std::exception& e) {
-        spdlog::error("cannot start: {}", e.what());
-        return 2;
-    }
 }
 
 } // namespace kharuul::gateway
