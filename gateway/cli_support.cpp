@@ -2,6 +2,7 @@
 
 #include "config/load.hpp"
 #include "gateway/metrics.hpp"
+#include "parser/phone.hpp"
 #include "store/error.hpp"
 #include "store/registry.hpp"
 
@@ -272,6 +273,38 @@ void print_row(std::ostream& o, const std::vector<std::string>& row, const std::
     o << '\n';
 }
 
+
+bool read_phone_filter(const invocation& inv, std::string_view command, const std::string& typed,
+                       const config::gateway_config& cfg, std::optional<store::phone_match>& into, int& code) {
+    // Fewer digits than a national number (8 where the country's length is not known, E.164's
+    // least) are the end of one as typed: "0001" is no 00-prefixed number.
+    std::string run;
+    for (const char c : trim(typed)) {
+        if (c >= '0' && c <= '9')
+            run.push_back(c);
+        else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
+            run.clear();
+            break;
+        }
+    }
+    const std::size_t national = parser::national_number_digits(cfg.server.country_code);
+    if (!run.empty() && run.size() < (national != 0 ? national : 8)) {
+        into = store::phone_match{run, true};
+        return true;
+    }
+    const std::string number = parser::normalise_phone(typed, cfg.server.country_code);
+    const bool digits = !number.empty() && number.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits && !(number.size() > 1 && number.starts_with('+') &&
+                     number.find_first_not_of("0123456789", 1) == std::string::npos)) {
+        code = user_error(inv, command,
+                          "--phone '" + printable(typed) +
+                              "' is not a phone number: type it whole (+97699000001, 99000001) or its last "
+                              "digits (0001)");
+        return false;
+    }
+    into = store::phone_match{number, digits};
+    return true;
+}
 
 std::string upper(std::string_view s) {
     std::string out(s);

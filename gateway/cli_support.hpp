@@ -9,6 +9,7 @@
 #include "gateway/cli.hpp"
 #include "gateway/time_text.hpp"
 #include "store/database.hpp"
+#include "store/message_log.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -68,6 +69,15 @@ bool read_time_option(const invocation& inv, std::string_view command, std::stri
 bool read_time_range(const invocation& inv, std::string_view command, const std::string& since_text,
                      const std::string& until_text, const config::gateway_config& cfg,
                      store::time_range& into, int& code);
+
+// A --phone filter as a coordinator types it (spaces, dashes, a 00 prefix or a lost '+' are fine).
+// A whole number, international or national ("99000001"), is normalised with [server]
+// country_code (parser::normalise_phone, as the daemon reads a sender) and matched exactly; a
+// run of digits that is no whole number ("0001", the part the masked log shows; a short code
+// "500") matches every number ending with it. Text that is no number is an error naming the
+// option. Every --phone filter of the CLI reads its value here.
+bool read_phone_filter(const invocation& inv, std::string_view command, const std::string& typed,
+                       const config::gateway_config& cfg, std::optional<store::phone_match>& into, int& code);
 
 // ASCII upper / lower case, and the string without leading and trailing blanks (spaces, tabs):
 // for option values as coordinators type them.

@@ -21,6 +21,7 @@
 #include "store/database.hpp"
 #include "store/error.hpp"
 #include "store/outbox.hpp"
+#include "store/message_log.hpp"
 #include "store/records.hpp"
 #include "store/registry.hpp"
 
@@ -309,7 +310,7 @@ int cmd_reporter_add(const invocation& inv) {
         throw std::system_error(added.error());
     }
     store::message_filter kept;
-    kept.phone = r.phone;
+    kept.phone = store::phone_match{r.phone};
     kept.status = store::message_status::unregistered;
     kept.limit = rerun_kept ? std::numeric_limits<std::size_t>::max() / 2 : 20;
     auto waiting = store::query_messages(db, kept); // newest first

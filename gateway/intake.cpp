@@ -450,7 +450,7 @@ private:
                 return refuse(m, "unknown_case", refusal::unknown_case, mg->into, {},
                               nearest_own_case(db_, rec_.sender, mg->into));
             if (target->code == code) {
-                parse_error e{errc::same_case, m.kind, mg->into, {}, field::none};
+                parse_error e{errc::same_case, m.kind, mg->into, {}, field::none, {}};
                 return finish(store::message_status::rejected, m.kind, "same_case",
                               error_reply(e, lex_, lang_));
             }

@@ -197,7 +197,7 @@ namespace detail {
 
 parse_error fail(errc code, std::optional<form> f, std::string_view tok, std::string suggestion,
                  field missing) {
-    return parse_error{code, f, echo_token(tok), std::move(suggestion), missing};
+    return parse_error{code, f, echo_token(tok), std::move(suggestion), missing, {}};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,6 +209,7 @@ std::optional<parse_error> form_parser::read_site(std::string& site) {
     const folded_token ft = fold_token(toks_[1].raw);
     if (const std::string* code = lex_.find_site(ft)) {
         site = *code;
+        site_read_ = *code;
         return std::nullopt;
     }
     std::string suggestion = lex_.suggest(table::site, ft);
@@ -577,7 +578,30 @@ parse_result parse_sms(std::string_view text, const lexicon& lex) {
     }();
     if (r)
         r->note = std::move(note);
+    else if (!p.site_read().empty()) {
+        parse_error e = r.error();
+        e.site = p.site_read();
+        return e;
+    }
     return r;
+}
+
+std::optional<std::string> site_named(const parse_result& parsed) {
+    if (parsed) {
+        if (const auto* s = std::get_if<sighting>(&parsed->body))
+            return s->site;
+        if (const auto* n = std::get_if<nil_visit>(&parsed->body))
+            return n->site;
+        if (const auto* r = std::get_if<risk_report>(&parsed->body))
+            return r->site;
+        return std::nullopt;
+    }
+    const parse_error& e = parsed.error();
+    if (!e.site.empty())
+        return e.site;
+    if (e.code == errc::unknown_site && !e.suggestion.empty())
+        return e.suggestion;
+    return std::nullopt;
 }
 
 } // namespace kharuul::parser

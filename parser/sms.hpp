@@ -174,12 +174,22 @@ struct parse_error {
     std::string token;          // the offending token as typed; empty when none
     std::string suggestion;     // a "did you mean" code; empty when none
     field missing = field::none; // for missing_field
+    // ID, NIL, RISK: the site (its code) read before the error, when the error came after it
+    // ("ID ALT 2B" missing its age names ALT); empty otherwise. `kharuul log --site` reads it.
+    std::string site;
 };
 
 using parse_result = boost::system::result<sms_message, parse_error>;
 
 // Parses one SMS. Never throws for any input (bad UTF-8 included); allocation failure aside.
 parse_result parse_sms(std::string_view text, const lexicon& lex);
+
+// The site (its code) a message names as the parser reads it, understood or not: the site of an
+// ID, NIL or RISK; for one rejected after its site was read, that site (parse_error::site); for
+// an unknown site whose "did you mean" is a site code, that code (the reply asked the sender
+// about it). Nothing for other forms (a case form names a case, not a site) and for messages
+// rejected before a site was read.
+std::optional<std::string> site_named(const parse_result& parsed);
 
 } // namespace kharuul::parser
 

@@ -55,6 +55,8 @@ public:
     // ACK and INFO: the alert number into `number`; an error, or an empty message when read.
     parse_result read_alert_number(std::optional<std::string>& note, std::uint64_t& number);
     parse_result parse_help();
+    // The site read at token 1 (read_site), or empty: parse_error::site when a later field fails.
+    const std::string& site_read() const noexcept { return site_read_; }
 
 private:
     // Splits tokens 1.. into case numbers and words. Up to `wanted` numbers are case numbers; one
@@ -83,6 +85,7 @@ private:
     form form_;
     const token_list& toks_;
     sighting s_;
+    std::string site_read_;
     bool kids_seen_ = false;
     bool age_seen_ = false;
     std::array<bool, 3> sex_seen_{};

@@ -356,40 +356,6 @@ std::vector<event_record> events_of_message(connection& db, std::int64_t message
     return read_rows(*s, read_event);
 }
 
-std::vector<message_record> query_messages(connection& db, const message_filter& f)
-{
-    std::string sql = "SELECT " KHARUUL_MESSAGE_COLUMNS " FROM messages m WHERE 1 = 1";
-    if (f.phone)
-        sql += " AND (m.sender = :phone OR m.recipient = :phone)";
-    if (f.site)
-        sql += " AND EXISTS (SELECT 1 FROM events e WHERE e.message_id = m.id AND e.site = :site)";
-    if (f.form)
-        sql += " AND m.form = :form";
-    if (f.status)
-        sql += " AND m.status = :status";
-    if (f.since)
-        sql += " AND m.received_at >= :since";
-    if (f.until)
-        sql += " AND m.received_at < :until";
-    sql += " ORDER BY m.received_at DESC, m.id DESC LIMIT :limit";
-
-    SQLite::Statement s(db, sql);
-    if (f.phone)
-        s.bind(":phone", *f.phone);
-    if (f.site)
-        s.bind(":site", *f.site);
-    if (f.form)
-        s.bind(":form", std::string(parser::canonical_keyword(*f.form)));
-    if (f.status)
-        s.bind(":status", std::string(to_string(*f.status)));
-    if (f.since)
-        s.bind(":since", to_unix_ms(*f.since));
-    if (f.until)
-        s.bind(":until", to_unix_ms(*f.until));
-    s.bind(":limit", static_cast<std::int64_t>(f.limit));
-    return read_rows(s, read_message);
-}
-
 message_totals count_messages(connection& db)
 {
     statement_use s(db.prepared("SELECT COUNT(*), MAX(received_at) FROM messages"));

@@ -149,17 +149,7 @@ std::int64_t insert_event(connection& db, const new_event& e);
 
 std::vector<event_record> events_of_message(connection& db, std::int64_t message_id);
 
-// The message log (`kharuul log`): newest first.
-struct message_filter {
-    std::optional<std::string> phone; // sender or recipient
-    std::optional<std::string> site;  // messages that recorded an event at this site
-    std::optional<parser::form> form;
-    std::optional<message_status> status;
-    std::optional<timestamp> since; // received_at >= since
-    std::optional<timestamp> until; // received_at < until
-    std::size_t limit = 100;
-};
-std::vector<message_record> query_messages(connection& db, const message_filter& filter);
+// The message log (`kharuul log`): store/message_log.hpp.
 
 // Exports (`kharuul export`): oldest first, all rows in [since, until).
 std::vector<message_record> export_messages(connection& db, const time_range& range); // by received_at

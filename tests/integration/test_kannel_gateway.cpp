@@ -2,6 +2,7 @@
 // SMS to the fake network, Kannel delivers it to the gateway's kannel channel through get-url, the
 // gateway stores and answers, and the answer reaches the phone through Kannel.
 #include "store/cases.hpp"
+#include "store/message_log.hpp"
 #include "store/records.hpp"
 #include "tests/integration/kannel_peer.hpp"
 #include "tests/support/gateway_fixture.hpp"

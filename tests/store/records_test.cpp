@@ -1,5 +1,5 @@
 // Messages and events: provider-id idempotence, the same-text duplicate rule, outcomes, events
-// built from parsed messages, and the log and export queries.
+// built from parsed messages, and the export queries (the log's: message_log_test.cpp).
 #include "store/cases.hpp"
 #include "store/records.hpp"
 
@@ -191,54 +191,6 @@ TEST_F(records, a_case_event_takes_its_site_from_the_case)
     EXPECT_EQ(events[0].case_code, codes->front());
     EXPECT_EQ(events[0].status, "NFE");
     EXPECT_TRUE(events[0].hazards.empty());
-}
-
-TEST_F(records, the_log_filters_by_phone_site_form_status_and_time)
-{
-    const auto a = *insert_message(db, sms_from("+97699000001", "ID ALT B 12 MINE", at_ms(1000)));
-    const auto ev = insert_event(db, make_event(id_report("ALT", 1, 0, 12, "MINE", {}), a, "+97699000001", at_ms(1000)));
-    (void)ev;
-    ASSERT_TRUE(set_message_outcome(db, a, {message_status::accepted, parser::form::id, {}, {}, "ok", "mn", {}}));
-    const auto b = *insert_message(db, sms_from("+97699000002", "NIL DKH", at_ms(2000)));
-    parser::sms_message nil;
-    nil.kind = parser::form::nil;
-    nil.body = parser::nil_visit{"DKH"};
-    insert_event(db, make_event(nil, b, "+97699000002", at_ms(2000)));
-    ASSERT_TRUE(set_message_outcome(db, b, {message_status::accepted, parser::form::nil, {}, {}, "ok", "en", {}}));
-    const auto c = *insert_message(db, sms_from("+97699000777", "hello", at_ms(3000)));
-    ASSERT_TRUE(set_message_outcome(db, c, {message_status::unregistered, {}, {}, {}, "register", "mn", {}}));
-
-    const auto ids = [&](const message_filter& f) {
-        std::vector<std::int64_t> out;
-        for (const auto& m : query_messages(db, f))
-            out.push_back(m.id);
-        return out;
-    };
-    using v = std::vector<std::int64_t>;
-    message_filter f;
-    EXPECT_EQ(ids(f), (v{c, b, a})); // newest first
-    f = {};
-    f.phone = "+97699000002";
-    EXPECT_EQ(ids(f), v{b});
-    f = {};
-    f.site = "ALT";
-    EXPECT_EQ(ids(f), v{a});
-    f = {};
-    f.form = parser::form::nil;
-    EXPECT_EQ(ids(f), v{b});
-    f = {};
-    f.status = message_status::unregistered;
-    EXPECT_EQ(ids(f), v{c});
-    f = {};
-    f.since = at_ms(1500);
-    f.until = at_ms(3000);
-    EXPECT_EQ(ids(f), v{b});
-    f = {};
-    f.limit = 2;
-    EXPECT_EQ(ids(f), (v{c, b}));
-    f = {};
-    f.phone = "+97699000999";
-    EXPECT_EQ(ids(f).size(), 3u); // the recipient matches too
 }
 
 TEST_F(records, exports_return_rows_in_the_range_oldest_first)
