@@ -193,6 +193,7 @@ const char* form_purpose(form f, bool mn) {
     case form::merge: return mn ? "нэг хүүхдийн хоёр мэдээ" : "two reports of one child";
     case form::close: return mn ? "тохиолдлыг хаах" : "close the case";
     case form::ack: return mn ? "дохиог хүлээн авсан" : "answer an alert";
+    case form::info: return mn ? "дохионд багтаагүй дугаарууд" : "an alert's other case codes";
     case form::help: return mn ? "хэлбэрүүдийг SMS-ээр" : "the formats by SMS";
     }
     return "";
@@ -406,7 +407,7 @@ std::string card_html(const config::gateway_config& cfg, reply_language lang, ca
     } else {
         o << "<h2>" << w.messages << "</h2>"
           << form_rows(lex, {form::ver, form::plan, form::ref, form::svc, form::out, form::merge, form::close,
-                             form::tr, form::ack},
+                             form::tr, form::ack, form::info},
                        lang)
           << "\n<div class=\"cols\">\n";
         o << section(mn ? "VER NO шалтгаан" : "VER NO reasons", code_items(l.dismiss_reasons, mn)) << "\n";

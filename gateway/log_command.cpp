@@ -244,7 +244,7 @@ int cmd_log(const invocation& inv) {
         r.id = std::to_string(m.id);
         r.received = format_local_minute(m.received_at, cfg->alerts.utc_offset);
         r.channel = printable(m.kind == store::message_kind::ussd ? m.channel + "/ussd" : m.channel);
-        r.sender = printable(full ? m.sender : mask_phone(m.sender));
+        r.sender = printable(full ? m.sender : parser::mask_phone(m.sender));
         r.status = std::string(store::to_string(m.status));
         r.form = m.form ? std::string(parser::canonical_keyword(*m.form)) : "-";
         r.error = printable(m.error_code.value_or("-"));

@@ -89,9 +89,9 @@ TEST(daemon_teams, info_pages_through_the_case_codes_an_alert_could_not_hold_in_
             if (!std::regex_search(page, m, next))
                 break;
             EXPECT_EQ(m[1].str(), std::to_string(n)) << page;
-            auto more = g.send(who.phone, "INFO 1 " + m[1].str());
-            ASSERT_EQ(status_of(more), "accepted") << reply_of(more);
-            page = reply_of(more);
+            auto next_page = g.send(who.phone, "INFO 1 " + m[1].str());
+            ASSERT_EQ(status_of(next_page), "accepted") << reply_of(next_page);
+            page = reply_of(next_page);
             EXPECT_TRUE(parser::fits_one_segment(page)) << page;
         }
         EXPECT_EQ(seen, alert->case_codes) << who.phone << ": " << told << " | " << page1;

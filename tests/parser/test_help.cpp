@@ -204,7 +204,7 @@ TEST(help, the_code_card_says_where_the_codes_are_in_both_languages) {
 // keyword is the one the replies tell the sender to send.
 TEST(help, the_lists_follow_the_configured_language) {
     language l = default_language();
-    l.work.push_back({"GRAVEL", {}, "gravel pit", "хайрга", false, false, {}, {}});
+    l.work.push_back({"GRAVEL", {}, "gravel pit", "хайрга", false, false, {}, {}, {}, {}});
     for (auto& k : l.keywords)
         if (k.kind == form::help) {
             k.aliases.push_back(k.keyword);

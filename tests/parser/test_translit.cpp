@@ -146,7 +146,7 @@ TEST(translit, a_token_whose_two_readings_name_two_sites_matches_neither_and_sug
 
 TEST(translit, a_deployment_s_mongolian_alias_is_read_in_latin_too) {
     language l = default_language();
-    l.work.push_back({"GRAVEL", {"хайрга"}, "gravel", "хайрга", false, false, {}, {}});
+    l.work.push_back({"GRAVEL", {"хайрга"}, "gravel", "хайрга", false, false, {}, {}, {}, {}});
     const lexicon lex(std::move(l), {"ALT"});
     EXPECT_EQ(describe(parse_sms("ID ALT 1B 12 хайрга", lex)), "ID ALT 1B0G0U 12-12 GRAVEL");
     EXPECT_EQ(describe(parse_sms("ID ALT 1B 12 khairga", lex)), "ID ALT 1B0G0U 12-12 GRAVEL");
