@@ -383,6 +383,56 @@ std::string without_table(std::string text, const std::string& header, const std
     return text;
 }
 
+// A daemon serving the demo configuration from a file of its own (in a fresh folder), to be
+// rewritten and reloaded; its reloads' outcomes are waited on, not the clock.
+class reloadable_daemon {
+public:
+    explicit reloadable_daemon(const std::string& name)
+        : dir_(testing::fresh_dir(name)), file_(dir_ / "kharuul.toml"), text_(demo_in(dir_)) {
+        std::ofstream(file_) << text_;
+        auto loaded = config::load_config(file_);
+        if (!loaded.config)
+            throw std::runtime_error("the demo configuration does not load");
+        daemon_options o;
+        o.config_path = file_;
+        o.handle_signals = false;
+        o.on_reload = outcomes_.hook();
+        d_ = std::make_unique<daemon>(std::move(*loaded.config), o);
+        t_ = std::thread([this] { d_->run(); });
+    }
+    ~reloadable_daemon() {
+        d_->stop();
+        t_.join();
+        d_.reset();
+        std::error_code ignored;
+        fs::remove_all(dir_, ignored);
+    }
+
+    // The demo file as written at the start.
+    const std::string& demo_text() const { return text_; }
+    const fs::path& dir() const { return dir_; }
+    unsigned short port() const { return d_->local_endpoint().port(); }
+
+    // Writes `text` as the file and reloads; the outcome (applied or refused).
+    std::optional<bool> reload_with(const std::string& text) {
+        std::ofstream(file_) << text;
+        d_->reload();
+        return outcomes_.next();
+    }
+
+    testing::http_reply post(const std::string& from, const std::string& body) {
+        return testing::http_post(port(), "/channels/generic/receive?secret=demo-secret",
+                                  "from=" + testing::form_encode(from) + "&text=" + testing::form_encode(body));
+    }
+
+private:
+    fs::path dir_, file_;
+    std::string text_;
+    reload_outcomes outcomes_;
+    std::unique_ptr<daemon> d_;
+    std::thread t_;
+};
+
 // Every log line while it lives, for tests of what the daemon says.
 class captured_log {
 public:
@@ -402,166 +452,79 @@ private:
 };
 
 TEST(daemon, a_gutted_file_is_refused_by_a_reload_and_the_channels_keep_answering) {
-    const auto dir = testing::fresh_dir("reload-gutted");
-    const auto file = dir / "kharuul.toml";
-    const std::string text = demo_in(dir);
-    std::ofstream(file) << text;
-    auto loaded = config::load_config(file);
-    ASSERT_TRUE(loaded.config);
-    reload_outcomes outcomes;
-    daemon_options o;
-    o.config_path = file;
-    o.handle_signals = false;
-    o.on_reload = outcomes.hook();
-    daemon d(std::move(*loaded.config), o);
-    std::thread t([&] { d.run(); });
-    const auto port = d.local_endpoint().port();
-    auto post = [&](const std::string& body) {
-        return testing::http_post(port, "/channels/generic/receive?secret=demo-secret",
-                                  "from=" + testing::form_encode(volunteer) + "&text=" + testing::form_encode(body));
-    };
-
+    reloadable_daemon d("reload-gutted");
+    const std::string& text = d.demo_text();
     // Emptied (`: > kharuul.toml`), then with no channel that receives: both refused.
     for (const std::string& gutted : {std::string(), without_table(without_table(without_table(text, "[[channels]]",
                                                                                    "name = \"generic\""),
                                                                      "[[channels]]", "name = \"kannel\""),
                                                        "[[channels]]", "name = \"log\"") +
                                                          "[[channels]]\nname = \"log\"\ntype = \"log\"\n"}) {
-        std::ofstream(file) << gutted;
-        d.reload();
-        EXPECT_EQ(outcomes.next(), false);
-        const auto r = post("NIL ALT # after a refused reload of " + std::to_string(gutted.size()) + " bytes");
+        EXPECT_EQ(d.reload_with(gutted), false);
+        const auto r = d.post(volunteer, "NIL ALT # after a refused reload of " + std::to_string(gutted.size()) + " bytes");
         EXPECT_EQ(r.status, 200) << r.body;
         EXPECT_NE(r.body.find("accepted"), std::string::npos) << r.body;
     }
     // The reporters of the file are still active.
-    {
-        store::connection db(dir / "kharuul.db", store::database_options{});
-        EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM reporters WHERE active = 0").getInt(), 0);
-    }
-    d.stop();
-    t.join();
-    fs::remove_all(dir);
+    store::connection db(d.dir() / "kharuul.db", store::database_options{});
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM reporters WHERE active = 0").getInt(), 0);
 }
 
 TEST(daemon, a_reload_that_removes_a_site_and_a_channel_names_them_and_keeps_the_site_inactive) {
-    const auto dir = testing::fresh_dir("reload-site");
-    const auto file = dir / "kharuul.toml";
-    const std::string text = demo_in(dir);
-    std::ofstream(file) << text;
-    auto loaded = config::load_config(file);
-    ASSERT_TRUE(loaded.config);
-    reload_outcomes outcomes;
-    daemon_options o;
-    o.config_path = file;
-    o.handle_signals = false;
-    o.on_reload = outcomes.hook();
-    daemon d(std::move(*loaded.config), o);
-    std::thread t([&] { d.run(); });
-    const auto port = d.local_endpoint().port();
-    auto post = [&](const std::string& from, const std::string& body) {
-        return testing::http_post(port, "/channels/generic/receive?secret=demo-secret",
-                                  "from=" + testing::form_encode(from) + "&text=" + testing::form_encode(body));
-    };
+    reloadable_daemon d("reload-site");
     // A report at ULT opens a case.
     const std::string ult_reporter = "+97699000003"; // demo.toml: Volunteer ULT 1
-    const auto opened = post(ult_reporter, "ID ULT 1B 12 MINE");
+    const auto opened = d.post(ult_reporter, "ID ULT 1B 12 MINE");
     ASSERT_NE(opened.body.find("accepted"), std::string::npos) << opened.body;
 
     // ULT and its reporters, and the kannel channel, leave the file.
-    std::string smaller = without_table(without_table(text, "[[sites]]", "code = \"ULT\""), "[[channels]]",
-                                        "name = \"kannel\"");
+    std::string smaller = without_table(without_table(d.demo_text(), "[[sites]]", "code = \"ULT\""),
+                                        "[[channels]]", "name = \"kannel\"");
     for (const char* phone : {"phone = \"+97699000003\"", "phone = \"+97699000004\""})
         smaller = without_table(smaller, "[[reporters]]", phone);
-    std::ofstream(file) << smaller;
     {
-        auto check = config::load_config(file);
+        auto check = config::parse_config(smaller, "smaller.toml");
         ASSERT_TRUE(check.config) << (check.problems.empty() ? "" : config::format_problem(check.problems[0]));
     }
     std::string log;
     {
         captured_log capture;
-        d.reload();
-        ASSERT_EQ(outcomes.next(), true);
+        ASSERT_EQ(d.reload_with(smaller), true);
         log = capture.text();
     }
     EXPECT_NE(log.find("removed channels kannel"), std::string::npos) << log;
     EXPECT_NE(log.find("removed sites ULT (kept inactive: 1 open case)"), std::string::npos) << log;
     {
-        store::connection db(dir / "kharuul.db", store::database_options{});
+        store::connection db(d.dir() / "kharuul.db", store::database_options{});
         EXPECT_EQ(db.execAndGet("SELECT active FROM sites WHERE code = 'ULT'").getInt(), 0);
         EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM cases WHERE site = 'ULT'").getInt(), 1);
     }
     // A new report naming the inactive site is refused as an unknown site; the channel that
     // left answers 404, the others 200.
-    const auto later = post(volunteer, "ID ULT 1G 12 MINE");
+    const auto later = d.post(volunteer, "ID ULT 1G 12 MINE");
     EXPECT_EQ(later.status, 200);
     EXPECT_EQ(later.body.find("accepted"), std::string::npos) << later.body;
-    EXPECT_EQ(testing::http_post(port, "/channels/kannel/receive?secret=demo-kannel-secret", "").status, 404);
-    d.stop();
-    t.join();
-    fs::remove_all(dir);
+    EXPECT_EQ(testing::http_post(d.port(), "/channels/kannel/receive?secret=demo-kannel-secret", "").status, 404);
 }
 
 TEST(daemon, sighup_reloads_the_registry_from_the_file_and_a_bad_file_keeps_the_running_one) {
-    const auto dir = testing::fresh_dir("reload");
-    const auto file = dir / "kharuul.toml";
-    std::string text;
-    {
-        std::ifstream in(testing::source_dir() / "config" / "demo.toml");
-        std::stringstream t;
-        t << in.rdbuf();
-        text = t.str();
-    }
-    const auto at = text.find("var/kharuul.db");
-    ASSERT_NE(at, std::string::npos);
-    text.replace(at, 14, (dir / "kharuul.db").string());
-    const auto listen = text.find("127.0.0.1:8080");
-    ASSERT_NE(listen, std::string::npos);
-    text.replace(listen, 14, "127.0.0.1:0");
-    std::ofstream(file) << text;
-
-    auto loaded = config::load_config(file);
-    ASSERT_TRUE(loaded.config);
-    reload_outcomes outcomes;
-    daemon_options o;
-    o.config_path = file;
-    o.handle_signals = false;
-    o.on_reload = outcomes.hook();
-    daemon d(std::move(*loaded.config), o);
-    std::thread t([&] { d.run(); });
-    const auto port = d.local_endpoint().port();
-    auto post = [&](const std::string& from, const std::string& body) {
-        return testing::http_post(port, "/channels/generic/receive?secret=demo-secret",
-                                  "from=" + testing::form_encode(from) + "&text=" + testing::form_encode(body));
-    };
+    reloadable_daemon d("reload");
     const std::string newcomer = "+97699000777";
-    EXPECT_NE(post(newcomer, "NIL ALT").body.find("unregistered"), std::string::npos);
+    EXPECT_NE(d.post(newcomer, "NIL ALT").body.find("unregistered"), std::string::npos);
 
     // A broken file is refused: the running configuration stays.
-    std::ofstream(file) << "[server\n";
-    d.reload();
-    EXPECT_EQ(outcomes.next(), false);
-    EXPECT_NE(post("+97699000001", "NIL ALT # still served").body.find("accepted"), std::string::npos);
+    EXPECT_EQ(d.reload_with("[server\n"), false);
+    EXPECT_NE(d.post("+97699000001", "NIL ALT # still served").body.find("accepted"), std::string::npos);
 
-    // A new reporter in the file is known after the reload, without a restart.
-    std::ofstream(file) << text << "\n[[reporters]]\nphone = \"" << newcomer
-                        << "\"\nname = \"Volunteer ALT 9\"\nsites = [\"ALT\"]\nlang = \"en\"\n";
-    d.reload();
-    std::string answer;
-    for (int i = 0; i < 40; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        answer = post(newcomer, "NIL ALT # after reload " + std::to_string(i)).body;
-        if (answer.find("accepted") != std::string::npos)
-            break;
-    }
+    // A new reporter in the file is known once the reload is applied, without a restart.
+    EXPECT_EQ(d.reload_with(d.demo_text() + "\n[[reporters]]\nphone = \"" + newcomer +
+                            "\"\nname = \"Volunteer ALT 9\"\nsites = [\"ALT\"]\nlang = \"en\"\n"),
+              true);
+    const std::string answer = d.post(newcomer, "NIL ALT # after the reload").body;
     EXPECT_NE(answer.find("accepted"), std::string::npos) << answer;
-    const auto metrics = testing::http_get(port, "/metrics").body;
+    const auto metrics = testing::http_get(d.port(), "/metrics").body;
     EXPECT_NE(metrics.find("kharuul_reloads_total{result=\"ok\"} 1"), std::string::npos) << metrics;
     EXPECT_NE(metrics.find("kharuul_reloads_total{result=\"failed\"} 1"), std::string::npos) << metrics;
-    d.stop();
-    t.join();
-    fs::remove_all(dir);
 }
 
 } // namespace
