@@ -14,6 +14,7 @@
 #include "store/outbox.hpp"
 #include "store/registry.hpp"
 #include "tests/support/gateway_fixture.hpp"
+#include "tests/support/intake_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -32,32 +33,11 @@ const std::string coordinator1 = "+97699000201", coordinator2 = "+97699000202";
 // 2026-11-25 04:00 UTC = 12:00 in Ulaanbaatar (+08:00).
 const store::timestamp noon{std::chrono::milliseconds{1'764'043'200'000}};
 
-class case_cap_test : public ::testing::Test {
+class case_cap_test : public testing::intake_fixture {
 protected:
-    case_cap_test()
-        : dir_(testing::fresh_dir(::testing::UnitTest::GetInstance()->current_test_info()->name())),
-          cfg_(testing::demo_config(dir_)), lex_(cfg_.language, cfg_.site_codes()),
-          db_(store::open_database(dir_ / "kharuul.db")) {
-        auto r = store::sync_registry(db_, registry_snapshot_of(cfg_), noon);
-        EXPECT_TRUE(r);
+    case_cap_test() : intake_fixture(noon) {
         settings_ = intake_settings_of(cfg_);
         settings_.max_cases_per_sender_per_hour = 5;
-    }
-
-    ~case_cap_test() override {
-        std::error_code ignored;
-        testing::fs::remove_all(dir_, ignored);
-    }
-
-    intake_outcome send(const std::string& from, const std::string& text, store::timestamp at) {
-        SQLite::Transaction tx(db_);
-        inbound in;
-        in.channel = "generic";
-        in.from = from;
-        in.text = text;
-        auto out = take_in(db_, in, lex_, settings_, at);
-        tx.commit();
-        return out;
     }
 
     // An ID of `n` boys at ALT; `tag` keeps each text different (the same text would be a duplicate).
@@ -82,11 +62,6 @@ protected:
         EXPECT_FALSE(o.alert);
     }
 
-    testing::fs::path dir_;
-    config::gateway_config cfg_;
-    parser::lexicon lex_;
-    store::connection db_;
-    intake_settings settings_;
 };
 
 TEST_F(case_cap_test, the_default_cap_comes_from_the_configuration) {

@@ -8,6 +8,7 @@
 #include "gateway/cli.hpp"
 #include "gateway/time_text.hpp"
 #include "parser/case_code.hpp"
+#include "tests/support/cli_in_process.hpp"
 
 #include <boost/json.hpp>
 
@@ -46,20 +47,9 @@ fs::path source_dir() {
     return s ? fs::path(s) : fs::current_path();
 }
 
-struct cli_result {
-    int code = -1;
-    std::string out;
-    std::string err;
-};
+using kharuul::testing::cli_result;
 
-cli_result run(const std::vector<std::string>& args) {
-    std::vector<const char*> argv{"kharuul"};
-    for (const auto& a : args)
-        argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-    return {code, out.str(), err.str()};
-}
+cli_result run(const std::vector<std::string>& args) { return kharuul::testing::run_cli_with(args); }
 
 std::string read_text(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

@@ -7,6 +7,7 @@
 #include "store/database.hpp"
 #include "store/registry.hpp"
 #include "tests/support/run_binary.hpp"
+#include "tests/support/cli_in_process.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value_to.hpp>
@@ -44,20 +45,9 @@ process_result run_binary_stderr(const std::vector<std::string>& args) {
 }
 
 
-struct cli_result {
-    int code;
-    std::string out;
-    std::string err;
-};
+using kharuul::testing::cli_result;
 
-cli_result run(std::vector<std::string> args) {
-    std::vector<const char*> argv{"kharuul"};
-    for (const auto& a : args)
-        argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-    return {code, out.str(), err.str()};
-}
+cli_result run(const std::vector<std::string>& args) { return kharuul::testing::run_cli_with(args); }
 
 TEST(kharuul_binary, parse_prints_the_spec_json_for_a_cyrillic_report) {
     auto r = run_binary({"parse", "--config", demo_config(), "ИД АLТ 1 ХҮҮ 11 нас CARRY LOAD"});

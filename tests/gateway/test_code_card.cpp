@@ -8,6 +8,7 @@
 #include "gateway/code_card.hpp"
 #include "parser/lexicon.hpp"
 #include "parser/sms.hpp"
+#include "tests/support/cli_in_process.hpp"
 
 #include <gtest/gtest.h>
 
@@ -146,20 +147,9 @@ TEST(code_card, its_examples_are_understood_by_the_parser) {
               "ИД ALT 2 ХҮҮ 12 MINE SHAFT");
 }
 
-struct cli_result {
-    int code;
-    std::string out;
-    std::string err;
-};
+using kharuul::testing::cli_result;
 
-cli_result run(std::vector<std::string> args) {
-    std::vector<const char*> argv{"kharuul"};
-    for (const auto& a : args)
-        argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = gateway::run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-    return {code, out.str(), err.str()};
-}
+cli_result run(const std::vector<std::string>& args) { return kharuul::testing::run_cli_with(args); }
 
 TEST(card_command, writes_the_card_to_stdout_or_to_the_file_named_by_out) {
     const std::string config = (source_dir() / "config" / "demo.toml").string();

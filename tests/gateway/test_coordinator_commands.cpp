@@ -16,6 +16,7 @@
 #include "store/records.hpp"
 #include "store/registry.hpp"
 #include "tests/support/e164_samples.hpp"
+#include "tests/support/cli_in_process.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -47,20 +48,9 @@ fs::path source_dir() {
     return s ? fs::path(s) : fs::current_path();
 }
 
-struct cli_result {
-    int code;
-    std::string out;
-    std::string err;
-};
+using kharuul::testing::cli_result;
 
-cli_result run(const std::vector<std::string>& args) {
-    std::vector<const char*> argv{"kharuul"};
-    for (const auto& a : args)
-        argv.push_back(a.c_str());
-    std::ostringstream out, err;
-    const int code = run_cli(static_cast<int>(argv.size()), argv.data(), out, err);
-    return {code, out.str(), err.str()};
-}
+cli_result run(const std::vector<std::string>& args) { return kharuul::testing::run_cli_with(args); }
 
 // Every CSV starts with the UTF-8 byte order mark, then its header.
 constexpr std::string_view bom = "\xEF\xBB\xBF";
