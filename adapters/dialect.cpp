@@ -140,6 +140,24 @@ result<delivery_report> dialect::parse_status(const request&, const channel_sett
     return request_error{errc::not_supported, std::string(type()) + " channels take no delivery reports"};
 }
 
+result<ussd_request> dialect::parse_ussd(const request&, const channel_settings&) const {
+    return request_error{errc::not_supported, std::string(type()) + " channels take no USSD sessions"};
+}
+
+result<ussd_session_end> dialect::parse_ussd_end(const request&, const channel_settings&) const {
+    return request_error{errc::not_supported, std::string(type()) + " channels send no end-of-session notices"};
+}
+
+response dialect::ussd_screen(const request& req, std::string_view screen, bool end) const {
+    response res(http::status::ok, req.version());
+    res.keep_alive(req.keep_alive());
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.body() = (end ? "END " : "CON ") + std::string(screen);
+    res.prepare_payload();
+    return res;
+}
+
 response dialect::failed(const request& req, http::status status, std::string_view reason) const {
     std::string body(reason);
     body += '\n';

@@ -47,6 +47,31 @@ struct inbound_sms {
     std::optional<std::chrono::system_clock::time_point> observed_at; // when the network saw it
 };
 
+// One step of a USSD session as the provider reported it at /channels/{name}/ussd.
+struct ussd_request {
+    std::string channel;      // channel_settings::name
+    std::string session_id;   // the provider's session id: the same for every step of a dialogue
+    std::string from;         // normalise_phone()d number of the handset
+    std::string service_code; // what was dialled, "*500#"; may be empty
+    std::string network_code; // the mobile network, when the provider says; may be empty
+    // What the user typed. With `cumulative` (Africa's Talking: `text` is every input of the
+    // session joined with '*'), every input so far, in order, empty on the first request;
+    // otherwise the last input only (empty on the first request).
+    std::vector<std::string> inputs;
+    bool cumulative = false;
+};
+
+// A provider's notice that a USSD session is over (Africa's Talking's end-of-session
+// notification at /channels/{name}/ussd/end).
+struct ussd_session_end {
+    enum class outcome { completed, incomplete, failed };
+    std::string channel;
+    std::string session_id;
+    std::string from;          // normalised; may be empty
+    outcome status = outcome::incomplete;
+    std::string detail;        // the provider's words (an error message), may be empty
+};
+
 enum class delivery_state { queued, sent, delivered, failed };
 
 // "queued", "sent", "delivered", "failed".
@@ -106,6 +131,23 @@ public:
 
     // Reads a delivery report (/channels/{name}/status). The default answers not_supported.
     virtual result<delivery_report> parse_status(const request& req, const channel_settings& channel) const;
+
+    // Reads one step of a USSD session (/channels/{name}/ussd). The default answers not_supported.
+    virtual result<ussd_request> parse_ussd(const request& req, const channel_settings& channel) const;
+
+    // The answer carrying one USSD screen: `end` false keeps the session open for the next input,
+    // true ends it. The default is the common USSD gateway convention: text/plain "CON <screen>"
+    // or "END <screen>".
+    virtual response ussd_screen(const request& req, std::string_view screen, bool end) const;
+
+    // Reads the provider's end-of-session notice (/channels/{name}/ussd/end). The default answers
+    // not_supported.
+    virtual result<ussd_session_end> parse_ussd_end(const request& req, const channel_settings& channel) const;
+
+    // Whether stored()'s answer carries the reply to the sender (Kannel, generic, Twilio's TwiML).
+    // When false (Africa's Talking ignores the callback's body) the daemon queues the reply in the
+    // outbox, to go out through the channel the message came in on.
+    virtual bool replies_in_answer() const noexcept { return true; }
 
     // The answer once the message is durably stored: `status` is accepted|rejected|duplicate|
     // unregistered, `reply` the text for the sender (may be empty). Keeps the request's HTTP

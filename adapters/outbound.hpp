@@ -23,12 +23,19 @@ namespace kharuul::adapters {
 //   kannel   send_url (smsbox's /cgi-bin/sendsms), username + password (a sendsms-user), sender,
 //            and secret + public_url for the dlr-url; delivery reports are asked for only when
 //            both are set
+//   twilio   send_url (the REST API's base URL), username = Account SID, password = auth token,
+//            sender, public_url for the status callback
+//   africastalking  send_url (the messaging endpoint), username, api_key, sender
+// Every HTTP type: ca_file and allow_insecure.
 struct outbound_settings {
     std::string name;     // the channel's name, the {name} of /channels/{name}/status
-    std::string type;     // "log", "generic", "kannel"
-    std::string send_url; // an absolute http:// URL; it may carry query parameters of its own
+    std::string type;     // "log", "generic", "kannel", "twilio", "africastalking"
+    std::string send_url; // an absolute http:// or https:// URL; it may carry query parameters of its own
     std::string username;
     std::string password;
+    std::string api_key;  // africastalking
+    std::string ca_file;  // a PEM file of CA certificates for https:// (empty: the system's store)
+    bool allow_insecure = false; // credentials may go over plain http:// to a host off loopback
     std::string sender;     // the `from` number or short code; empty: the provider's default
     std::string secret;     // the channel secret our status endpoint checks (for the dlr-url)
     std::string public_url; // our base URL as the provider sees it, e.g. "http://10.0.0.5:8080"

@@ -69,12 +69,17 @@ std::optional<channel_type> channel_type_from(std::string_view name) noexcept;
 bool needs_secret(channel_type t) noexcept;
 
 // One provider connection. Which fields a type uses:
-//   generic         secret (inbound), send_url (outbound: JSON POST)
+//   generic         secret (inbound), send_url (outbound: JSON POST), username + password (Basic)
 //   kannel          secret (inbound), send_url + username + password (sendsms)
-//   twilio          username = Account SID, password = auth token (signs inbound), sender
-//   africastalking  secret (inbound), username + password = API key (outbound), sender
+//   twilio          account_sid, auth_token (signs inbound, Basic auth outbound), send_url (the
+//                   REST API's base URL, default_twilio_url), sender
+//   africastalking  secret (inbound, in the callback URLs' query), username + api_key (outbound),
+//                   send_url (the messaging endpoint, default_africastalking_url), sender
 //   smpp            address, username = system_id, password, sender
 //   log             nothing: outbound messages are only stored and shown in the log
+// Every HTTP type: ca_file (a PEM bundle that replaces the system's CA store for https://
+// send_urls) and allow_insecure (credentials may travel over plain http:// to a host that is not
+// on loopback).
 struct channel_config {
     std::string name; // the URL path segment: /channels/{name}/receive
     channel_type type = channel_type::log;
@@ -82,10 +87,19 @@ struct channel_config {
     std::string send_url;
     std::string username;
     std::string password;
+    std::string account_sid; // twilio
+    std::string auth_token;  // twilio
+    std::string api_key;     // africastalking
     std::string sender;               // the "from" number or short code of outbound messages
     std::optional<endpoint> address;  // smpp: the SMSC
     std::chrono::seconds timeout{10}; // each request to the provider
+    std::string ca_file;              // empty: the system's CA store
+    bool allow_insecure = false;
 };
+
+// The send_url a twilio or africastalking channel gets when the file gives none.
+inline constexpr std::string_view default_twilio_url = "https://api.twilio.com";
+inline constexpr std::string_view default_africastalking_url = "https://api.africastalking.com/version1/messaging";
 
 enum class site_kind : std::uint8_t { mine, market, dumpsite, brickyard, other };
 
@@ -175,6 +189,11 @@ struct alerts_config {
 struct ussd_config {
     std::string service_code = "*500#";
     std::chrono::seconds session_timeout{120}; // a session with no step for this long is ended
+    // An abandoned dialogue is offered for resumption to the same number dialling again within
+    // this time ("Continue your report at step N?").
+    std::chrono::minutes resume_minutes{10};
+    // Dialogues held in memory at most; when full, the oldest abandoned one is evicted first.
+    std::size_t max_sessions = 10000;
 };
 
 struct messages_config {

@@ -216,6 +216,11 @@ void config_reader::read_channels(table_reader& root) {
         c.send_url = r.get_string("send_url").value_or("");
         c.username = r.get_string("username").value_or("");
         c.password = r.get_string("password").value_or("");
+        c.account_sid = r.get_string("account_sid").value_or("");
+        c.auth_token = r.get_string("auth_token").value_or("");
+        c.api_key = r.get_string("api_key").value_or("");
+        c.ca_file = r.get_string("ca_file").value_or("");
+        c.allow_insecure = r.get_bool("allow_insecure").value_or(false);
         c.sender = r.get_string("sender").value_or("");
         const auto address = r.get_string("address");
         read_duration(r, "timeout_seconds", c.timeout, 1, 300, "seconds");
@@ -253,6 +258,10 @@ void config_reader::read_channels(table_reader& root) {
         }
         if (type) {
             c.type = *type;
+            if (c.send_url.empty() && c.type == channel_type::twilio)
+                c.send_url = default_twilio_url;
+            if (c.send_url.empty() && c.type == channel_type::africastalking)
+                c.send_url = default_africastalking_url;
             ok = check_channel_fields(r, c) && ok;
         }
         if (ok) {
@@ -303,10 +312,16 @@ bool config_reader::check_channel_fields(table_reader& r, const channel_config& 
             "add secret = \"...\", a long random string that the provider's callback URL also carries");
     }
     if (c.type == channel_type::twilio) {
-        require("username", c.username, "the Account SID",
-                "add username = \"AC...\" from the Twilio console");
-        require("password", c.password, "the auth token that signs Twilio's requests",
-                "add password = \"...\", the auth token from the Twilio console");
+        require("account_sid", c.account_sid, "the Account SID that sends through Twilio's API",
+                "add account_sid = \"AC...\" from the Twilio console");
+        require("auth_token", c.auth_token, "the auth token that signs Twilio's requests",
+                "add auth_token = \"...\", the auth token from the Twilio console");
+    }
+    if (c.type == channel_type::africastalking) {
+        require("username", c.username, "the Africa's Talking application's username",
+                "add username = \"...\" (\"sandbox\" for their sandbox)");
+        require("api_key", c.api_key, "the API key that sends through their messaging API",
+                "add api_key = \"...\" from the Africa's Talking dashboard");
     }
     if (c.type == channel_type::smpp) {
         if (!c.address) {

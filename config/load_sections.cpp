@@ -219,6 +219,10 @@ void config_reader::read_ussd(const toml::table& t) {
         }
     }
     read_duration(r, "session_timeout_seconds", u.session_timeout, 10, 3600, "seconds");
+    read_duration(r, "resume_minutes", u.resume_minutes, 0, 24 * 60, "minutes");
+    if (const auto n = r.get_integer("max_sessions", 1, 10000000, "sessions")) {
+        u.max_sessions = static_cast<std::size_t>(*n);
+    }
     r.report_unknown_keys();
 }
 

@@ -38,7 +38,7 @@ std::shared_ptr<const routing> routing_of(const config::gateway_config& file, co
         channel_binding b;
         b.cfg = ch;
         b.dialect = adapters::find_dialect(config::channel_type_name(ch.type));
-        b.settings = {ch.name, std::string(config::channel_type_name(ch.type)), ch.secret, ch.password,
+        b.settings = {ch.name, std::string(config::channel_type_name(ch.type)), ch.secret, ch.auth_token,
                       public_url_of(c), c.server.country_code};
         r->channels.emplace(ch.name, std::move(b));
     }
@@ -54,8 +54,11 @@ outbound_channels_of(const config::gateway_config& c, boost::asio::any_io_execut
         o.name = ch.name;
         o.type = std::string(config::channel_type_name(ch.type));
         o.send_url = ch.send_url;
-        o.username = ch.username;
-        o.password = ch.password;
+        o.username = ch.type == config::channel_type::twilio ? ch.account_sid : ch.username;
+        o.password = ch.type == config::channel_type::twilio ? ch.auth_token : ch.password;
+        o.api_key = ch.api_key;
+        o.ca_file = ch.ca_file;
+        o.allow_insecure = ch.allow_insecure;
         o.sender = ch.sender;
         o.secret = ch.secret;
         o.public_url = public_url_of(c);
