@@ -19,8 +19,8 @@ TEST(dialect_registry, finds_each_registered_dialect_by_its_type) {
     }
 }
 
-TEST(dialect_registry, knows_generic_and_kannel) {
-    EXPECT_EQ(dialect_types(), (std::vector<std::string_view>{"generic", "kannel"}));
+TEST(dialect_registry, knows_generic_kannel_and_africastalking) {
+    EXPECT_EQ(dialect_types(), (std::vector<std::string_view>{"generic", "kannel", "africastalking"}));
 }
 
 TEST(dialect_registry, unknown_type_finds_nothing) {
