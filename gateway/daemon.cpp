@@ -9,6 +9,7 @@
 #include "gateway/socket_activation.hpp"
 #include "gateway/intake.hpp"
 #include "gateway/metrics.hpp"
+#include "gateway/outbox_reply.hpp"
 #include "gateway/registry_seed.hpp"
 #include "gateway/retry_backoff.hpp"
 #include "gateway/store_client.hpp"
@@ -498,10 +499,17 @@ struct daemon::impl {
         }
         const auto now = opts.clock();
         intake_outcome out;
+        // A reply the provider's answer cannot carry goes out through the outbox (outbox_reply.hpp).
+        const bool reply_later = !ch.dialect->replies_in_answer();
+        bool reply_queued = false;
         try {
             // A named job, not a temporary in the co_await expression (see store_client.hpp).
-            auto job = [in, rt, now](store::connection& db) { return take_in(db, in, *rt->lex, rt->intake, now); };
-            out = co_await run_in_store(*writer, std::move(job));
+            auto job = [in, rt, now, reply_later](store::connection& db) {
+                return take_in_replying(db, in, *rt->lex, rt->intake, now, reply_later);
+            };
+            auto taken = co_await run_in_store(*writer, std::move(job));
+            out = std::move(taken.out);
+            reply_queued = taken.reply_outbox.has_value();
         } catch (const std::exception& e) {
             ++counters.store_failures;
             warnings.warn("503 on channel " + ch.cfg.name + " (messages not stored)",
@@ -510,7 +518,7 @@ struct daemon::impl {
                           spdlog::level::err);
             co_return ch.dialect->failed(req, http::status::service_unavailable, "message not stored; retry later");
         }
-        if (out.alert)
+        if (out.alert || reply_queued)
             wake_sender();
         const std::string_view status = store::to_string(out.status);
         ++counters.messages[{ch.cfg.name, std::string(status)}];
