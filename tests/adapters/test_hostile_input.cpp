@@ -1,7 +1,7 @@
 // Hostile input as anyone who can reach /channels/*/receive may send it (issue 9, items 11 and
 // 12): senders that are no phone number, NUL and other control characters, fields given twice.
-// Every row runs through the generic dialect's form and JSON bodies and Kannel's get-url, which
-// must answer it the same way.
+// Every row runs through the generic dialect's form and JSON bodies, Kannel's get-url and Africa's
+// Talking's SMS callback, which must answer it the same way.
 #include "adapters/charset.hpp"
 #include "adapters/dialect.hpp"
 #include "adapters/http_input.hpp"
@@ -64,7 +64,7 @@ std::string json_of(const field_list& fields) {
 
 // The fields through each dialect and body kind, each read as describe() shows it.
 struct three_ways {
-    std::string generic_form, generic_json, kannel_get;
+    std::string generic_form, generic_json, kannel_get, africastalking_form;
 };
 
 three_ways read_three_ways(const field_list& fields) {
@@ -76,7 +76,10 @@ three_ways read_three_ways(const field_list& fields) {
     const std::string kannel = testing::describe(find_dialect("kannel")->parse_inbound(
         make_request(http::verb::get, "/channels/kannel/receive?secret=s3cret&" + form_of(fields)),
         testing::channel("kannel", "kannel")));
-    return {generic(form, form_of(fields)), generic(json, json_of(fields)), kannel};
+    const std::string africastalking = testing::describe(find_dialect("africastalking")->parse_inbound(
+        make_request(http::verb::post, "/channels/at/receive?secret=s3cret", form, form_of(fields)),
+        testing::channel("at", "africastalking")));
+    return {generic(form, form_of(fields)), generic(json, json_of(fields)), kannel, africastalking};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,6 +130,7 @@ TEST_P(sender_check, sender_reads_the_same_in_every_dialect) {
     EXPECT_EQ(r.generic_form, expected);
     EXPECT_EQ(r.generic_json, expected);
     EXPECT_EQ(r.kannel_get, expected);
+    EXPECT_EQ(r.africastalking_form, expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(samples, sender_check, ::testing::ValuesIn(sender_samples),
@@ -135,7 +139,7 @@ INSTANTIATE_TEST_SUITE_P(samples, sender_check, ::testing::ValuesIn(sender_sampl
 TEST(sender_check, refusal_reason_quotes_nothing_of_the_sender) {
     const three_ways r =
         read_three_ways({{"from", std::string("+976990000") + '\0' + "08"}, {"text", "HELP"}});
-    for (const std::string& s : {r.generic_form, r.generic_json, r.kannel_get}) {
+    for (const std::string& s : {r.generic_form, r.generic_json, r.kannel_get, r.africastalking_form}) {
         EXPECT_EQ(s.find("99000"), std::string::npos) << s;
         EXPECT_EQ(s.find('\0'), std::string::npos) << s;
     }
@@ -169,6 +173,7 @@ TEST(message_text, a_nul_in_the_text_is_kept_as_received_by_every_dialect) {
     EXPECT_EQ(r.generic_form, expected);
     EXPECT_EQ(r.generic_json, expected);
     EXPECT_EQ(r.kannel_get, expected);
+    EXPECT_EQ(r.africastalking_form, expected);
 }
 
 struct strip_sample {
@@ -259,6 +264,7 @@ TEST_P(repeated_field, request_reads_the_same_in_every_dialect) {
     EXPECT_EQ(r.generic_form, s.expected);
     EXPECT_EQ(r.generic_json, s.expected);
     EXPECT_EQ(r.kannel_get, s.expected);
+    EXPECT_EQ(r.africastalking_form, s.expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(samples, repeated_field, ::testing::ValuesIn(repeat_samples),
