@@ -15,12 +15,14 @@ namespace kharuul::adapters {
 
 const dialect& generic_dialect() noexcept;
 const dialect& kannel_dialect() noexcept;
+const dialect& twilio_dialect() noexcept;
 
 namespace {
 
 using dialect_accessor = const dialect& (*)() noexcept;
 
-constexpr std::array<dialect_accessor, 2> registered_dialects = {&generic_dialect, &kannel_dialect};
+constexpr std::array<dialect_accessor, 3> registered_dialects = {&generic_dialect, &kannel_dialect,
+                                                                 &twilio_dialect};
 
 } // namespace
 
