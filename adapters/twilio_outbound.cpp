@@ -9,8 +9,9 @@
 //                   signed like every webhook, find the row by the outbox id or the message sid
 // Twilio answers 201 with the message resource as JSON; its `sid` ("SM...") is the provider id.
 // Errors are JSON {"code": 21211, "message": "...", "status": 400}: a refused number or body is
-// failed for good; 429 (rate limits), 5xx, wrong credentials (20003: a configuration problem of
-// every message) and a full queue for the sender (21611) are retried.
+// failed for good; 429 (rate limits), 5xx, a full queue for the sender (21611) and the
+// configuration problems of every message (wrong credentials 20003, a missing or wrong sender
+// 21603, 21212, 21606) are retried.
 
 #include "adapters/outbound.hpp"
 
@@ -62,12 +63,16 @@ std::string without_trailing_slashes(std::string_view s) {
     return std::string(s);
 }
 
-// The error codes that are not this message's fault and pass with time or a fixed configuration.
-constexpr std::array<std::int64_t, 4> retried_codes = {
+// The error codes that are not this message's fault and pass with time or a fixed configuration
+// (failing the message would lose it while an operator fixes the channel).
+constexpr std::array<std::int64_t, 7> retried_codes = {
     20003, // authentication failed: wrong account_sid or auth_token
     20429, // too many requests
     21611, // this sender has too many queued messages
     14107, // rate limit exceeded
+    21212, // the 'From' number is not valid: the channel's sender
+    21603, // a 'From' number is required: no sender configured
+    21606, // the 'From' number is not an SMS-capable number of this account
 };
 
 // The answer's `sid`, or its error `code` and `message`; empty when the body is not such JSON.

@@ -142,6 +142,8 @@ TEST_F(twilio_outbound, outcome_follows_twilio_status_and_error_code) {
         {"sender queue full", 400,
          R"({"code": 21611, "message": "This 'From' number has exceeded the maximum number of queued messages", "status": 400})",
          kind::retry, "HTTP 400: 21611: This 'From' number has exceeded the maximum number of queued messages"},
+        {"no sender configured", 400, R"({"code": 21603, "message": "A 'From' phone number is required.", "status": 400})",
+         kind::retry, "HTTP 400: 21603: A 'From' phone number is required."},
         {"wrong credentials", 401, R"({"code": 20003, "message": "Authenticate", "status": 401})", kind::retry,
          "HTTP 401: 20003: Authenticate"},
         {"too many requests", 429, R"({"code": 20429, "message": "Too Many Requests", "status": 429})", kind::retry,

@@ -10,6 +10,7 @@
 #include "store/records.hpp"
 #include "tests/adapters/provider_stand_in.hpp"
 #include "tests/support/gateway_fixture.hpp"
+#include "tests/support/log_capture.hpp"
 #include "tests/support/run_binary.hpp"
 
 #include <boost/json/array.hpp>
@@ -110,6 +111,7 @@ protected:
 };
 
 TEST_F(twilio_peer, webhooks_signed_by_twilio_library_are_stored_and_tampered_ones_refused) {
+    testing::log_capture log;
     testing::running_gateway g("twilio-peer", false,
                                [](config::gateway_config& c) { c.server.public_url = public_url; });
     json::array requests;
@@ -153,6 +155,9 @@ TEST_F(twilio_peer, webhooks_signed_by_twilio_library_are_stored_and_tampered_on
         EXPECT_EQ(status(i), 401) << i << ": " << body(i);
         EXPECT_NE(body(i).find("X-Twilio-Signature"), std::string::npos) << body(i);
     }
+
+    // The operator's log names the URL the signatures are checked over.
+    EXPECT_FALSE(log.lines_containing("X-Twilio-Signature is checked over https://sms.example.org").empty());
 
     auto& db = g.db();
     const auto first = store::find_message_by_provider_id(db, "twilio", sid(1));
