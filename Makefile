@@ -30,7 +30,7 @@ DEMO_TEXT ?= ID ALT 2B 12 MINE SHAFT
 # the fuzzer (clang with its runtime) and the benchmark need.
 DEB_PACKAGES := build-essential cmake pkg-config \
 	libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev \
-	libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libtomlplusplus-dev \
+	libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libtomlplusplus-dev libssl-dev \
 	libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev \
 	kannel wrk curl ca-certificates procps \
 	chromium poppler-utils systemd
@@ -61,8 +61,27 @@ build: deps
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
 # ctest's exit status is make's.
-test: build
+test: build peers
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
+
+# The providers' own code the peer tests run: Twilio's helper library (npm `twilio`) in
+# tests/peers/twilio, installed by `npm ci` from the committed lockfile (the network is needed once;
+# the tests run offline after). npm is used where it exists (Node.js 20 brings its own, which
+# conflicts with Debian's npm package); otherwise Debian's nodejs and npm are installed.
+TWILIO_PEER := tests/peers/twilio
+.PHONY: peers
+peers: $(TWILIO_PEER)/node_modules/.package-lock.json
+
+$(TWILIO_PEER)/node_modules/.package-lock.json: $(TWILIO_PEER)/package.json $(TWILIO_PEER)/package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  echo "peers: installing Debian's nodejs and npm"; \
+	  if [[ $$(id -u) -eq 0 ]]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "peers: npm is missing and neither root nor sudo; install nodejs and npm" >&2; exit 1; fi; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm; \
+	fi
+	npm ci --prefix $(TWILIO_PEER) --no-audit --no-fund --ignore-scripts
+	@touch $@
 
 # Serves the demo configuration once the daemon exists; until then shows the command line and
 # how the demo configuration reads a sample message.

@@ -15,14 +15,15 @@ namespace kharuul::adapters {
 
 const dialect& generic_dialect() noexcept;
 const dialect& kannel_dialect() noexcept;
+const dialect& twilio_dialect() noexcept;
 const dialect& africastalking_dialect() noexcept;
 
 namespace {
 
 using dialect_accessor = const dialect& (*)() noexcept;
 
-constexpr std::array<dialect_accessor, 3> registered_dialects = {&generic_dialect, &kannel_dialect,
-                                                                 &africastalking_dialect};
+constexpr std::array<dialect_accessor, 4> registered_dialects = {&generic_dialect, &kannel_dialect,
+                                                                 &twilio_dialect, &africastalking_dialect};
 
 } // namespace
 

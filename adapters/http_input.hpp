@@ -29,6 +29,9 @@ public:
     // is given once. Dialects refuse such a request rather than let the first or last value win.
     std::optional<std::string> repeated() const;
 
+    // Every pair, in the order given, repeats included (Twilio's signature covers them all).
+    const std::vector<std::pair<std::string, std::string>>& pairs() const noexcept { return fields_; }
+
 private:
     std::vector<std::pair<std::string, std::string>> fields_;
 };

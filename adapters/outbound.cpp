@@ -14,8 +14,9 @@ namespace {
 
 using registration_accessor = const outbound_registration& (*)() noexcept;
 
-constexpr std::array<registration_accessor, 4> registered_outbound = {&log_outbound, &generic_outbound,
-                                                                      &kannel_outbound, &africastalking_outbound};
+constexpr std::array<registration_accessor, 5> registered_outbound = {&log_outbound, &generic_outbound,
+                                                                      &kannel_outbound, &twilio_outbound,
+                                                                      &africastalking_outbound};
 
 const outbound_registration* find_outbound(std::string_view type) noexcept {
     for (const auto accessor : registered_outbound) {

@@ -16,6 +16,7 @@ struct outbound_registration {
 const outbound_registration& log_outbound() noexcept;
 const outbound_registration& generic_outbound() noexcept;
 const outbound_registration& kannel_outbound() noexcept;
+const outbound_registration& twilio_outbound() noexcept;
 const outbound_registration& africastalking_outbound() noexcept;
 
 } // namespace kharuul::adapters

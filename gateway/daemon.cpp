@@ -468,8 +468,11 @@ struct daemon::impl {
         if (ch.dialect->authenticate(req, ch.settings))
             return true;
         ++counters.unauthorized[ch.cfg.name];
-        warnings.warn("401 on channel " + ch.cfg.name,
-                      "channel " + ch.cfg.name + ": request without the channel's secret refused (401)");
+        std::string why = "channel " + ch.cfg.name + ": request without the channel's secret or signature refused (401)";
+        if (ch.settings.type == "twilio") // the usual cause: the URL the signature is checked over
+            why += "; X-Twilio-Signature is checked over " + ch.settings.public_url +
+                   " and the request's path: is that the URL in the Twilio console?";
+        warnings.warn("401 on channel " + ch.cfg.name, why);
         return false;
     }
 

@@ -98,9 +98,9 @@ std::uint16_t closed_port() {
 // ---------------------------------------------------------------------------------------------
 // Registry and settings
 
-TEST(outbound_registry, knows_log_generic_kannel_and_africastalking_and_nothing_else) {
+TEST(outbound_registry, knows_log_generic_kannel_twilio_and_africastalking_and_nothing_else) {
     asio::io_context io;
-    EXPECT_EQ(outbound_types(), (std::vector<std::string_view>{"log", "generic", "kannel", "africastalking"}));
+    EXPECT_EQ(outbound_types(), (std::vector<std::string_view>{"log", "generic", "kannel", "twilio", "africastalking"}));
     for (const auto type : outbound_types()) {
         outbound_settings s;
         s.type = type;
@@ -113,7 +113,7 @@ TEST(outbound_registry, knows_log_generic_kannel_and_africastalking_and_nothing_
     EXPECT_EQ(make_outbound(smpp, io.get_executor()), nullptr);
     const auto problems = outbound_problems(smpp);
     ASSERT_EQ(problems.size(), 1u);
-    EXPECT_EQ(problems[0], "type: 'smpp' cannot send (the types that can: log, generic, kannel, africastalking)");
+    EXPECT_EQ(problems[0], "type: 'smpp' cannot send (the types that can: log, generic, kannel, twilio, africastalking)");
 }
 
 TEST(outbound_registry, problems_name_the_field_at_fault) {
