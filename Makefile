@@ -31,7 +31,7 @@ DEMO_TEXT ?= ID ALT 2B 12 MINE SHAFT
 DEB_PACKAGES := build-essential cmake pkg-config \
 	libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev \
 	libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libtomlplusplus-dev \
-	libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev \
+	libssl-dev libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev \
 	kannel wrk curl ca-certificates procps \
 	chromium poppler-utils systemd
 
