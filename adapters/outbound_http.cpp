@@ -205,7 +205,11 @@ asio::awaitable<exchange_result> exchange_over_tls(const endpoint& to, const tcp
         co_return std::move(*refused);
     }
     exchange_result r = co_await exchange_on(stream, std::move(req), deadline);
-    co_await tls_shutdown(stream, deadline);
+    // Once cancelled, Asio throws at the next co_await: then the connection is only closed.
+    const auto state = co_await asio::this_coro::cancellation_state;
+    if (state.cancelled() == asio::cancellation_type::none) {
+        co_await tls_shutdown(stream, deadline);
+    }
     close(stream.next_layer());
     co_return r;
 }

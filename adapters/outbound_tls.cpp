@@ -8,7 +8,6 @@
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/ssl/verify_context.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -261,11 +260,6 @@ asio::awaitable<std::optional<exchange_result>> tls_handshake(tls_stream& stream
 }
 
 asio::awaitable<void> tls_shutdown(tls_stream& stream, std::chrono::steady_clock::time_point deadline) {
-    // After a cancellation Asio would throw at the next co_await: leave the session as it is.
-    const auto state = co_await asio::this_coro::cancellation_state;
-    if (state.cancelled() != asio::cancellation_type::none) {
-        co_return;
-    }
     error_code shutdown_ec; // ignored: eof, stream truncated, a reset or the cap
     stream.next_layer().expires_at(std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(2)));
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, shutdown_ec));

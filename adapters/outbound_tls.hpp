@@ -62,7 +62,8 @@ boost::asio::awaitable<std::optional<exchange_result>> tls_handshake(tls_stream&
 
 // close_notify, waiting for the peer's at most until the deadline or two seconds, whichever comes
 // first: the answer is in, so a peer that does not answer must not delay the outcome. Errors are
-// ignored. Never throws.
+// ignored. Not to be awaited once the awaiting coroutine is cancelled (Asio throws at the co_await
+// then). Never throws otherwise.
 boost::asio::awaitable<void> tls_shutdown(tls_stream& stream, std::chrono::steady_clock::time_point deadline);
 
 } // namespace kharuul::adapters::outbound_http
