@@ -141,7 +141,8 @@ tls_context_or_problem make_tls_context(const std::string& ca_file) {
 
 bool is_loopback_host(std::string_view host) {
     std::string lower(host);
-    std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::ranges::transform(lower, lower.begin(),
+                           [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (lower == "localhost" || lower == "localhost.") {
         return true;
     }
@@ -249,8 +250,8 @@ asio::awaitable<std::optional<exchange_result>> tls_handshake(tls_stream& stream
     r.detail = "certificate verify failed (";
     if (verified == X509_V_ERR_HOSTNAME_MISMATCH) {
         r.detail += (is_address(to.host) ? "IP address mismatch" : "hostname mismatch");
-        r.detail += ": the certificate is for " + (names->empty() ? std::string("no name") : *names) + ", not " +
-                    to.host;
+        r.detail += ": the certificate is for " + (names->empty() ? std::string("no name") : *names) +
+                    ", not " + to.host;
     } else {
         r.detail += X509_verify_cert_error_string(verified);
     }
@@ -261,7 +262,8 @@ asio::awaitable<std::optional<exchange_result>> tls_handshake(tls_stream& stream
 
 asio::awaitable<void> tls_shutdown(tls_stream& stream, std::chrono::steady_clock::time_point deadline) {
     error_code shutdown_ec; // ignored: eof, stream truncated, a reset or the cap
-    stream.next_layer().expires_at(std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(2)));
+    stream.next_layer().expires_at(
+        std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(2)));
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, shutdown_ec));
 }
 

@@ -100,15 +100,15 @@ protected:
     }
     // Runs the io_context until `done` holds (at most 4 s): for what the stand-in sees after the
     // client has finished.
-    template <class Pred>
-    bool run_until(Pred done) {
+    template <class Pred> bool run_until(Pred done) {
         const auto until = std::chrono::steady_clock::now() + 4s;
         while (!done() && std::chrono::steady_clock::now() < until)
             io.run_one_for(20ms);
         return done();
     }
     send_outcome send_through(outbound_channel& channel) {
-        return testing::run_on(io, send_copy(channel, {42, "+97699000101", "ALERT #17 URGENT: 2 boys ~12 mining at ALT"}));
+        return testing::run_on(
+            io, send_copy(channel, {42, "+97699000101", "ALERT #17 URGENT: 2 boys ~12 mining at ALT"}));
     }
 };
 
@@ -178,33 +178,38 @@ class outbound_tls_refusal : public outbound_tls, public ::testing::WithParamInt
 TEST_P(outbound_tls_refusal, is_a_retry_with_the_reason_before_any_request_is_written) {
     const auto& c = GetParam();
     auto p = provider(c.served);
-    const std::string ca_file = c.trusted == refusal_case::trust::our_ca     ? our_ca_file()
-                                : c.trusted == refusal_case::trust::other_ca ? folder.file("other.pem", other_ca().cert_pem())
-                                                                             : std::string();
+    const std::string ca_file = c.trusted == refusal_case::trust::our_ca ? our_ca_file()
+                                : c.trusted == refusal_case::trust::other_ca
+                                    ? folder.file("other.pem", other_ca().cert_pem())
+                                    : std::string();
     const auto out = send(generic_to(p->url_at(c.host, "/sms"), ca_file));
     EXPECT_EQ(out.what, kind::retry);
     EXPECT_EQ(out.detail, c.detail);
-    EXPECT_TRUE(run_until([&] { return p->failed_handshakes() == 1; })) << "the stand-in saw the handshake fail";
+    EXPECT_TRUE(run_until([&] { return p->failed_handshakes() == 1; }))
+        << "the stand-in saw the handshake fail";
     EXPECT_TRUE(p->requests().empty()) << "the credentials and the text never left";
 }
 
 INSTANTIATE_TEST_SUITE_P(
     tls, outbound_tls_refusal,
     ::testing::Values(
-        refusal_case{"a_certificate_from_another_ca", our_ca().issue({"localhost"}), refusal_case::trust::other_ca,
-                     "localhost", "tls: certificate verify failed (unable to get local issuer certificate)"},
-        refusal_case{"a_certificate_for_another_name", our_ca().issue({"sms.example.org"}),
-                     refusal_case::trust::our_ca, "localhost",
-                     "tls: certificate verify failed (hostname mismatch: the certificate is for sms.example.org, "
-                     "not localhost)"},
+        refusal_case{"a_certificate_from_another_ca", our_ca().issue({"localhost"}),
+                     refusal_case::trust::other_ca, "localhost",
+                     "tls: certificate verify failed (unable to get local issuer certificate)"},
+        refusal_case{
+            "a_certificate_for_another_name", our_ca().issue({"sms.example.org"}),
+            refusal_case::trust::our_ca, "localhost",
+            "tls: certificate verify failed (hostname mismatch: the certificate is for sms.example.org, "
+            "not localhost)"},
         refusal_case{"a_certificate_for_another_address", our_ca().issue({"sms.example.org", "10.0.0.7"}),
                      refusal_case::trust::our_ca, "127.0.0.1",
                      "tls: certificate verify failed (IP address mismatch: the certificate is for "
                      "sms.example.org, 10.0.0.7, not 127.0.0.1)"},
-        refusal_case{"an_expired_certificate", our_ca().issue({"localhost"}, true), refusal_case::trust::our_ca,
-                     "localhost", "tls: certificate verify failed (certificate has expired)"},
-        refusal_case{"without_ca_file_a_ca_the_system_store_does_not_know",
-                     our_ca().issue({"localhost"}), refusal_case::trust::system_store, "localhost",
+        refusal_case{"an_expired_certificate", our_ca().issue({"localhost"}, true),
+                     refusal_case::trust::our_ca, "localhost",
+                     "tls: certificate verify failed (certificate has expired)"},
+        refusal_case{"without_ca_file_a_ca_the_system_store_does_not_know", our_ca().issue({"localhost"}),
+                     refusal_case::trust::system_store, "localhost",
                      "tls: certificate verify failed (unable to get local issuer certificate)"},
         refusal_case{"without_ca_file_a_self_signed_certificate", test_ca::self_signed({"localhost"}),
                      refusal_case::trust::system_store, "localhost",
@@ -313,7 +318,7 @@ struct plain_http_case {
     std::string name;
     std::string type;
     std::string url;
-    bool credentials;    // username and password set
+    bool credentials; // username and password set
     bool allow_insecure;
     std::string problem; // empty: allowed
 
@@ -352,28 +357,36 @@ const std::string refused_kannel =
 INSTANTIATE_TEST_SUITE_P(
     tls, credentials_over_http,
     ::testing::Values(
-        plain_http_case{"kannel_on_the_local_network", "kannel", "http://192.168.1.20:13013/cgi-bin/sendsms", true,
-                        false, refused_kannel},
+        plain_http_case{"kannel_on_the_local_network", "kannel", "http://192.168.1.20:13013/cgi-bin/sendsms",
+                        true, false, refused_kannel},
         plain_http_case{"kannel_on_the_local_network_allowed", "kannel",
                         "http://192.168.1.20:13013/cgi-bin/sendsms", true, true, ""},
-        plain_http_case{"kannel_by_name", "kannel", "http://smsbox.lan:13013/cgi-bin/sendsms", true, false,
-                        "send_url: refused: the channel's username, password would travel unencrypted over "
-                        "http:// to smsbox.lan, which is not this machine; use https://, or set allow_insecure "
-                        "= true when the network to it is trusted"},
-        plain_http_case{"kannel_on_127_0_0_1", "kannel", "http://127.0.0.1:13013/cgi-bin/sendsms", true, false, ""},
-        plain_http_case{"kannel_on_127_0_0_2", "kannel", "http://127.0.0.2:13013/cgi-bin/sendsms", true, false, ""},
-        plain_http_case{"kannel_on_localhost", "kannel", "http://LocalHost:13013/cgi-bin/sendsms", true, false, ""},
-        plain_http_case{"kannel_on_ipv6_loopback", "kannel", "http://[::1]:13013/cgi-bin/sendsms", true, false, ""},
+        plain_http_case{
+            "kannel_by_name", "kannel", "http://smsbox.lan:13013/cgi-bin/sendsms", true, false,
+            "send_url: refused: the channel's username, password would travel unencrypted over "
+            "http:// to smsbox.lan, which is not this machine; use https://, or set allow_insecure "
+            "= true when the network to it is trusted"},
+        plain_http_case{"kannel_on_127_0_0_1", "kannel", "http://127.0.0.1:13013/cgi-bin/sendsms", true,
+                        false, ""},
+        plain_http_case{"kannel_on_127_0_0_2", "kannel", "http://127.0.0.2:13013/cgi-bin/sendsms", true,
+                        false, ""},
+        plain_http_case{"kannel_on_localhost", "kannel", "http://LocalHost:13013/cgi-bin/sendsms", true,
+                        false, ""},
+        plain_http_case{"kannel_on_ipv6_loopback", "kannel", "http://[::1]:13013/cgi-bin/sendsms", true,
+                        false, ""},
         plain_http_case{"kannel_on_ipv4_mapped_loopback", "kannel", "http://[::ffff:127.0.0.1]:13013/", true,
                         false, ""},
-        plain_http_case{"kannel_on_an_address_that_only_starts_like_loopback", "kannel", "http://128.0.0.1/", true,
+        plain_http_case{
+            "kannel_on_an_address_that_only_starts_like_loopback", "kannel", "http://128.0.0.1/", true, false,
+            "send_url: refused: the channel's username, password would travel unencrypted over "
+            "http:// to 128.0.0.1, which is not this machine; use https://, or set allow_insecure "
+            "= true when the network to it is trusted"},
+        plain_http_case{"kannel_over_https", "kannel", "https://192.168.1.20/cgi-bin/sendsms", true, false,
+                        ""},
+        plain_http_case{"generic_without_credentials", "generic", "http://api.example.com/sms", false, false,
+                        ""},
+        plain_http_case{"generic_with_basic_credentials", "generic", "http://api.example.com/sms", true,
                         false,
-                        "send_url: refused: the channel's username, password would travel unencrypted over "
-                        "http:// to 128.0.0.1, which is not this machine; use https://, or set allow_insecure "
-                        "= true when the network to it is trusted"},
-        plain_http_case{"kannel_over_https", "kannel", "https://192.168.1.20/cgi-bin/sendsms", true, false, ""},
-        plain_http_case{"generic_without_credentials", "generic", "http://api.example.com/sms", false, false, ""},
-        plain_http_case{"generic_with_basic_credentials", "generic", "http://api.example.com/sms", true, false,
                         "send_url: refused: the channel's username, password would travel unencrypted over "
                         "http:// to api.example.com, which is not this machine; use https://, or set "
                         "allow_insecure = true when the network to it is trusted"}),

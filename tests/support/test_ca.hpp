@@ -84,11 +84,12 @@ inline cert_ptr make_cert(const std::string& subject, EVP_PKEY* key, X509* issue
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), valid_to_s);
     X509_set_pubkey(cert.get(), key);
     X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(subject.c_str()),
-                               -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(subject.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), issuer != nullptr ? X509_get_subject_name(issuer) : name);
     X509* signer = issuer != nullptr ? issuer : cert.get();
-    add_extension(cert.get(), signer, NID_basic_constraints, is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
+    add_extension(cert.get(), signer, NID_basic_constraints,
+                  is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
     add_extension(cert.get(), signer, NID_key_usage,
                   is_ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,keyEncipherment");
     add_extension(cert.get(), signer, NID_subject_key_identifier, "hash");
@@ -136,8 +137,8 @@ public:
     // A server certificate for `names`, signed by this CA; `expired`: its validity ended an hour ago.
     issued_certificate issue(const std::vector<std::string>& names, bool expired = false) const {
         auto key = test_ca_detail::new_key();
-        auto cert = test_ca_detail::make_cert(names.empty() ? "server" : names.front(), key.get(), cert_.get(),
-                                              key_.get(), false, names, expired ? -86400 : -3600,
+        auto cert = test_ca_detail::make_cert(names.empty() ? "server" : names.front(), key.get(),
+                                              cert_.get(), key_.get(), false, names, expired ? -86400 : -3600,
                                               expired ? -3600 : 86400);
         return {test_ca_detail::pem_of(cert.get()), test_ca_detail::pem_of(key.get())};
     }
