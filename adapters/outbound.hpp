@@ -26,7 +26,9 @@ namespace kharuul::adapters {
 //   twilio   send_url (the REST API's base URL), username = Account SID, password = auth token,
 //            sender, public_url for the status callback
 //   africastalking  send_url (the messaging endpoint), username, api_key, sender
-// Every HTTP type: ca_file and allow_insecure.
+// Every HTTP type: ca_file and allow_insecure (outbound_http::channel_endpoint: an https:// send_url
+// is verified against the system's CA store or ca_file; credentials go over plain http:// only to
+// loopback unless allow_insecure).
 struct outbound_settings {
     std::string name;     // the channel's name, the {name} of /channels/{name}/status
     std::string type;     // "log", "generic", "kannel", "twilio", "africastalking"
@@ -94,8 +96,9 @@ std::unique_ptr<outbound_channel> make_outbound(const outbound_settings& setting
 // Every type make_outbound knows, in registration order.
 std::vector<std::string_view> outbound_types();
 
-// What keeps the settings from working, one sentence per problem naming the field ("send_url:
-// https is not supported ..."); empty when none. For start-up checks: send() with such settings
+// What keeps the settings from working, one sentence per problem naming the field ("ca_file:
+// cannot read ...", "send_url: refused: the channel's username, password would travel
+// unencrypted over http:// ..."); empty when none. For start-up checks: send() with such settings
 // answers `retry` with the same sentence, so that nothing is lost while the configuration is
 // being fixed.
 std::vector<std::string> outbound_problems(const outbound_settings& settings);

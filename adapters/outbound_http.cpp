@@ -2,6 +2,7 @@
 
 #include "adapters/charset.hpp"
 #include "adapters/outbound_exchange.hpp"
+#include "adapters/outbound_tls.hpp"
 #include "parser/phone.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -52,22 +53,19 @@ endpoint_or_problem parse_endpoint(std::string_view url, std::string_view field)
         return {std::nullopt, name + " is not an absolute URL (" + parsed.error().message() + ")"};
     }
     const auto& u = *parsed;
-    if (u.scheme_id() == boost::urls::scheme::https) {
-        return {std::nullopt, name + ": https is not supported; use http, or a local TLS proxy (stunnel) "
-                                     "toward an https provider"};
-    }
-    if (u.scheme_id() != boost::urls::scheme::http) {
-        return {std::nullopt, name + ": the scheme '" + std::string(u.scheme()) + "' is not http"};
+    if (u.scheme_id() != boost::urls::scheme::http && u.scheme_id() != boost::urls::scheme::https) {
+        return {std::nullopt, name + ": the scheme '" + std::string(u.scheme()) + "' is not http or https"};
     }
     if (u.has_userinfo()) {
         return {std::nullopt, name + ": credentials in the URL are not used; set username and password"};
     }
     endpoint e;
+    e.secure = u.scheme_id() == boost::urls::scheme::https;
     e.host = u.host_address();
     if (e.host.empty()) {
         return {std::nullopt, name + ": the URL names no host"};
     }
-    e.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : "80";
+    e.port = u.has_port() && !u.port().empty() ? std::string(u.port()) : e.secure ? "443" : "80";
     unsigned long port = 0;
     const auto [end, ec] = std::from_chars(e.port.data(), e.port.data() + e.port.size(), port);
     if (ec != std::errc() || end != e.port.data() + e.port.size() || port == 0 || port > 65535) {
@@ -179,6 +177,43 @@ void close(beast::tcp_stream& stream) {
     stream.close();
 }
 
+// The https:// half of exchange(), from the connect on: TLS with the endpoint's context, or one
+// with the system's CA store made for this exchange when the endpoint came from parse_endpoint
+// alone (a channel that does not call channel_endpoint still verifies).
+asio::awaitable<exchange_result> exchange_over_tls(const endpoint& to, const tcp::resolver::results_type& found,
+                                                   http::request<http::string_body> req,
+                                                   std::chrono::steady_clock::time_point deadline) {
+    std::shared_ptr<asio::ssl::context> context = to.tls;
+    if (!context) {
+        auto made = make_tls_context({});
+        if (!made.context) {
+            exchange_result r;
+            r.failed = exchange_result::failure::tls;
+            r.detail = std::move(made.problem);
+            co_return r;
+        }
+        context = std::move(made.context);
+    }
+    tls_stream stream(co_await asio::this_coro::executor, *context);
+    stream.next_layer().expires_at(deadline);
+    auto [connect_ec, peer] = co_await stream.next_layer().async_connect(found, tuple_awaitable);
+    if (connect_ec) {
+        co_return failure_of(exchange_result::failure::connect, connect_ec);
+    }
+    if (auto refused = co_await tls_handshake(stream, to)) {
+        close(stream.next_layer());
+        co_return std::move(*refused);
+    }
+    exchange_result r = co_await exchange_on(stream, std::move(req), deadline);
+    // Once cancelled, Asio throws at the next co_await: then the connection is only closed.
+    const auto state = co_await asio::this_coro::cancellation_state;
+    if (state.cancelled() == asio::cancellation_type::none) {
+        co_await tls_shutdown(stream, deadline);
+    }
+    close(stream.next_layer());
+    co_return r;
+}
+
 } // namespace
 
 asio::awaitable<exchange_result> exchange(endpoint to, http::request<http::string_body> req,
@@ -191,16 +226,19 @@ asio::awaitable<exchange_result> exchange(endpoint to, http::request<http::strin
         co_return failure_of(found.failed, found.ec);
     }
 
+    req.set(http::field::host, to.host_header);
+    req.keep_alive(false); // one request per connection
+    req.prepare_payload();
+    if (to.secure) {
+        co_return co_await exchange_over_tls(to, found.results, std::move(req), deadline);
+    }
+
     beast::tcp_stream stream(ex);
     stream.expires_at(deadline);
     auto [connect_ec, peer] = co_await stream.async_connect(found.results, tuple_awaitable);
     if (connect_ec) {
         co_return failure_of(exchange_result::failure::connect, connect_ec);
     }
-
-    req.set(http::field::host, to.host_header);
-    req.keep_alive(false); // one request per connection
-    req.prepare_payload();
     exchange_result r = co_await exchange_on(stream, std::move(req), deadline);
     close(stream);
     co_return r;
@@ -227,6 +265,9 @@ send_outcome retry_after_failure(const exchange_result& r) {
         break;
     case exchange_result::failure::connect:
         out.detail = provider_detail("connect: " + r.error.message());
+        break;
+    case exchange_result::failure::tls:
+        out.detail = provider_detail("tls: " + (r.detail.empty() ? r.error.message() : r.detail));
         break;
     case exchange_result::failure::write:
         out.detail = provider_detail("write: " + r.error.message());

@@ -1,6 +1,7 @@
-// The HTTP side shared by the outbound channels that talk to a provider over HTTP (generic,
-// kannel): the send_url read with Boost.URL, one request/answer exchange under one deadline, and
-// the wording of outcomes (the provider's answer trimmed and masked for the outbox history).
+// The HTTP side shared by the outbound channels that talk to a provider over HTTP or HTTPS
+// (generic, kannel, twilio, africastalking): the send_url read with Boost.URL, one request/answer
+// exchange under one deadline (over TLS for https://: outbound_tls.hpp), and the wording of
+// outcomes (the provider's answer trimmed and masked for the outbox history).
 // Internal to adapters and its tests; the gateway uses outbound.hpp.
 #pragma once
 
@@ -13,21 +14,31 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+namespace boost::asio::ssl {
+class context;
+} // namespace boost::asio::ssl
 
 namespace kharuul::adapters::outbound_http {
 
 namespace http = boost::beast::http;
 
-// Where a request goes: from an absolute http:// URL.
+// Where a request goes: from an absolute http:// or https:// URL.
 struct endpoint {
+    bool secure = false;     // https://: over TLS, the certificate chain and the host name verified
     std::string host;        // a name or an IP address (IPv6 without brackets)
-    std::string port;        // "80" when the URL names none
+    std::string port;        // "80" (http) or "443" (https) when the URL names none
     std::string host_header; // the Host header: host[:port] as written in the URL
     std::string path;        // the encoded path, "/" when empty
     std::string query;       // the encoded query without '?', may be empty
+    // For https: the channel's TLS client context (its trusted CAs), made once by
+    // channel_endpoint and shared by every send. Empty after parse_endpoint alone: exchange() then
+    // makes one with the system's CA store for that exchange.
+    std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 // An endpoint, or why the URL is not usable (a sentence naming `field`).
@@ -36,10 +47,20 @@ struct endpoint_or_problem {
     std::string problem;
 };
 
-// Reads `url` for `field` ("send_url"). Only http:// is supported (there is no TLS client here; an
-// https provider goes behind a local TLS proxy). Credentials in the URL are refused: they belong in
-// username/password. Never throws.
+// Reads `url` for `field` ("send_url"): http:// or https://. Credentials in the URL are refused:
+// they belong in username/password. Only reads: no TLS context, no file, no policy (see
+// channel_endpoint). Never throws.
 endpoint_or_problem parse_endpoint(std::string_view url, std::string_view field);
+
+// The endpoint a channel sends to, made once when the channel is made (every HTTP channel's
+// constructor and problems() call it): parse_endpoint of settings.send_url; for https:// the TLS
+// context with the channel's ca_file or the system's CA store (make_tls_context; a bad ca_file is
+// the problem, naming ca_file); for http:// the rule that credentials (credentials_sent) do not
+// travel in the clear beyond this machine: refused, naming send_url and the fix, when the host is
+// not loopback (is_loopback_host) unless settings.allow_insecure. A channel whose endpoint has a
+// problem answers every send `retry` with that sentence, so nothing is lost while it is fixed.
+// Never throws (allocation aside).
+endpoint_or_problem channel_endpoint(const outbound_settings& settings);
 
 // The largest answer body read; a larger answer is cut off (see exchange_result::body_problem).
 inline constexpr std::size_t max_answer_bytes = 64 * 1024;
@@ -51,27 +72,32 @@ struct exchange_result {
         cancelled, // the awaiting coroutine was cancelled
         resolve,   // the host name did not resolve
         connect,   // no connection (refused, unreachable)
+        tls,       // no TLS session: the certificate or host name refused, or the handshake failed
         write,     // the connection broke while sending
         read,      // no (readable) answer: closed, reset, or not HTTP
     };
     failure failed = failure::none;
     boost::system::error_code error; // the cause, when failed
+    // For failure::tls: what went wrong, as retry_after_failure words it after "tls: "
+    // ("certificate verify failed (unable to get local issuer certificate)").
+    std::string detail;
     http::response<http::string_body> answer;
     // When the status line and headers arrived but the body did not (too large, cut, timed out):
     // what went wrong; `answer` then has the status and an empty body.
     std::string body_problem;
 };
 
-// Resolves, connects, writes `req` (its Host header is set here) and reads the answer, all before
-// now + timeout. One request per connection: the connection is closed afterwards. Runs on the
-// awaiting coroutine's executor; a host name resolves on Asio's resolver thread, raced against the
-// deadline (getaddrinfo cannot be interrupted; a late lookup is dropped). Never throws for network
-// failures (allocation aside).
+// Resolves, connects, for https:// makes the TLS handshake (outbound_tls.hpp: tls_handshake),
+// writes `req` (its Host header is set here), reads the answer and, over TLS, shuts the session
+// down, all before now + timeout. One request per connection: the connection is closed
+// afterwards. Runs on the awaiting coroutine's executor; a host name resolves on Asio's resolver
+// thread, raced against the deadline (getaddrinfo cannot be interrupted; a late lookup is
+// dropped). Never throws for network or TLS failures (allocation aside).
 boost::asio::awaitable<exchange_result> exchange(endpoint to, http::request<http::string_body> req,
                                                  std::chrono::milliseconds timeout);
 
 // `retry` with a detail for an exchange that brought no answer: "timeout", "cancelled",
-// "connect: Connection refused", "read: end of stream" ...
+// "connect: Connection refused", "tls: certificate verify failed (...)", "read: end of stream" ...
 send_outcome retry_after_failure(const exchange_result& r);
 
 // "HTTP 503: Temporal failure, try again later." from an answer, through provider_detail.

@@ -1,6 +1,7 @@
 // The reader of a configuration file, internal to config/: one class walks the TOML tables
 // section by section and reports every problem at its file, line and key (load.cpp: the entry
-// points, [server], [store], [[channels]]; load_registry.cpp: [[sites]], [[teams]], coordinators
+// points, [server], [store], [[channels]]; load_transport.cpp: a channel's ca_file and
+// allow_insecure; load_registry.cpp: [[sites]], [[teams]], coordinators
 // and reporters; load_sections.cpp: [alerts] and its rules, [ussd], [messages], [cases]).
 #pragma once
 
@@ -196,6 +197,10 @@ private:
     }
 
     bool check_channel_fields(table_reader& r, const channel_config& c);
+
+    // load_transport.cpp: a ca_file that cannot be read or holds no PEM certificate, and
+    // credentials that would travel over plain http:// beyond this machine without allow_insecure.
+    bool check_channel_transport(table_reader& r, const channel_config& c);
 
     void read_sites(table_reader& root);
 

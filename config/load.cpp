@@ -207,6 +207,7 @@ void config_reader::read_channels(table_reader& root) {
         channel_config c;
         const auto name =
             r.get_string("name", true, "add name = \"kannel\": the path segment in /channels/{name}/");
+        c.name = name.value_or(""); // for messages; kept only when the channel is good
         const auto type =
             read_choice<channel_type>(r, "type", channel_type_from, types, "a channel type", true);
         if (!type || has_http_inbound(*type)) {
@@ -263,6 +264,7 @@ void config_reader::read_channels(table_reader& root) {
             if (c.send_url.empty() && c.type == channel_type::africastalking)
                 c.send_url = default_africastalking_url;
             ok = check_channel_fields(r, c) && ok;
+            ok = check_channel_transport(r, c) && ok;
         }
         if (ok) {
             c.name = *name;

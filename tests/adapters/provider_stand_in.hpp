@@ -1,6 +1,8 @@
-// A provider played by the outbound channel tests: an HTTP server on 127.0.0.1 (port 0) whose
-// coroutines run on the io_context the test owns, recording each request and answering as the
-// test scripted it (an answer, silence until the client gives up, or a closed connection). And
+// A provider played by the outbound channel tests: an HTTP server on 127.0.0.1 (port 0), or an
+// HTTPS one presenting the certificate of a TLS server context the test made (test_ca.hpp), whose
+// coroutines run on the io_context the test owns, recording each request (and, over TLS, the
+// server name each client asked for, and the handshakes that failed) and answering as the test
+// scripted it (an answer, silence until the client gives up, or a closed connection). And
 // run_on(), which drives that io_context until one coroutine has finished.
 #pragma once
 
@@ -10,6 +12,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
@@ -38,7 +42,10 @@ public:
         close_without_answer // read the request, then close
     };
 
-    explicit provider_stand_in(asio::io_context& io) : s_(std::make_shared<state>(io)) {
+    // Plain HTTP; with `tls`, HTTPS presenting tls's certificate.
+    explicit provider_stand_in(asio::io_context& io, std::shared_ptr<asio::ssl::context> tls = nullptr)
+        : s_(std::make_shared<state>(io)) {
+        s_->tls = std::move(tls);
         s_->acceptor.open(asio::ip::tcp::v4());
         s_->acceptor.set_option(asio::socket_base::reuse_address(true));
         s_->acceptor.bind({asio::ip::make_address("127.0.0.1"), 0});
@@ -53,8 +60,11 @@ public:
     provider_stand_in& operator=(const provider_stand_in&) = delete;
 
     std::uint16_t port() const { return s_->acceptor.local_endpoint().port(); }
-    std::string url(std::string_view path_and_query) const {
-        return "http://127.0.0.1:" + std::to_string(port()) + std::string(path_and_query);
+    std::string url(std::string_view path_and_query) const { return url_at("127.0.0.1", path_and_query); }
+    // The URL with `host` ("localhost", "127.0.0.1"), which must lead to 127.0.0.1.
+    std::string url_at(std::string_view host, std::string_view path_and_query) const {
+        return std::string(s_->tls ? "https://" : "http://") + std::string(host) + ":" + std::to_string(port()) +
+               std::string(path_and_query);
     }
 
     // What the next requests get, in order; when the script is used up, 200 "ok".
@@ -65,6 +75,10 @@ public:
     void close_without_answer() { s_->script.push_back({behaviour::close_without_answer, {}, {}, {}}); }
 
     const std::vector<adapters::request>& requests() const { return s_->requests; }
+    // Over TLS: the server name (SNI) of each completed handshake, "" when the client sent none.
+    const std::vector<std::string>& server_names() const { return s_->server_names; }
+    // Over TLS: the handshakes that failed (the client refused the certificate, or spoke no TLS).
+    std::size_t failed_handshakes() const { return s_->failed_handshakes; }
 
 private:
     struct step {
@@ -76,8 +90,11 @@ private:
     struct state {
         explicit state(asio::io_context& io) : acceptor(io) {}
         asio::ip::tcp::acceptor acceptor;
+        std::shared_ptr<asio::ssl::context> tls;
         std::deque<step> script;
         std::vector<adapters::request> requests;
+        std::vector<std::string> server_names;
+        std::size_t failed_handshakes = 0;
     };
 
     static asio::awaitable<void> accept_loop(std::shared_ptr<state> s) {
@@ -93,9 +110,32 @@ private:
 
     static asio::awaitable<void> session(std::shared_ptr<state> s, asio::ip::tcp::socket socket) {
         constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
+        boost::system::error_code ignored;
+        if (!s->tls) {
+            co_await serve(s, socket);
+            socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+            socket.close(ignored);
+            co_return;
+        }
+        asio::ssl::stream<asio::ip::tcp::socket> stream(std::move(socket), *s->tls);
+        auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, tuple);
+        if (handshake_ec) {
+            ++s->failed_handshakes;
+        } else {
+            const char* sni = SSL_get_servername(stream.native_handle(), TLSEXT_NAMETYPE_host_name);
+            s->server_names.emplace_back(sni != nullptr ? sni : "");
+            co_await serve(s, stream);
+            co_await stream.async_shutdown(tuple);
+        }
+        stream.lowest_layer().close(ignored);
+    }
+
+    template <class Stream>
+    static asio::awaitable<void> serve(std::shared_ptr<state> s, Stream& stream) {
+        constexpr auto tuple = asio::as_tuple(asio::use_awaitable);
         beast::flat_buffer buffer;
         adapters::request req;
-        auto [ec, n] = co_await http::async_read(socket, buffer, req, tuple);
+        auto [ec, n] = co_await http::async_read(stream, buffer, req, tuple);
         if (ec) {
             co_return;
         }
@@ -115,20 +155,17 @@ private:
             res.body() = std::move(next.body);
             res.keep_alive(false);
             res.prepare_payload();
-            co_await http::async_write(socket, res, tuple);
+            co_await http::async_write(stream, res, tuple);
             break;
         }
         case behaviour::never_answer: {
             char byte = 0;
-            co_await socket.async_read_some(asio::buffer(&byte, 1), tuple); // until the client closes
+            co_await stream.async_read_some(asio::buffer(&byte, 1), tuple); // until the client closes
             break;
         }
         case behaviour::close_without_answer:
             break;
         }
-        boost::system::error_code ignored;
-        socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-        socket.close(ignored);
     }
 
     std::shared_ptr<state> s_;

@@ -123,11 +123,13 @@ TEST(outbound_registry, problems_name_the_field_at_fault) {
 
     outbound_settings generic;
     generic.type = "generic";
-    generic.send_url = "https://api.example.com/sms";
+    generic.send_url = "ftp://api.example.com/sms";
     auto problems = outbound_problems(generic);
     ASSERT_EQ(problems.size(), 1u);
-    EXPECT_EQ(problems[0].rfind("send_url: https is not supported", 0), 0u) << problems[0];
+    EXPECT_EQ(problems[0], "send_url: the scheme 'ftp' is not http or https");
     generic.send_url = "http://api.example.com/sms";
+    EXPECT_TRUE(outbound_problems(generic).empty());
+    generic.send_url = "https://api.example.com/sms";
     EXPECT_TRUE(outbound_problems(generic).empty());
 
     outbound_settings kannel;
@@ -167,8 +169,16 @@ TEST(outbound_endpoint, reads_host_port_path_and_query_of_an_http_url) {
     EXPECT_EQ(e.where->host, "::1");
     EXPECT_EQ(e.where->host_header, "[::1]:8080");
 
+    e = outbound_http::parse_endpoint("https://api.example.com/v1/sms", "send_url");
+    ASSERT_TRUE(e.where) << e.problem;
+    EXPECT_TRUE(e.where->secure);
+    EXPECT_EQ(e.where->port, "443");
+    EXPECT_EQ(e.where->host_header, "api.example.com");
+    EXPECT_FALSE(e.where->tls) << "parse_endpoint only reads: channel_endpoint makes the TLS context";
+    EXPECT_FALSE(outbound_http::parse_endpoint("http://sms.example.org", "send_url").where->secure);
+
     for (const auto* bad : {"", "127.0.0.1:13013/cgi-bin/sendsms", "ftp://example.org/",
-                            "http://u:p@example.org/", "https://example.org/", "http://example.org:99999/"}) {
+                            "http://u:p@example.org/", "https://u:p@example.org/", "http://example.org:99999/"}) {
         e = outbound_http::parse_endpoint(bad, "send_url");
         EXPECT_FALSE(e.where) << bad;
         EXPECT_EQ(e.problem.rfind("send_url", 0), 0u) << e.problem;
@@ -289,10 +299,11 @@ TEST_F(outbound, connection_closed_without_an_answer_is_a_retry) {
 
 TEST_F(outbound, unusable_send_url_is_a_retry_naming_the_problem) {
     auto s = generic_settings();
-    s.send_url = "https://api.example.com/sms";
+    s.send_url = "mailto:sms@example.org";
     const auto out = send(s, sms());
     EXPECT_EQ(out.what, kind::retry);
-    EXPECT_EQ(out.detail.rfind("send_url: https is not supported", 0), 0u) << out.detail;
+    EXPECT_EQ(out.detail, "send_url: the scheme 'mailto' is not http or https");
+    EXPECT_TRUE(provider.requests().empty());
 }
 
 TEST_F(outbound, unresolvable_host_is_a_retry) {
