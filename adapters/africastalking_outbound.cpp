@@ -139,7 +139,7 @@ class africastalking_outbound_impl final : public outbound_channel {
 public:
     africastalking_outbound_impl(const outbound_settings& settings, asio::any_io_executor executor)
         : settings_(settings), executor_(std::move(executor)),
-          endpoint_(outbound_http::parse_endpoint(settings.send_url, "send_url")) {}
+          endpoint_(outbound_http::channel_endpoint(settings)) {}
 
     std::string_view type() const noexcept override { return "africastalking"; }
 
@@ -204,7 +204,7 @@ std::unique_ptr<outbound_channel> make(const outbound_settings& settings, asio::
 
 std::vector<std::string> problems(const outbound_settings& settings) {
     std::vector<std::string> found;
-    if (auto e = outbound_http::parse_endpoint(settings.send_url, "send_url"); !e.where) {
+    if (auto e = outbound_http::channel_endpoint(settings); !e.where) {
         found.push_back(std::move(e.problem));
     }
     if (settings.username.empty()) {
