@@ -106,8 +106,16 @@ const std::vector<options_entry>& option_keys();
 std::optional<std::string> check_options(std::string_view key, const std::vector<menu_option>& options,
                                          const parser::lexicon& lex);
 
-// The problems of a whole menu (check_options on every list, and every screen of the default
-// dialogue measured by ussd/screen.hpp), each "key: reason"; empty when it can be served.
-std::vector<std::string> check_menu(const menu& m, const parser::lexicon& lex);
+// A problem of a whole menu: the message, and the keys of the texts or lists it is about, most
+// likely first ("texts.work", "options.work"), so that a configuration names the one it set.
+struct menu_problem {
+    std::vector<std::string> keys;
+    std::string message;
+};
+
+// The problems of a whole menu: check_options on every list, a text missing a language, and
+// every screen of every path (both languages, with and without own sites, re-asked too) measured
+// by ussd/screen.hpp; empty when it can be served. Takes some tens of milliseconds.
+std::vector<menu_problem> check_menu(const menu& m, const parser::lexicon& lex);
 
 } // namespace kharuul::ussd
