@@ -278,6 +278,8 @@ void phone_simulator::answer_screen(const std::string& input) {
 
 void phone_simulator::show_screen(const ussd_screen& s) {
     out_ << framed(s.text);
+    if (!s.note.empty())
+        out_ << "  [" << s.note << "]\n";
     at_screen_ = !s.end;
     if (s.end)
         out_ << "  (the session has ended)\n";

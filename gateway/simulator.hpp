@@ -28,6 +28,7 @@ namespace kharuul::gateway {
 struct ussd_screen {
     std::string text;
     bool end = false;
+    std::string note; // for the trainer, below the frame: what a completed dialogue was taken in as
 };
 
 // The USSD side of the simulated phone, so that the dialogue runs the code the daemon runs. Each

@@ -134,6 +134,49 @@ TEST_F(simulate_dir, at_a_terminal_the_up_arrow_recalls_the_last_line_for_editin
     EXPECT_EQ(phone.wait_exit(), 0) << phone.output();
 }
 
+TEST_F(simulate_dir, at_a_terminal_a_tr_by_ussd_walks_the_menu_screen_by_screen_and_saves_the_case) {
+    testing::pty_session phone({"simulate", "--config", config_path().string(), "--from", "+97699000002"},
+                               {"TMPDIR=" + tmp().string()});
+    ASSERT_TRUE(phone.wait_for("+976****0002> ")) << phone.output();
+    phone.type("ID ALT 1G 10 PAN\r"); // the case to follow up: 100009
+    ASSERT_TRUE(phone.wait_for("Case 100009.")) << phone.output();
+    const std::vector<std::pair<std::string, std::string>> dialogue = {
+        {"*500#", "| 4 Follow up a case       |"},
+        {"4", "| Case number: |"},
+        {"100009", "| 2 Non-formal education |"},
+        {"2", "| 1 Stopped working |"},
+        {"1", "| Saved: 100009 in non-formal education, not working. |"},
+    };
+    for (const auto& [keys, screen] : dialogue) {
+        ASSERT_TRUE(phone.wait_for("+976****0002")) << phone.output(); // the prompt, USSD> at a screen
+        phone.type(keys + "\r");
+        ASSERT_TRUE(phone.wait_for(screen)) << keys << "\n" << phone.output();
+    }
+    ASSERT_TRUE(phone.wait_for("[message 2: accepted, as the SMS TR 100009 NFE STOP]")) << phone.output();
+    ASSERT_TRUE(phone.wait_for("(the session has ended)")) << phone.output();
+    ASSERT_TRUE(phone.wait_for("+976****0002> ")) << phone.output();
+    phone.type(":quit\r");
+    EXPECT_EQ(phone.wait_exit(), 0) << phone.output();
+}
+
+TEST_F(simulate_dir, an_id_by_ussd_dropped_and_resumed_alerts_the_team_as_the_sms_does) {
+    const auto r = simulate_piped({"--from", "+97699000002"},
+                                  "*500#\n1\n1\n2\n1\n12\n1\n2\n:drop\n*500#\n1\n1\n");
+    ASSERT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("| 2 boys ~12, mining, shaft, at ALT. |"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("the network dropped the session"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("| Continue your report at step 8? |"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("| Sent. Cases 100009 100014. Team alerted. |"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("[message 1: accepted, as the SMS ID ALT 2B 12 MINE SHAFT, cases 100009 100014, alert #1]"),
+              std::string::npos)
+        << r.out;
+    // Urgent (a shaft): the team, its leader and the coordinators at once.
+    EXPECT_NE(r.out.find("SMS to Team leader Bayan-Ovoo (leader, Bayan-Ovoo child protection team), +976****0101 "
+                         "(alert #1, not sent):"),
+              std::string::npos)
+        << r.out;
+}
+
 // ---- A lesson piped in: the transcript ---------------------------------------------------------
 
 TEST_F(simulate_dir, a_lesson_piped_in_prints_the_transcript_with_prompts_lines_and_comments) {
