@@ -26,13 +26,14 @@ DEMO_CONFIG ?= config/demo.toml
 DEMO_TEXT ?= ID ALT 2B 12 MINE SHAFT
 
 # Debian 12 packages the build (libssl-dev: OpenSSL for outbound https://, whose default trust is
-# ca-certificates' store), the tests (Kannel, wrk and curl for the integration tier; chromium
+# ca-certificates' store; libedit: line editing in `kharuul simulate`), the tests (Kannel, wrk and
+# curl for the integration tier; chromium
 # and poppler-utils' pdfinfo print the code card; systemd's systemd-analyze verifies the units),
 # the fuzzer (clang with its runtime) and the benchmark need.
 DEB_PACKAGES := build-essential cmake pkg-config \
 	libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev \
 	libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libtomlplusplus-dev \
-	libssl-dev libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev \
+	libssl-dev libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev libedit-dev \
 	kannel wrk curl ca-certificates procps \
 	chromium poppler-utils systemd
 

@@ -88,6 +88,7 @@ public:
         }
         config_.language.min_prevention_age = config_.cases.min_prevention_age; // RISK's youngest age
         check_rules(); // after the language: rules may name codes a deployment added
+        check_ussd_menu(); // likewise: the menu's choices name codes of the language
         root.report_unknown_keys();
         return std::move(config_);
     }
@@ -225,6 +226,12 @@ private:
 
     void read_ussd(const toml::table& t);
 
+    // [ussd.texts] and [ussd.options] (load_ussd.cpp): the menu's texts and lists as written.
+    void read_ussd_menu(table_reader& ussd);
+
+    // The menu's lists against the language, and its screens against the limit, once both are read.
+    void check_ussd_menu();
+
     void read_messages(const toml::table& t);
 
     // [cases]: the case life cycle and the figures (spec cases.md 2-4).
@@ -253,6 +260,9 @@ private:
     using rule_values = std::map<std::string, std::vector<located<std::string>>>;
     std::vector<rule_values> rule_at_;
     std::map<std::string, first_use> phones_;
+    // Where each overridden menu text or list is written ("texts.title" -> path, position); the
+    // [ussd] table's own position under "".
+    std::map<std::string, std::pair<std::string, toml::source_position>> ussd_menu_at_;
 };
 
 } // namespace kharuul::config::detail

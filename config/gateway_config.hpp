@@ -6,6 +6,7 @@
 
 #include "parser/language.hpp"
 #include "parser/reply.hpp"
+#include "ussd/menu.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -194,6 +195,9 @@ struct ussd_config {
     std::chrono::minutes resume_minutes{10};
     // Dialogues held in memory at most; when full, the oldest abandoned one is evicted first.
     std::size_t max_sessions = 10000;
+    // The menu's texts and option lists (`[ussd.texts]`, `[ussd.options]`, docs/ussd.md): the spec's
+    // tree unless the file overrides parts of it; checked against the language and the screen limit.
+    ussd::menu menu = ussd::default_menu();
 };
 
 struct messages_config {

@@ -223,6 +223,7 @@ void config_reader::read_ussd(const toml::table& t) {
     if (const auto n = r.get_integer("max_sessions", 1, 10000000, "sessions")) {
         u.max_sessions = static_cast<std::size_t>(*n);
     }
+    read_ussd_menu(r);
     r.report_unknown_keys();
 }
 

@@ -169,6 +169,7 @@ const std::vector<command>& registry() {
             {"serve", "run the gateway daemon (SIGTERM stops gracefully, SIGHUP reloads)", cmd_serve},
             {"check-config", "validate a configuration file; every problem with its line and a fix", cmd_check_config},
             {"parse", "show how a message would be understood and the reply it would get (JSON)", cmd_parse},
+            simulate_command(),
         };
         for (auto& c : coordinator_commands())
             l.push_back(std::move(c));

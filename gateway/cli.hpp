@@ -39,6 +39,7 @@ command replay_command();
 command case_command();
 command cases_command();
 command card_command(); // gateway/card_command.cpp
+command simulate_command(); // gateway/simulate_command.cpp
 
 // The registered commands, in the order `kharuul --help` lists them.
 std::span<const command> commands();

@@ -344,4 +344,18 @@ std::map<outbox_state, std::int64_t> outbox_counts(connection& db)
     return counts;
 }
 
+std::vector<outbox_record> outbox_after(connection& db, std::int64_t after_id)
+{
+    statement_use s(db.prepared("SELECT " KHARUUL_OUTBOX_COLUMNS " FROM outbox WHERE id > ?1 ORDER BY id"));
+    s->bind(1, after_id);
+    return read_rows(*s, read_outbox);
+}
+
+std::int64_t last_outbox_id(connection& db)
+{
+    statement_use s(db.prepared("SELECT COALESCE(MAX(id), 0) FROM outbox"));
+    s->executeStep();
+    return s->getColumn(0).getInt64();
+}
+
 } // namespace kharuul::store

@@ -132,6 +132,13 @@ std::optional<timestamp> last_outbox_due(connection& db);
 // Export (`kharuul export --what outbox`): by created_at in [since, until), by id.
 std::vector<outbox_record> export_outbox(connection& db, const time_range& range);
 
+// The rows with an id above `after_id`, by id: what was queued since a step began
+// (`kharuul simulate` shows the SMS a message caused).
+std::vector<outbox_record> outbox_after(connection& db, std::int64_t after_id);
+
+// The highest outbox id so far (0 when the outbox is empty).
+std::int64_t last_outbox_id(connection& db);
+
 // How many rows are in each state, every state present (0 when none): for /metrics.
 std::map<outbox_state, std::int64_t> outbox_counts(connection& db);
 
