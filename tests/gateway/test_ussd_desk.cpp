@@ -7,6 +7,7 @@
 #include "gateway/ussd_desk.hpp"
 
 #include "cases/report.hpp"
+#include "parser/case_code.hpp"
 #include "store/cases.hpp"
 #include "store/records.hpp"
 #include "store/report_data.hpp"
@@ -21,27 +22,28 @@
 #include <vector>
 
 using namespace kharuul;
-using testing::running_gateway;
+namespace kt = kharuul::testing;
+using kt::running_gateway;
 
 namespace {
 
 const std::string volunteer = "+97699000002"; // demo: ALT, lang en
 
-testing::http_reply ussd(running_gateway& g, const std::string& session, const std::string& from,
+kt::http_reply ussd_step(running_gateway& g, const std::string& session, const std::string& from,
                          const std::string& text) {
     const std::string body =
-        "session_id=" + testing::form_encode(session) + "&from=" + testing::form_encode(from) + "&text=" +
-        testing::form_encode(text) + "&service_code=" + testing::form_encode("*500#");
-    return testing::http_post(g.port(), "/channels/generic/ussd?secret=demo-secret", body);
+        "session_id=" + kt::form_encode(session) + "&from=" + kt::form_encode(from) + "&text=" +
+        kt::form_encode(text) + "&service_code=" + kt::form_encode("*500#");
+    return kt::http_post(g.port(), "/channels/generic/ussd?secret=demo-secret", body);
 }
 
 // Dials and answers every input; returns the last answer (CON ... or END ...).
 std::string dialogue(running_gateway& g, const std::string& session, const std::string& from,
                      const std::vector<std::string>& inputs) {
-    auto r = ussd(g, session, from, "");
+    auto r = ussd_step(g, session, from, "");
     EXPECT_EQ(r.status, 200) << r.body;
     for (const auto& in : inputs) {
-        r = ussd(g, session, from, in);
+        r = ussd_step(g, session, from, in);
         EXPECT_EQ(r.status, 200) << r.body;
     }
     return r.body;
@@ -91,7 +93,7 @@ TEST(ussd_desk, a_whole_dialogue_creates_the_case_the_matching_sms_creates) {
         running_gateway by_sms("ussd-sms");
         const auto reply = by_sms.send(volunteer, r.sms);
         EXPECT_EQ(reply.at("status").as_string(), "accepted");
-        const auto code = std::string(ms[0].id ? parser::make_case_code(10000) : "");
+        const std::string code = parser::make_case_code(10000);
         auto a = store::find_kept_case(by_ussd.db(), code);
         auto b = store::find_kept_case(by_sms.db(), code);
         ASSERT_TRUE(a);
@@ -118,16 +120,16 @@ TEST(ussd_desk, a_whole_dialogue_creates_the_case_the_matching_sms_creates) {
 TEST(ussd_desk, a_dropped_session_is_offered_again_and_resumed) {
     running_gateway g("ussd-resume");
     EXPECT_TRUE(dialogue(g, "D1", volunteer, {"1", "1", "2"}).starts_with("CON Sex:"));
-    const auto ended = testing::http_post(g.port(), "/channels/generic/ussd/end?secret=demo-secret",
+    const auto ended = kt::http_post(g.port(), "/channels/generic/ussd/end?secret=demo-secret",
                                           "session_id=D1&status=incomplete");
     EXPECT_EQ(ended.status, 200) << ended.body;
     g.advance(std::chrono::minutes(3));
-    const auto offer = ussd(g, "D2", volunteer, "");
+    const auto offer = ussd_step(g, "D2", volunteer, "");
     EXPECT_EQ(offer.body, "CON Continue your report at step 4?\n1 Yes\n2 Start again");
-    EXPECT_TRUE(ussd(g, "D2", volunteer, "1").body.starts_with("CON Sex:"));
+    EXPECT_TRUE(ussd_step(g, "D2", volunteer, "1").body.starts_with("CON Sex:"));
     std::string last;
     for (const char* in : {"1", "12", "1", "2", "1"})
-        last = ussd(g, "D2", volunteer, in).body;
+        last = ussd_step(g, "D2", volunteer, in).body;
     EXPECT_TRUE(last.starts_with("END Sent. Cases")) << last;
     const auto ms = messages(g);
     ASSERT_EQ(ms.size(), 1u);
@@ -165,7 +167,7 @@ TEST(ussd_desk, a_timed_out_session_is_listed_in_ussd_abandoned_by_step) {
 
 TEST(ussd_desk, an_unregistered_number_is_told_how_to_register) {
     running_gateway g("ussd-stranger");
-    const auto r = ussd(g, "U1", "+97699000999", "");
+    const auto r = ussd_step(g, "U1", "+97699000999", "");
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body, "END This number is not registered. Ask your coordinator to register it, then dial *500# again.");
     EXPECT_TRUE(messages(g).empty());
@@ -173,9 +175,9 @@ TEST(ussd_desk, an_unregistered_number_is_told_how_to_register) {
 
 TEST(ussd_desk, a_request_without_the_secret_or_a_session_id_is_refused) {
     running_gateway g("ussd-refused");
-    EXPECT_EQ(testing::http_post(g.port(), "/channels/generic/ussd", "session_id=A&from=%2B97699000002&text=").status,
+    EXPECT_EQ(kt::http_post(g.port(), "/channels/generic/ussd", "session_id=A&from=%2B97699000002&text=").status,
               401);
-    EXPECT_EQ(testing::http_post(g.port(), "/channels/generic/ussd?secret=demo-secret", "from=%2B97699000002").status,
+    EXPECT_EQ(kt::http_post(g.port(), "/channels/generic/ussd?secret=demo-secret", "from=%2B97699000002").status,
               400);
 }
 
@@ -184,7 +186,7 @@ TEST(ussd_desk, a_store_that_cannot_write_answers_503_and_stores_nothing) {
     g.stop();
     g.start(true);
     EXPECT_TRUE(dialogue(g, "R1", volunteer, {"3"}).starts_with("CON Site:"));
-    const auto r = ussd(g, "R1", volunteer, "1");
+    const auto r = ussd_step(g, "R1", volunteer, "1");
     EXPECT_EQ(r.status, 503) << r.body;
     g.stop();
     g.start(false);
