@@ -1,6 +1,9 @@
 // The generic dialect: any HTTP client POSTs `from`, `to`, `text` and optionally `id` (the
 // provider's message id) and `time` (ISO 8601 or unix seconds), form-encoded or as a JSON object,
-// and gets JSON back: {"message_id", "reply", "status"} or {"error"}.
+// and gets JSON back: {"message_id", "reply", "status"} or {"error"}. USSD (docs/ussd.md): each
+// step POSTs `session_id`, `from` and `text` (the last input only; empty or absent on the first
+// request), optionally `service_code`, and gets text/plain "CON <screen>" or "END <screen>"; the
+// end-of-session notice POSTs `session_id` and `status` (completed, incomplete or failed).
 
 #include "adapters/dialect.hpp"
 
@@ -15,6 +18,8 @@
 #include <boost/json/value.hpp>
 
 #include <cmath>
+#include <initializer_list>
+#include <map>
 #include <unordered_set>
 #include <vector>
 
@@ -170,6 +175,47 @@ result<raw_fields> read_json(std::string_view body) {
     return f;
 }
 
+// The USSD fields of a form or JSON body: every value a string (numbers taken as their text).
+result<std::map<std::string, std::string, std::less<>>> read_ussd_fields(const request& req,
+                                                                         std::initializer_list<std::string_view> keys) {
+    const std::string media = media_type(std::string(req[http::field::content_type]));
+    std::map<std::string, std::string, std::less<>> out;
+    if (media == "application/x-www-form-urlencoded") {
+        const auto form = form_fields::parse(req.body());
+        if (!form)
+            return bad_request("the form body is not valid application/x-www-form-urlencoded");
+        if (const auto name = form->repeated())
+            return bad_request(repeated_field_reason(*name));
+        for (const auto key : keys)
+            if (auto v = form->get(key))
+                out.emplace(std::string(key), std::move(*v));
+    } else if (media == "application/json") {
+        if (const auto key = repeated_json_key(req.body()))
+            return bad_request(repeated_field_reason(*key));
+        boost::system::error_code ec;
+        const boost::json::value doc = boost::json::parse(req.body(), ec);
+        if (ec)
+            return bad_request("the body is not valid JSON: " + ec.message());
+        if (!doc.is_object())
+            return bad_request("the JSON body must be an object");
+        for (const auto key : keys) {
+            auto v = json_string_or_number(doc.get_object(), key);
+            if (!v)
+                return v.error();
+            if (*v)
+                out.emplace(std::string(key), std::move(**v));
+        }
+    } else {
+        return request_error{errc::unsupported_media_type,
+                             "send application/x-www-form-urlencoded or application/json, not '" +
+                                 (media.empty() ? std::string("(none)") : media) + "'"};
+    }
+    for (const auto& [key, value] : out)
+        if (!is_valid_utf8(value))
+            return bad_request("field '" + key + "' is not valid UTF-8");
+    return out;
+}
+
 class generic_dialect_impl final : public dialect {
 public:
     using dialect::failed;
@@ -226,6 +272,56 @@ public:
             }
         }
         return sms;
+    }
+
+    result<ussd_request> parse_ussd(const request& req, const channel_settings& channel) const override {
+        if (req.method() != http::verb::post)
+            return request_error{errc::method_not_allowed, "use POST"};
+        auto fields = read_ussd_fields(req, {"session_id", "from", "text", "service_code"});
+        if (!fields)
+            return fields.error();
+        auto& f = *fields;
+        for (const char* name : {"session_id", "from"})
+            if (!f.contains(name) || f[name].empty())
+                return bad_request(std::string("missing field '") + name + "'");
+        ussd_request r;
+        r.channel = channel.name;
+        r.session_id = f["session_id"];
+        r.from = normalise_phone(f["from"], channel.country_code);
+        if (!is_sender_number(r.from))
+            return bad_request("field 'from' is not a phone number");
+        r.service_code = f.contains("service_code") ? f["service_code"] : std::string{};
+        // The last input only; the first request of a session carries none.
+        if (f.contains("text") && !f["text"].empty())
+            r.inputs.push_back(f["text"]);
+        r.cumulative = false;
+        return r;
+    }
+
+    result<ussd_session_end> parse_ussd_end(const request& req, const channel_settings& channel) const override {
+        if (req.method() != http::verb::post)
+            return request_error{errc::method_not_allowed, "use POST"};
+        auto fields = read_ussd_fields(req, {"session_id", "from", "status"});
+        if (!fields)
+            return fields.error();
+        auto& f = *fields;
+        if (!f.contains("session_id") || f["session_id"].empty())
+            return bad_request("missing field 'session_id'");
+        ussd_session_end e;
+        e.channel = channel.name;
+        e.session_id = f["session_id"];
+        if (f.contains("from"))
+            e.from = normalise_phone(f["from"], channel.country_code);
+        const std::string status = f.contains("status") ? f["status"] : std::string("incomplete");
+        if (status == "completed")
+            e.status = ussd_session_end::outcome::completed;
+        else if (status == "incomplete")
+            e.status = ussd_session_end::outcome::incomplete;
+        else if (status == "failed")
+            e.status = ussd_session_end::outcome::failed;
+        else
+            return bad_request("field 'status' must be completed, incomplete or failed");
+        return e;
     }
 
     response stored(const request& req, std::int64_t message_id, std::string_view status,

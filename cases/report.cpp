@@ -397,6 +397,9 @@ std::vector<report_row> compute_report(const report_input& in) {
     ack_median.keep_empty();
     ack_p90.keep_empty();
 
+    // USSD: where users give up (no trace: a dropped dialogue records no message).
+    for (const auto& step : in.ussd_abandoned) ussd_abandoned.at({pool.text(step)}).value += 1;
+
     std::vector<report_row> rows;
     for (indicator_rows* r :
          {&identified, &at_risk, &confirmed, &dismissed, &merged, &targeted, &withdrawn, &prevented,

@@ -100,6 +100,9 @@ struct report_input {
     std::vector<report_message> messages; // received in [from, until)
     std::vector<report_alert> alerts;     // created in [from, until)
     std::map<std::string, std::string> reporter_labels; // phone -> "masked phone name", for the rows
+    // USSD dialogues that ended abandoned in [from, until) and were not resumed, one entry each:
+    // the step reached as "FORM/screen" ("ID/age"), or "top" when no form was chosen.
+    std::vector<std::string> ussd_abandoned;
 };
 
 // A dimension value: text, or for `urgent` a flag; null where the table says (work of RISK rows).

@@ -13,6 +13,7 @@
 #include "gateway/registry_seed.hpp"
 #include "gateway/retry_backoff.hpp"
 #include "gateway/store_client.hpp"
+#include "gateway/ussd_desk.hpp"
 #include "gateway/warning_summary.hpp"
 #include "parser/lexicon.hpp"
 #include "store/alerts.hpp"
@@ -114,6 +115,7 @@ struct daemon::impl {
     // messages (a new store has no registry yet) and the outbox and the ticker wait.
     bool store_ready = false;
     std::map<std::string, std::shared_ptr<adapters::outbound_channel>, std::less<>> senders;
+    std::unique_ptr<ussd_desk> ussd; // USSD sessions (gateway/ussd_desk.hpp), on this thread
     bool stopping = false;
 
     impl(config::gateway_config c, daemon_options o) : cfg(std::move(c)), opts(std::move(o)) {
@@ -173,6 +175,7 @@ struct daemon::impl {
         }
         routes = routing_of(cfg, held);
         senders = outbound_channels_of(cfg, io.get_executor());
+        ussd = std::make_unique<ussd_desk>(*writer, cfg.ussd, [this] { wake_sender(); });
     }
 
     // A store job: checks `c` against the registry the store holds (a file without sites or
@@ -397,6 +400,7 @@ struct daemon::impl {
             } catch (const std::exception& e) {
                 spdlog::error("alerts: escalation and reminders failed, retrying: {}", e.what());
             }
+            co_await ussd->sweep(now); // USSD sessions that timed out
             co_await sleep_on(ticker, std::chrono::seconds(1));
         }
     }
@@ -435,6 +439,13 @@ struct daemon::impl {
                 co_return co_await receive(std::move(req), rt, it->second);
             if (segs[2] == "status")
                 co_return co_await status(std::move(req), it->second);
+            if (segs[2] == "ussd")
+                co_return co_await ussd_step(std::move(req), rt, it->second);
+        }
+        if (segs.size() == 4 && segs[0] == "channels" && segs[2] == "ussd" && segs[3] == "end") {
+            auto rt = routes;
+            if (auto it = rt->channels.find(segs[1]); it != rt->channels.end() && it->second.dialect != nullptr)
+                co_return co_await ussd_end(std::move(req), it->second);
         }
         warnings.warn("404 for unknown paths", "http: 404 for " + std::string(url->encoded_path()).substr(0, 80));
         co_return plain(req, http::status::not_found, "not found\n");
@@ -530,6 +541,34 @@ struct daemon::impl {
                      out.repeat ? " (provider retry, answered as before)" : "");
         spdlog::debug("channel {}: message #{} text: {} | reply: {}", ch.cfg.name, out.message_id, in.text, out.reply);
         co_return ch.dialect->stored(req, out.message_id, status, out.reply);
+    }
+
+    // /channels/{name}/ussd and /ussd/end: the dialect reads the request, the desk does the rest.
+    asio::awaitable<http_response> ussd_step(http_request req, std::shared_ptr<const routing> rt,
+                                             const channel_binding& ch) {
+        if (!authorised(req, ch))
+            co_return ch.dialect->failed(req, http::status::unauthorized, "missing or wrong secret");
+        auto step = ch.dialect->parse_ussd(req, ch.settings);
+        if (!step) {
+            ++counters.bad_requests[ch.cfg.name];
+            co_return ch.dialect->failed(req, step.error());
+        }
+        if (!store_ready)
+            co_return ch.dialect->failed(req, http::status::service_unavailable, "not ready; retry later");
+        const adapters::ussd_request r = *step; // named: see store_client.hpp
+        co_return co_await ussd->step(req, r, ch, rt, opts.clock());
+    }
+
+    asio::awaitable<http_response> ussd_end(http_request req, const channel_binding& ch) {
+        if (!authorised(req, ch))
+            co_return ch.dialect->failed(req, http::status::unauthorized, "missing or wrong secret");
+        auto notice = ch.dialect->parse_ussd_end(req, ch.settings);
+        if (!notice) {
+            ++counters.bad_requests[ch.cfg.name];
+            co_return ch.dialect->failed(req, notice.error());
+        }
+        const adapters::ussd_session_end e = *notice;
+        co_return co_await ussd->end(req, e, opts.clock());
     }
 
     asio::awaitable<http_response> status(http_request req, const channel_binding& ch) {
@@ -656,6 +695,8 @@ struct daemon::impl {
                 cfg.alerts = next->alerts;
                 cfg.language = next->language;
                 cfg.channels = next->channels;
+                cfg.ussd = next->ussd;
+                ussd->reconfigure(cfg.ussd);
                 spdlog::info("reloaded {}: {} sites, {} teams, {} reporters{}", opts.config_path.string(),
                              changes.active_sites.size(), next->teams.size(), cfg.reporters.size(),
                              removals(removed_channels, changes));

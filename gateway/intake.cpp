@@ -554,6 +554,7 @@ intake_outcome take_in(store::connection& db, const inbound& msg, const lexicon&
     nm.text = msg.text;
     nm.received_at = now;
     nm.observed_at = msg.observed_at;
+    nm.dialogue = msg.dialogue;
     auto id = store::insert_message(db, nm);
     if (!id)
         throw std::system_error(id.error());

@@ -30,6 +30,8 @@ struct inbound {
     std::string to;
     std::string text;
     std::optional<store::timestamp> observed_at;
+    // USSD: the dialogue the text comes from (ussd::describe_steps); `text` is its equivalent SMS.
+    std::optional<std::string> dialogue;
 };
 
 struct intake_settings {

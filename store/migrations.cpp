@@ -447,13 +447,44 @@ CREATE INDEX messages_by_sender_key ON messages (sender, duplicate_key, received
 
 void apply_schema_6(SQLite::Database& db) { db.exec(schema_6); }
 
-constexpr std::array<migration, 6> all{{
+// Version 7: USSD (issue 11). A message taken in from a completed USSD dialogue keeps the whole
+// dialogue (its steps; `text` is the equivalent SMS), and every USSD session that ended has a row:
+// completed, ended (cancelled, help, unregistered) or abandoned with the screen and step it
+// reached, and the abandoned session it resumed, if any (`ussd_abandoned` counts the abandoned
+// sessions no later session resumed).
+constexpr const char* schema_7 = R"sql(
+ALTER TABLE messages ADD COLUMN dialogue TEXT;
+CREATE TABLE ussd_sessions (
+    id           INTEGER PRIMARY KEY,
+    channel      TEXT    NOT NULL,
+    session_id   TEXT    NOT NULL,
+    sender       TEXT    NOT NULL,
+    outcome      TEXT    NOT NULL CHECK (outcome IN ('completed', 'ended', 'abandoned')),
+    why          TEXT,               -- abandoned: dropped, timed_out, replaced, evicted
+    step_name    TEXT    NOT NULL,   -- the screen reached: top, site, children ...
+    step         INTEGER NOT NULL,
+    form         TEXT,               -- chosen at the top, when one was
+    steps        TEXT    NOT NULL,   -- the answers, as ussd::describe_steps writes them
+    resumed_from TEXT,               -- the session_id (same channel) of the dialogue it continued
+    message_id   INTEGER REFERENCES messages (id),
+    started_at   INTEGER NOT NULL,
+    ended_at     INTEGER NOT NULL,
+    UNIQUE (channel, session_id)
+) STRICT;
+CREATE INDEX ussd_sessions_by_end ON ussd_sessions (ended_at);
+CREATE INDEX ussd_sessions_by_resumed ON ussd_sessions (channel, resumed_from);
+)sql";
+
+void apply_schema_7(SQLite::Database& db) { db.exec(schema_7); }
+
+constexpr std::array<migration, 7> all{{
     {1, "messages, events, cases, case history, registry", &apply_schema_1},
     {2, "alerts, recipients, alert history, outbox, outbox attempts, case reminders", &apply_schema_2},
     {3, "an index for the duplicate-text rule", &apply_schema_3},
     {4, "the case life cycle: rebuilt cases, service record, new event fields", &apply_schema_4, true},
     {5, "sites kept inactive when the configuration no longer names them", &apply_schema_5},
     {6, "the duplicate rule's key: a message as understood", &apply_schema_6},
+    {7, "USSD: the dialogue of a message, and the sessions that ended", &apply_schema_7},
 }};
 
 } // namespace

@@ -19,7 +19,7 @@ constexpr std::array<std::string_view, 5> status_names{"received", "accepted", "
 
 #define KHARUUL_MESSAGE_COLUMNS                                                                          \
     "id, kind, channel, provider_id, sender, recipient, text, received_at, observed_at, status, form, " \
-    "error_code, duplicate_of, reply, reply_lang, duplicate_key"
+    "error_code, duplicate_of, reply, reply_lang, duplicate_key, dialogue"
 
 #define KHARUUL_EVENT_COLUMNS                                                                             \
     "id, message_id, form, reporter, site, case_code, boys, girls, unknown, age_min, age_max, work, "     \
@@ -52,6 +52,7 @@ message_record read_message(const SQLite::Statement& s)
     m.reply = opt_text(s, 13);
     m.reply_lang = opt_text(s, 14);
     m.duplicate_key = opt_text(s, 15);
+    m.dialogue = opt_text(s, 16);
     return m;
 }
 
@@ -140,8 +141,8 @@ result<std::int64_t> insert_message(connection& db, const new_message& m)
 {
     // ON CONFLICT names the (channel, provider_id) index only: any other constraint still throws.
     statement_use s(db.prepared(
-        "INSERT INTO messages (kind, channel, provider_id, sender, recipient, text, received_at, observed_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (channel, provider_id) DO NOTHING"));
+        "INSERT INTO messages (kind, channel, provider_id, sender, recipient, text, received_at, observed_at, "
+        "dialogue) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (channel, provider_id) DO NOTHING"));
     bind_text(*s, 1, to_string(m.kind));
     s->bind(2, m.channel);
     bind_value(*s, 3, m.provider_id);
@@ -150,6 +151,7 @@ result<std::int64_t> insert_message(connection& db, const new_message& m)
     s->bind(6, m.text);
     bind_value(*s, 7, m.received_at);
     bind_value(*s, 8, m.observed_at);
+    bind_value(*s, 9, m.dialogue);
     if (s->exec() == 0)
         return make_error_code(errc::duplicate_provider_id);
     return db.getLastInsertRowid();

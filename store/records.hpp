@@ -44,6 +44,8 @@ struct new_message {
     std::string text;                       // raw, as received
     timestamp received_at{};
     std::optional<timestamp> observed_at;   // when the sender says it happened, if they do
+    // USSD: the dialogue the message was taken from (ussd::describe_steps); `text` is its SMS.
+    std::optional<std::string> dialogue;
 };
 
 struct message_record {
@@ -66,6 +68,7 @@ struct message_record {
     // canonical fields, whatever script or spelling was typed; NULL when it was never parsed
     // (kept unregistered, not understood, or stored before schema 6).
     std::optional<std::string> duplicate_key;
+    std::optional<std::string> dialogue; // USSD: see new_message::dialogue
 };
 
 // What processing decided; written once per processing (a rerun writes it again).

@@ -2,6 +2,7 @@
 
 #include "store/binding.hpp"
 #include "store/records.hpp"
+#include "store/ussd_sessions.hpp"
 
 #include <sqlite3.h>
 
@@ -326,6 +327,7 @@ cases::report_input load_report_input(connection& db, timestamp from, timestamp 
     load_registry(db, in);
     load_messages(db, from, until, in);
     load_alerts(db, from, until, in);
+    in.ussd_abandoned = abandoned_ussd_steps(db, from, until);
     std::unordered_map<std::string, std::string> area_of;
     for (const auto& site : in.sites)
         area_of[site.code] = site.area;

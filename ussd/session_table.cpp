@@ -24,8 +24,6 @@ std::string_view to_string(abandon_reason r) noexcept {
     return "";
 }
 
-namespace {
-
 session_record record_of(const held_session& s, session_outcome outcome, abandon_reason why, timestamp now) {
     session_record r;
     r.channel = s.channel;
@@ -42,8 +40,6 @@ session_record record_of(const held_session& s, session_outcome outcome, abandon
     r.steps = describe_steps(s.last.steps);
     return r;
 }
-
-} // namespace
 
 held_session* session_table::find(std::string_view channel, std::string_view session_id) {
     for (auto& s : sessions_)

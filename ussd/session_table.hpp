@@ -74,6 +74,10 @@ struct held_session {
     timestamp last_seen{};             // open: the last step; abandoned, finished: when it ended
 };
 
+// The record of `s` ending now with `outcome` (finish() and the abandonments give these; a caller
+// that must store a completed session's row with its report takes it before finish()).
+session_record record_of(const held_session& s, session_outcome outcome, abandon_reason why, timestamp now);
+
 class session_table {
 public:
     explicit session_table(session_limits limits) : limits_(limits) {}

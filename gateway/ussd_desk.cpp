@@ -1,0 +1,232 @@
+#include "gateway/ussd_desk.hpp"
+
+#include "gateway/intake.hpp"
+#include "gateway/store_client.hpp"
+#include "parser/phone.hpp"
+#include "store/registry.hpp"
+#include "store/ussd_sessions.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace kharuul::gateway {
+
+namespace {
+
+ussd::session_limits limits_of(const config::ussd_config& c) {
+    return {c.max_sessions, c.session_timeout, c.resume_minutes};
+}
+
+ussd::intake_result result_of(const intake_outcome& out) {
+    ussd::intake_result r;
+    switch (out.status) {
+    case store::message_status::accepted: r.what = ussd::intake_result::status::accepted; break;
+    case store::message_status::duplicate: r.what = ussd::intake_result::status::duplicate; break;
+    case store::message_status::unregistered: r.what = ussd::intake_result::status::unregistered; break;
+    default: r.what = ussd::intake_result::status::rejected; break;
+    }
+    r.case_codes = out.case_codes;
+    r.alerted = out.alert.has_value();
+    r.reply = out.reply;
+    return r;
+}
+
+http_response plain_ok(const http_request& req) {
+    http_response res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.body() = "ok\n";
+    res.prepare_payload();
+    return res;
+}
+
+} // namespace
+
+store::ussd_session_row session_row_of(const ussd::session_record& r, std::optional<std::int64_t> message_id) {
+    store::ussd_session_row row;
+    row.channel = r.channel;
+    row.session_id = r.session_id;
+    row.sender = r.phone;
+    row.outcome = std::string(ussd::to_string(r.outcome));
+    if (r.why != ussd::abandon_reason::none)
+        row.why = std::string(ussd::to_string(r.why));
+    row.step_name = std::string(ussd::screen_name(r.at));
+    row.step = r.step;
+    if (r.form)
+        row.form = std::string(parser::canonical_keyword(*r.form));
+    row.steps = r.steps;
+    row.resumed_from = r.resumed_from;
+    row.message_id = message_id;
+    row.started_at = r.started;
+    row.ended_at = r.ended;
+    return row;
+}
+
+ussd::sender_profile ussd_profile_of(store::connection& db, const std::string& phone, const std::string& service_code) {
+    ussd::sender_profile p;
+    p.service_code = service_code;
+    std::vector<std::string> own;
+    if (auto r = store::find_reporter(db, phone)) {
+        p.registered = true;
+        p.lang = parser::reply_language_from(r->lang).value_or(p.lang);
+        own = r->sites;
+    }
+    if (auto roles = store::team_roles(db, phone); !roles.empty()) {
+        p.registered = true;
+        p.lang = parser::reply_language_from(roles.front().lang).value_or(p.lang);
+    }
+    if (auto c = store::find_coordinator(db, phone)) {
+        p.registered = true;
+        p.lang = parser::reply_language_from(c->lang).value_or(p.lang);
+    }
+    if (!own.empty())
+        for (const auto& s : store::list_sites(db))
+            if (s.active && std::find(own.begin(), own.end(), s.code) != own.end())
+                p.own_sites.push_back({s.code, s.name});
+    return p;
+}
+
+ussd_desk::ussd_desk(store::writer& writer, const config::ussd_config& cfg, std::function<void()> wake_sender)
+    : writer_(writer), cfg_(cfg), wake_sender_(std::move(wake_sender)), table_(limits_of(cfg)) {}
+
+void ussd_desk::reconfigure(const config::ussd_config& cfg) {
+    cfg_ = cfg;
+    table_.set_limits(limits_of(cfg));
+}
+
+boost::asio::awaitable<void> ussd_desk::write(std::vector<ussd::session_record> records) {
+    records.insert(records.end(), unwritten_.begin(), unwritten_.end());
+    unwritten_.clear();
+    if (records.empty())
+        co_return;
+    std::vector<store::ussd_session_row> rows;
+    for (const auto& r : records)
+        rows.push_back(session_row_of(r));
+    auto job = [rows](store::connection& db) {
+        for (const auto& row : rows)
+            store::record_ussd_session(db, row);
+        return rows.size();
+    };
+    bool failed = false;
+    try {
+        co_await run_in_store(writer_, std::move(job));
+    } catch (const std::exception& e) {
+        spdlog::error("ussd: {} session record(s) not stored yet, retrying: {}", records.size(), e.what());
+        failed = true;
+    }
+    if (failed) {
+        if (unwritten_.size() + records.size() <= cfg_.max_sessions)
+            unwritten_.insert(unwritten_.end(), records.begin(), records.end());
+        co_return;
+    }
+    for (const auto& r : records)
+        if (r.outcome == ussd::session_outcome::abandoned)
+            spdlog::info("ussd: session from {} on {} abandoned ({}) at step {} ({})", parser::mask_phone(r.phone),
+                         r.channel, ussd::to_string(r.why), r.step, ussd::screen_name(r.at));
+}
+
+boost::asio::awaitable<http_response> ussd_desk::step(const http_request& req, const adapters::ussd_request& r,
+                                                      const daemon_detail::channel_binding& ch,
+                                                      std::shared_ptr<const daemon_detail::routing> rt,
+                                                      store::timestamp now) {
+    const adapters::dialect& d = *ch.dialect;
+    ussd::held_session* s = table_.find(r.channel, r.session_id);
+    if (s != nullptr && s->at == ussd::held_session::phase::finished)
+        co_return d.ussd_screen(req, s->end_text, true); // a provider's retry of the last step
+    if (s != nullptr && s->at == ussd::held_session::phase::abandoned)
+        co_return d.ussd_screen(req, cfg_.menu.cancelled.in(s->profile.lang), true);
+    if (s == nullptr) {
+        const std::string phone = r.from;
+        const std::string code = r.service_code.empty() ? cfg_.service_code : r.service_code;
+        auto lookup = [phone, code](store::connection& db) { return ussd_profile_of(db, phone, code); };
+        ussd::sender_profile profile;
+        bool failed = false;
+        try {
+            profile = co_await run_in_store(writer_, std::move(lookup));
+        } catch (const std::exception& e) {
+            spdlog::error("ussd: channel {}: cannot look up the sender (503): {}", r.channel, e.what());
+            failed = true;
+        }
+        if (failed)
+            co_return d.failed(req, http::status::service_unavailable, "the store cannot be read; retry later");
+        // The table may have changed while the look-up ran.
+        s = table_.find(r.channel, r.session_id);
+        if (s == nullptr) {
+            std::vector<ussd::session_record> ended;
+            s = &table_.open(r.channel, r.session_id, phone, std::move(profile), now, ended);
+            if (!ended.empty())
+                co_await write(std::move(ended));
+            s = table_.find(r.channel, r.session_id);
+            if (s == nullptr)
+                co_return d.failed(req, http::status::service_unavailable, "too many sessions; retry later");
+        }
+    }
+    const ussd::dialogue_state state = table_.advance(*s, r.inputs, r.cumulative, cfg_.menu, *rt->lex, now);
+    if (state.what == ussd::dialogue_state::kind::screen)
+        co_return d.ussd_screen(req, state.text, false);
+    if (state.what == ussd::dialogue_state::kind::ended) {
+        std::vector<ussd::session_record> done{table_.finish(*s, state.text, now)};
+        co_await write(std::move(done));
+        co_return d.ussd_screen(req, state.text, true);
+    }
+
+    // Completed: the report goes through the SMS intake with its session row, in one transaction.
+    inbound in;
+    in.kind = store::message_kind::ussd;
+    in.channel = r.channel;
+    in.provider_id = "ussd:" + r.session_id;
+    in.from = s->phone;
+    in.to = r.service_code.empty() ? cfg_.service_code : r.service_code;
+    in.text = state.report->sms_text;
+    in.dialogue = ussd::describe_steps(state.report->steps);
+    const store::ussd_session_row row =
+        session_row_of(ussd::record_of(*s, ussd::session_outcome::completed, ussd::abandon_reason::none, now));
+    auto job = [in, row, rt, now](store::connection& db) {
+        intake_outcome out = take_in(db, in, *rt->lex, rt->intake, now);
+        store::ussd_session_row with_message = row;
+        with_message.message_id = out.message_id;
+        store::record_ussd_session(db, with_message);
+        return out;
+    };
+    intake_outcome out;
+    bool failed = false;
+    try {
+        out = co_await run_in_store(writer_, std::move(job));
+    } catch (const std::exception& e) {
+        spdlog::error("ussd: channel {}: report from {} NOT stored, provider told to retry (503): {}", r.channel,
+                      parser::mask_phone(in.from), e.what());
+        failed = true;
+    }
+    if (failed)
+        co_return d.failed(req, http::status::service_unavailable, "report not stored; retry later");
+    s = table_.find(r.channel, r.session_id); // may have moved while the job ran
+    const std::string text = ussd::end_screen(cfg_.menu, *rt->lex, s ? s->profile.lang : parser::reply_language::en,
+                                              *state.report, result_of(out));
+    if (s != nullptr && s->at == ussd::held_session::phase::open)
+        table_.finish(*s, text, now);
+    if (out.alert && wake_sender_)
+        wake_sender_();
+    spdlog::info("channel {}: USSD report #{} from {} {} {}", r.channel, out.message_id, parser::mask_phone(in.from),
+                 store::to_string(out.status), out.form ? parser::canonical_keyword(*out.form) : "-");
+    spdlog::debug("channel {}: USSD report #{} text: {} | steps: {}", r.channel, out.message_id, in.text,
+                  *in.dialogue);
+    co_return d.ussd_screen(req, text, true);
+}
+
+boost::asio::awaitable<http_response> ussd_desk::end(const http_request& req, const adapters::ussd_session_end& e,
+                                                     store::timestamp now) {
+    if (e.status != adapters::ussd_session_end::outcome::completed)
+        if (auto r = table_.drop(e.channel, e.session_id, now)) {
+            std::vector<ussd::session_record> one{std::move(*r)};
+            co_await write(std::move(one));
+        }
+    co_return plain_ok(req);
+}
+
+boost::asio::awaitable<void> ussd_desk::sweep(store::timestamp now) {
+    std::vector<ussd::session_record> swept = table_.sweep(now);
+    if (!swept.empty() || !unwritten_.empty())
+        co_await write(std::move(swept));
+}
+
+} // namespace kharuul::gateway
