@@ -1,17 +1,15 @@
 // The USSD dialogue of `kharuul simulate` (gateway/simulator.hpp simulated_ussd): the menu
 // machine of ussd/ (ussd/session_table.hpp, the dialogue rebuilt from the input history on every
 // step, resume after a drop or a timeout, the session timeout on the simulated clock) with the
-// configured menu, and a completed dialogue taken in as the SMS it is equivalent to through the
-// daemon's intake (take_in with message_kind::ussd), its END screen worded by ussd::end_screen.
-//
-// TODO(integrator): the daemon's USSD desk (h-ussd, gateway side) was not committed when this was
-// written, so this repeats its small part here: the sender's profile, the intake of a completed
-// dialogue, and what the store keeps of a session (here nothing: abandoned sessions and the
-// dialogue's steps are not recorded, so `ussd_abandoned` does not count simulated ones). Once
-// the desk has a function for "a completed dialogue into the store", call it instead.
+// configured menu, the sender looked up and a completed dialogue taken in by the daemon's own
+// functions (gateway/ussd_desk.hpp ussd_profile_of, take_in_dialogue), and the sessions that end
+// without a report recorded like the daemon's (channel "simulate"), so a lesson in USSD leaves the
+// store as a real dialogue would.
 #include "gateway/simulator.hpp"
 
 #include "gateway/intake.hpp"
+#include "gateway/ussd_desk.hpp"
+#include "store/ussd_sessions.hpp"
 #include "store/records.hpp"
 #include "store/registry.hpp"
 #include "ussd/dialogue.hpp"
@@ -32,16 +30,20 @@ public:
           table_(ussd::session_limits{cfg.ussd.max_sessions, cfg.ussd.session_timeout, cfg.ussd.resume_minutes}) {}
 
     ussd_screen dial(store::connection& db, const std::string& phone, store::timestamp now) override {
-        (void)table_.sweep(now);
+        record(db, table_.sweep(now));
         std::vector<ussd::session_record> ended;
-        session_id_ = "sim-" + std::to_string(++sessions_);
-        auto& s = table_.open(std::string(channel), session_id_, phone, profile_of(db, phone), now, ended);
+        // Unique across runs: with --record a second lesson must not look like a provider's retry
+        // of the first one's dialogue (the intake deduplicates on channel and provider id).
+        session_id_ = "sim-" + std::to_string(now.time_since_epoch().count()) + "-" + std::to_string(++sessions_);
+        auto& s = table_.open(std::string(channel), session_id_, phone,
+                              ussd_profile_of(db, phone, cfg_.ussd.service_code), now, ended);
+        record(db, std::move(ended));
         return shown(db, s, table_.advance(s, {}, false, cfg_.ussd.menu, *routes_->lex, now), now);
     }
 
     ussd_screen answer(store::connection& db, const std::string&, std::string_view input,
                        store::timestamp now) override {
-        (void)table_.sweep(now);
+        record(db, table_.sweep(now));
         ussd::held_session* s = table_.find(channel, session_id_);
         if (s == nullptr || s->at != ussd::held_session::phase::open)
             return {"The session timed out (" + std::to_string(cfg_.ussd.session_timeout.count()) +
@@ -53,28 +55,16 @@ public:
                      now);
     }
 
-    void drop(store::connection&, const std::string&, store::timestamp now) override {
-        (void)table_.drop(channel, session_id_, now);
+    void drop(store::connection& db, const std::string&, store::timestamp now) override {
+        if (auto r = table_.drop(channel, session_id_, now))
+            record(db, {std::move(*r)});
     }
 
 private:
-    // What the dialogue knows of the sender: a registered reporter's language and sites.
-    ussd::sender_profile profile_of(store::connection& db, const std::string& phone) const {
-        ussd::sender_profile p;
-        p.service_code = cfg_.ussd.service_code;
-        p.lang = parser::reply_language::en;
-        if (const auto r = store::find_reporter(db, phone)) {
-            p.registered = true;
-            p.lang = parser::reply_language_from(r->lang).value_or(p.lang);
-            for (const auto& code : r->sites) {
-                if (p.own_sites.size() == 8)
-                    break;
-                const auto site = store::find_site(db, code);
-                if (site && site->active)
-                    p.own_sites.push_back({site->code, site->name});
-            }
-        }
-        return p;
+    // Sessions that ended without a report, stored as the daemon's desk stores them.
+    static void record(store::connection& db, std::vector<ussd::session_record> records) {
+        for (const auto& r : records)
+            store::record_ussd_session(db, session_row_of(r));
     }
 
     ussd_screen shown(store::connection& db, ussd::held_session& s, const ussd::dialogue_state& st,
@@ -83,28 +73,14 @@ private:
         if (st.what == k::screen)
             return {st.text, false, {}};
         if (st.what == k::ended) {
-            (void)table_.finish(s, st.text, now);
+            record(db, {table_.finish(s, st.text, now)});
             return {st.text, true, {}};
         }
         const ussd::completed_report& report = *st.report;
-        inbound msg;
-        msg.kind = store::message_kind::ussd;
-        msg.channel = std::string(channel);
-        msg.from = s.phone;
-        msg.to = cfg_.ussd.service_code;
-        msg.text = report.sms_text;
-        const intake_outcome o = take_in(db, msg, *routes_->lex, routes_->intake, now);
-        ussd::intake_result r;
-        using st_t = ussd::intake_result::status;
-        r.what = o.status == store::message_status::accepted     ? st_t::accepted
-                 : o.status == store::message_status::duplicate  ? st_t::duplicate
-                 : o.status == store::message_status::unregistered ? st_t::unregistered
-                                                                   : st_t::rejected;
-        r.case_codes = o.case_codes;
-        r.alerted = o.alert.has_value();
-        r.reply = o.reply;
-        const std::string text = ussd::end_screen(cfg_.ussd.menu, *routes_->lex, s.profile.lang, report, r);
-        (void)table_.finish(s, text, now);
+        const taken_dialogue t = take_in_dialogue(db, s, report, std::string(channel), "ussd:" + session_id_,
+                                                  cfg_.ussd.service_code, *routes_, cfg_.ussd.menu, now);
+        const intake_outcome& o = t.out;
+        (void)table_.finish(s, t.end_text, now);
         std::string note = "message " + std::to_string(o.message_id) + ": " + std::string(store::to_string(o.status)) +
                            ", as the SMS " + report.sms_text;
         if (!o.case_codes.empty()) {
@@ -114,7 +90,7 @@ private:
         }
         if (o.alert && o.form != parser::form::ack)
             note += ", alert #" + std::to_string(*o.alert);
-        return {text, true, note};
+        return {t.end_text, true, note};
     }
 
     const config::gateway_config& cfg_;

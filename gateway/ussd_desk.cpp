@@ -86,6 +86,27 @@ ussd::sender_profile ussd_profile_of(store::connection& db, const std::string& p
     return p;
 }
 
+taken_dialogue take_in_dialogue(store::connection& db, const ussd::held_session& s, const ussd::completed_report& report,
+                                const std::string& channel, const std::optional<std::string>& provider_id,
+                                const std::string& service_code, const daemon_detail::routing& rt,
+                                const ussd::menu& menu, store::timestamp now) {
+    inbound in;
+    in.kind = store::message_kind::ussd;
+    in.channel = channel;
+    in.provider_id = provider_id;
+    in.from = s.phone;
+    in.to = service_code;
+    in.text = report.sms_text;
+    in.dialogue = ussd::describe_steps(report.steps);
+    taken_dialogue t;
+    t.out = take_in(db, in, *rt.lex, rt.intake, now);
+    store::record_ussd_session(
+        db, session_row_of(ussd::record_of(s, ussd::session_outcome::completed, ussd::abandon_reason::none, now),
+                           t.out.message_id));
+    t.end_text = ussd::end_screen(menu, *rt.lex, s.profile.lang, report, result_of(t.out));
+    return t;
+}
+
 ussd_desk::ussd_desk(store::writer& writer, const config::ussd_config& cfg, std::function<void()> wake_sender)
     : writer_(writer), cfg_(cfg), wake_sender_(std::move(wake_sender)), table_(limits_of(cfg)) {}
 
@@ -171,45 +192,33 @@ boost::asio::awaitable<http_response> ussd_desk::step(const http_request& req, c
     }
 
     // Completed: the report goes through the SMS intake with its session row, in one transaction.
-    inbound in;
-    in.kind = store::message_kind::ussd;
-    in.channel = r.channel;
-    in.provider_id = "ussd:" + r.session_id;
-    in.from = s->phone;
-    in.to = r.service_code.empty() ? cfg_.service_code : r.service_code;
-    in.text = state.report->sms_text;
-    in.dialogue = ussd::describe_steps(state.report->steps);
-    const store::ussd_session_row row =
-        session_row_of(ussd::record_of(*s, ussd::session_outcome::completed, ussd::abandon_reason::none, now));
-    auto job = [in, row, rt, now](store::connection& db) {
-        intake_outcome out = take_in(db, in, *rt->lex, rt->intake, now);
-        store::ussd_session_row with_message = row;
-        with_message.message_id = out.message_id;
-        store::record_ussd_session(db, with_message);
-        return out;
+    const std::string service_code = r.service_code.empty() ? cfg_.service_code : r.service_code;
+    auto job = [held = *s, report = *state.report, channel = r.channel, id = "ussd:" + r.session_id, service_code, rt,
+                menu = cfg_.menu, now](store::connection& db) {
+        return take_in_dialogue(db, held, report, channel, id, service_code, *rt, menu, now);
     };
-    intake_outcome out;
+    taken_dialogue taken;
     bool failed = false;
     try {
-        out = co_await run_in_store(writer_, std::move(job));
+        taken = co_await run_in_store(writer_, std::move(job));
     } catch (const std::exception& e) {
         spdlog::error("ussd: channel {}: report from {} NOT stored, provider told to retry (503): {}", r.channel,
-                      parser::mask_phone(in.from), e.what());
+                      parser::mask_phone(r.from), e.what());
         failed = true;
     }
     if (failed)
         co_return d.failed(req, http::status::service_unavailable, "report not stored; retry later");
+    const intake_outcome& out = taken.out;
+    const std::string& text = taken.end_text;
     s = table_.find(r.channel, r.session_id); // may have moved while the job ran
-    const std::string text = ussd::end_screen(cfg_.menu, *rt->lex, s ? s->profile.lang : parser::reply_language::en,
-                                              *state.report, result_of(out));
     if (s != nullptr && s->at == ussd::held_session::phase::open)
         table_.finish(*s, text, now);
     if (out.alert && wake_sender_)
         wake_sender_();
-    spdlog::info("channel {}: USSD report #{} from {} {} {}", r.channel, out.message_id, parser::mask_phone(in.from),
+    spdlog::info("channel {}: USSD report #{} from {} {} {}", r.channel, out.message_id, parser::mask_phone(r.from),
                  store::to_string(out.status), out.form ? parser::canonical_keyword(*out.form) : "-");
-    spdlog::debug("channel {}: USSD report #{} text: {} | steps: {}", r.channel, out.message_id, in.text,
-                  *in.dialogue);
+    spdlog::debug("channel {}: USSD report #{} text: {} | steps: {}", r.channel, out.message_id,
+                  state.report->sms_text, ussd::describe_steps(state.report->steps));
     co_return d.ussd_screen(req, text, true);
 }
 

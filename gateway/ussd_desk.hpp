@@ -61,6 +61,18 @@ private:
     std::vector<ussd::session_record> unwritten_; // retried by sweep()
 };
 
+// A completed dialogue taken in: the equivalent SMS through the intake (kind ussd, the steps as the
+// message's dialogue) and the session's row pointing at the message, in the caller's transaction
+// (a store job). The daemon's desk and `kharuul simulate` both take dialogues in through here.
+struct taken_dialogue {
+    intake_outcome out;
+    std::string end_text; // the END screen, worded from the outcome
+};
+taken_dialogue take_in_dialogue(store::connection& db, const ussd::held_session& s, const ussd::completed_report& report,
+                                const std::string& channel, const std::optional<std::string>& provider_id,
+                                const std::string& service_code, const daemon_detail::routing& rt,
+                                const ussd::menu& menu, store::timestamp now);
+
 // The store row of a session record (message_id: the message a completed one was taken in as).
 store::ussd_session_row session_row_of(const ussd::session_record& r, std::optional<std::int64_t> message_id = {});
 
