@@ -192,3 +192,85 @@ TEST(ussd_desk, a_store_that_cannot_write_answers_503_and_stores_nothing) {
     g.start(false);
     EXPECT_TRUE(messages(g).empty());
 }
+
+namespace {
+
+// One step the way Africa's Talking's servers send it: `text` is every input so far joined with
+// '*', empty on the first request (docs/africastalking.md).
+kt::http_reply at_step(running_gateway& g, const std::string& session, const std::string& from,
+                       const std::vector<std::string>& inputs) {
+    std::string text;
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        text += (i == 0 ? "" : "*") + inputs[i];
+    const std::string body = "sessionId=" + kt::form_encode(session) + "&serviceCode=" + kt::form_encode("*500#") +
+                             "&phoneNumber=" + kt::form_encode(from) + "&networkCode=42899&text=" +
+                             kt::form_encode(text);
+    return kt::http_post(g.port(), "/channels/africastalking/ussd?secret=demo-at-secret", body);
+}
+
+} // namespace
+
+TEST(ussd_desk, an_africastalking_dialogue_dropped_and_resumed_creates_the_case_the_matching_sms_creates) {
+    running_gateway by_ussd("ussd-at");
+    // The first session reaches "Sex" (site 1, two children), then the network drops it and their
+    // end-of-session notification says so.
+    std::vector<std::string> typed;
+    EXPECT_TRUE(at_step(by_ussd, "ATUid_1", volunteer, typed).body.starts_with("CON "));
+    for (const char* in : {"1", "1", "2"}) {
+        typed.push_back(in);
+        const auto r = at_step(by_ussd, "ATUid_1", volunteer, typed);
+        EXPECT_EQ(r.status, 200) << r.body;
+    }
+    EXPECT_TRUE(at_step(by_ussd, "ATUid_1", volunteer, typed).body.starts_with("CON Sex:")) << "a repeated step";
+    const auto ended = kt::http_post(by_ussd.port(), "/channels/africastalking/ussd/end?secret=demo-at-secret",
+                                     "sessionId=ATUid_1&phoneNumber=%2B97699000002&serviceCode=*500%23"
+                                     "&networkCode=42899&status=Incomplete&input=2&durationInMillis=41000");
+    EXPECT_EQ(ended.status, 200) << ended.body;
+    by_ussd.advance(std::chrono::minutes(4));
+
+    // Dialling again: the offer, "1 Yes", then the rest, the whole history in every `text`.
+    std::vector<std::string> again;
+    EXPECT_EQ(at_step(by_ussd, "ATUid_2", volunteer, again).body,
+              "CON Continue your report at step 4?\n1 Yes\n2 Start again");
+    std::string last;
+    for (const char* in : {"1", "1", "12", "1", "2", "1"}) {
+        again.push_back(in);
+        last = at_step(by_ussd, "ATUid_2", volunteer, again).body;
+    }
+    EXPECT_TRUE(last.starts_with("END Sent. Cases ")) << last;
+    // Their retry of the last step gets the same END and stores nothing twice.
+    EXPECT_EQ(at_step(by_ussd, "ATUid_2", volunteer, again).body, last);
+    const auto ms = messages(by_ussd);
+    ASSERT_EQ(ms.size(), 1u);
+    EXPECT_EQ(ms[0].kind, store::message_kind::ussd);
+    EXPECT_EQ(ms[0].channel, "africastalking");
+    EXPECT_EQ(ms[0].text, "ID ALT 2B 12 MINE SHAFT");
+
+    running_gateway by_sms("ussd-at-sms");
+    EXPECT_EQ(by_sms.send(volunteer, "ID ALT 2B 12 MINE SHAFT").at("status").as_string(), "accepted");
+    const std::string code = parser::make_case_code(10000);
+    const auto a = store::find_kept_case(by_ussd.db(), code);
+    const auto b = store::find_kept_case(by_sms.db(), code);
+    ASSERT_TRUE(a);
+    ASSERT_TRUE(b);
+    EXPECT_EQ(a->site, b->site);
+    EXPECT_EQ(a->sex, b->sex);
+    EXPECT_EQ(a->age_min, b->age_min);
+    EXPECT_EQ(a->age_max, b->age_max);
+    EXPECT_EQ(a->work, b->work);
+    EXPECT_EQ(a->hazards, b->hazards);
+    EXPECT_EQ(a->opened_form, b->opened_form);
+    EXPECT_EQ(a->life.state, b->life.state);
+    EXPECT_EQ(a->opened_by, b->opened_by);
+    const auto second = store::find_kept_case(by_ussd.db(), parser::make_case_code(10001));
+    ASSERT_TRUE(second) << "two boys: two cases";
+
+    const auto sessions = store::ussd_sessions_ended(by_ussd.db(), {});
+    ASSERT_EQ(sessions.size(), 2u);
+    EXPECT_EQ(sessions[0].session_id, "ATUid_1");
+    EXPECT_EQ(sessions[0].outcome, "abandoned");
+    EXPECT_EQ(sessions[0].step_name, "sex");
+    EXPECT_EQ(sessions[1].resumed_from, "ATUid_1");
+    EXPECT_EQ(sessions[1].message_id, ms[0].id);
+    EXPECT_TRUE(store::abandoned_ussd_steps(by_ussd.db(), store::timestamp{}, store::timestamp::max()).empty());
+}
