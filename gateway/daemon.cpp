@@ -11,7 +11,7 @@
 #include "gateway/metrics.hpp"
 #include "gateway/outbox_reply.hpp"
 #include "gateway/registry_seed.hpp"
-#include "gateway/retry_backoff.hpp"
+#include "gateway/outbox_sender.hpp"
 #include "gateway/store_client.hpp"
 #include "gateway/ussd_desk.hpp"
 #include "gateway/warning_summary.hpp"
@@ -46,18 +46,6 @@ using asio::ip::tcp;
 using namespace daemon_detail;
 
 namespace {
-
-// "outbox #36 (alert #9)", "outbox #40 (reply to message #102)", "outbox #41 (reminder)": the
-// outbox row first, then what it belongs to (issue 10, item 11: the row's number is not the
-// alert's).
-std::string outbox_name(const store::outbox_record& row) {
-    std::string what(store::to_string(row.kind));
-    if (row.alert_id)
-        what += " #" + std::to_string(*row.alert_id);
-    else if (row.kind == store::outbox_kind::reply && row.message_id)
-        what += " to message #" + std::to_string(*row.message_id);
-    return "outbox #" + std::to_string(row.id) + " (" + what + ")";
-}
 
 http_response plain(const http_request& req, http::status status, std::string body,
                     std::string_view type = "text/plain; charset=utf-8") {
@@ -107,14 +95,13 @@ struct daemon::impl {
     asio::steady_timer warnings_timer{io};
     asio::signal_set signals{io};
     asio::steady_timer grace{io};
-    asio::steady_timer outbox_wake{io}; // cancelled to make the sender look at the outbox now
     asio::steady_timer ticker{io};      // escalations and reminders
     asio::steady_timer store_retry{io}; // start-up store work retried while the disk is full
     asio::steady_timer store_watch{io}; // looks at whether the store can write
     // The start-up store work (registry, requeue) is done: until then the daemon answers 503 to
     // messages (a new store has no registry yet) and the outbox and the ticker wait.
     bool store_ready = false;
-    std::map<std::string, std::shared_ptr<adapters::outbound_channel>, std::less<>> senders;
+    std::unique_ptr<outbox_sender> sender; // the outbox, sent one message at a time
     std::unique_ptr<ussd_desk> ussd; // USSD sessions (gateway/ussd_desk.hpp), on this thread
     bool stopping = false;
 
@@ -174,7 +161,8 @@ struct daemon::impl {
                 limits, std::move(handler));
         }
         routes = routing_of(cfg, held);
-        senders = outbound_channels_of(cfg, io.get_executor());
+        sender = std::make_unique<outbox_sender>(io.get_executor(), *writer, counters, opts.clock);
+        sender->reconfigure(outbound_channels_of(cfg, io.get_executor()), cfg.alerts.retry_base, cfg.alerts.retry_cap);
         ussd = std::make_unique<ussd_desk>(*writer, cfg.ussd, [this] { wake_sender(); });
     }
 
@@ -258,7 +246,7 @@ struct daemon::impl {
     }
 
     void start_store_runners() {
-        asio::co_spawn(io, send_outbox(), log_escape("outbox sender"));
+        asio::co_spawn(io, sender->run(), log_escape("outbox sender"));
         asio::co_spawn(io, tick(), log_escape("alert ticker"));
     }
 
@@ -292,83 +280,8 @@ struct daemon::impl {
     }
 
     // Wakes the outbox sender (I/O thread).
-    void wake_sender() { outbox_wake.cancel(); }
+    void wake_sender() { sender->wake(); }
 
-    std::chrono::milliseconds backoff(int attempts) const {
-        return retry_delay(attempts, cfg.alerts.retry_base, cfg.alerts.retry_cap);
-    }
-
-    // The outbox sender (a runner, style.md 7): claims one due message at a time in its own
-    // commit, sends it, records the outcome. One at a time, so that a crash can leave at most one
-    // message "sending". Sleeps until the next one is due or someone queues a message.
-    asio::awaitable<void> send_outbox() {
-        while (!stopping) {
-            const auto now = opts.clock();
-            auto claim_job = [now](store::connection& db) {
-                auto rows = store::claim_due(db, now, 1);
-                std::optional<store::timestamp> next = store::next_outbox_due(db);
-                return std::make_pair(std::move(rows), next);
-            };
-            std::pair<std::vector<store::outbox_record>, std::optional<store::timestamp>> claimed;
-            bool failed = false;
-            try {
-                claimed = co_await run_in_store(*writer, std::move(claim_job));
-            } catch (const std::exception& e) {
-                spdlog::error("outbox: cannot read the queue: {}", e.what());
-                failed = true;
-            }
-            if (failed) { // (no co_await inside a handler)
-                co_await sleep_on(outbox_wake, std::chrono::seconds(5));
-                continue;
-            }
-            if (claimed.first.empty()) {
-                // Nothing due: wait until the next is due (at most a second: the clock may be a
-                // test's), or until a message is queued.
-                auto wait = std::chrono::milliseconds(1000);
-                if (claimed.second && *claimed.second > now)
-                    wait = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(*claimed.second - now),
-                                      std::chrono::milliseconds(10), wait);
-                co_await sleep_on(outbox_wake, wait);
-                continue;
-            }
-            const store::outbox_record row = std::move(claimed.first.front());
-            auto it = senders.find(row.channel);
-            adapters::send_outcome out;
-            if (it == senders.end()) {
-                out = {adapters::send_outcome::kind::retry, {}, "no outbound channel named " + row.channel};
-            } else {
-                const adapters::outbound_sms sms{row.id, row.recipient, row.text}; // named: see store_client.hpp
-                const std::shared_ptr<adapters::outbound_channel> channel = it->second; // outlives a reload
-                out = co_await channel->send(sms);
-            }
-            const auto at = opts.clock();
-            const auto next = at + backoff(row.attempts);
-            auto record = [row, out, at, next](store::connection& db) {
-                using k = adapters::send_outcome::kind;
-                if (out.what == k::sent)
-                    return static_cast<bool>(store::mark_sent(
-                        db, row.id, out.provider_id.empty() ? std::nullopt : std::optional<std::string_view>(out.provider_id),
-                        at, out.detail));
-                if (out.what == k::failed)
-                    return static_cast<bool>(store::give_up(db, row.id, at, out.detail));
-                return static_cast<bool>(store::mark_attempt_failed(db, row.id, at, out.detail, next));
-            };
-            try {
-                co_await run_in_store(*writer, std::move(record));
-            } catch (const std::exception& e) {
-                spdlog::error("outbox: message {} sent but its outcome not recorded: {}", row.id, e.what());
-            }
-            ++counters.sends[std::string(adapters::send_outcome_name(out.what))];
-            spdlog::info("{} to {}: {} ({})", outbox_name(row), mask_phone(row.recipient),
-                         adapters::send_outcome_name(out.what), out.detail);
-        }
-    }
-
-    // Waits `d` on the given timer (cancelling it wakes the waiter early); never throws.
-    static asio::awaitable<void> sleep_on(asio::steady_timer& t, std::chrono::milliseconds d) {
-        t.expires_after(d);
-        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
 
     // Escalations and reminders as the clock moves: every second the escalations due at "now",
     // once a minute the reminders.
@@ -581,20 +494,7 @@ struct daemon::impl {
         }
         const auto now = opts.clock();
         const adapters::delivery_report r = *report;
-        auto job = [r, now](store::connection& db) -> std::string {
-            std::optional<std::int64_t> id = r.outbox_id;
-            if (!id && !r.provider_id.empty())
-                if (auto row = store::find_outbox_by_provider_id(db, r.channel, r.provider_id))
-                    id = row->id;
-            if (!id)
-                return "unknown";
-            const auto state = r.state == adapters::delivery_state::delivered ? store::outbox_state::delivered
-                               : r.state == adapters::delivery_state::failed  ? store::outbox_state::failed
-                               : r.state == adapters::delivery_state::sent    ? store::outbox_state::sent
-                                                                              : store::outbox_state::queued;
-            auto applied = store::apply_delivery_report(db, *id, state, r.detail, now);
-            return applied ? std::string(store::to_string(applied->state)) : std::string("unknown");
-        };
+        auto job = [r, now](store::connection& db) { return record_delivery_report(db, r, now); };
         std::string state;
         try {
             state = co_await run_in_store(*writer, std::move(job));
@@ -617,7 +517,7 @@ struct daemon::impl {
         stopping = true;
         spdlog::info("stopping: no new connections; finishing {} open", server->connections());
         server->cancel();
-        outbox_wake.cancel();
+        sender->stop();
         ticker.cancel();
         store_retry.cancel();
         store_watch.cancel();
@@ -686,7 +586,8 @@ struct daemon::impl {
                     if (next->find_channel(ch.name) == nullptr)
                         removed_channels.push_back(ch.name);
                 routes = routing_of(*next, held);
-                senders = outbound_channels_of(*next, io.get_executor());
+                sender->reconfigure(outbound_channels_of(*next, io.get_executor()), next->alerts.retry_base,
+                                    next->alerts.retry_cap);
                 // The listener, the store and the timeouts stay as started; the rest is new.
                 cfg.sites = next->sites;
                 cfg.teams = next->teams;
