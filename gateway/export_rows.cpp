@@ -48,6 +48,7 @@ json::object message_row(const store::message_record& m) {
     o["duplicate_of"] = opt(m.duplicate_of);
     o["reply"] = opt(m.reply);
     o["reply_lang"] = opt(m.reply_lang);
+    o["dialogue"] = opt(m.dialogue); // USSD: the steps of the dialogue `text` was taken from
     return o;
 }
 

@@ -33,7 +33,7 @@ boost::json::value codes(const std::vector<std::string>& v);
 inline constexpr std::string_view message_columns[] = {
     "id",        "kind",       "channel",      "provider_id", "sender",
     "recipient", "text",       "received_at",  "observed_at", "status",
-    "form",      "error_code", "duplicate_of", "reply",       "reply_lang"};
+    "form",      "error_code", "duplicate_of", "reply",       "reply_lang", "dialogue"};
 inline constexpr std::string_view event_columns[] = {
     "id",       "message_id", "form", "reporter", "site",   "case_code", "boys",       "girls",  "unknown",
     "age_min",  "age_max",    "work", "hazards",  "status", "service",   "outcome",    "reason", "target",

@@ -400,7 +400,7 @@ TEST_F(coordinator_store, export_csv_has_a_header_and_quotes_commas_and_quotes) 
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_TRUE(r.out.starts_with(std::string(bom) +
                                   "id,kind,channel,provider_id,sender,recipient,text,received_at,observed_at,"
-                                  "status,form,error_code,duplicate_of,reply,reply_lang\r\n"))
+                                  "status,form,error_code,duplicate_of,reply,reply_lang,dialogue\r\n"))
         << r.out.substr(0, 200);
     EXPECT_TRUE(contains(r.out, ",\"NIL ULT # gate closed, \"\"no entry\"\"\",")) << r.out;
     EXPECT_TRUE(contains(r.out, "+97699000001")) << "exports carry whole numbers";
@@ -542,7 +542,7 @@ TEST_F(coordinator_store, export_json_is_an_array_of_objects_with_the_columns) {
     for (const auto& row : rows)
         for (const char* column :
              {"id", "kind", "channel", "provider_id", "sender", "recipient", "text", "received_at",
-              "observed_at", "status", "form", "error_code", "duplicate_of", "reply", "reply_lang"})
+              "observed_at", "status", "form", "error_code", "duplicate_of", "reply", "reply_lang", "dialogue"})
             EXPECT_TRUE(row.as_object().contains(column)) << column;
     // In the order they were stored.
     EXPECT_EQ(rows[0].at("id").as_int64(), accepted_.message_id);

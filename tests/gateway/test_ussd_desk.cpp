@@ -6,6 +6,8 @@
 // constructed ussd_request values.
 #include "gateway/ussd_desk.hpp"
 
+#include "gateway/export_rows.hpp"
+
 #include "cases/report.hpp"
 #include "parser/case_code.hpp"
 #include "store/cases.hpp"
@@ -89,6 +91,8 @@ TEST(ussd_desk, a_whole_dialogue_creates_the_case_the_matching_sms_creates) {
         EXPECT_EQ(ms[0].status, store::message_status::accepted);
         ASSERT_TRUE(ms[0].dialogue);
         EXPECT_TRUE(ms[0].dialogue->starts_with("top:")) << *ms[0].dialogue;
+        // `kharuul export --what messages` carries the dialogue beside the equivalent SMS.
+        EXPECT_EQ(gateway::message_row(ms[0]).at("dialogue").as_string(), *ms[0].dialogue);
 
         running_gateway by_sms("ussd-sms");
         const auto reply = by_sms.send(volunteer, r.sms);
