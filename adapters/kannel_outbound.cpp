@@ -22,8 +22,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/scheme.hpp>
 #include <spdlog/spdlog.h>
 
 namespace kharuul::adapters {
@@ -164,18 +162,8 @@ std::vector<std::string> problems(const outbound_settings& settings) {
     if (settings.password.empty()) {
         found.emplace_back("password: Kannel's sendsms needs the password of a sendsms-user group");
     }
-    if (!settings.public_url.empty()) {
-        const std::string copy(settings.public_url); // NUL-terminated (boostorg/url#757)
-        const auto u = boost::urls::parse_absolute_uri(copy.c_str());
-        if (!u ||
-            (u->scheme_id() != boost::urls::scheme::http && u->scheme_id() != boost::urls::scheme::https) ||
-            u->host_address().empty()) {
-            found.emplace_back("public_url: '" + settings.public_url +
-                               "' is not an http:// URL for Kannel's delivery reports");
-        } else if (u->has_query() || u->has_fragment()) {
-            found.emplace_back("public_url: the base URL takes no query or fragment");
-        }
-    }
+    if (auto p = outbound_http::public_url_problem(settings.public_url, "Kannel's delivery reports"))
+        found.push_back(std::move(*p));
     if (settings.timeout <= std::chrono::milliseconds::zero()) {
         found.emplace_back("timeout: must be longer than zero");
     }

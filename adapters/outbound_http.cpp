@@ -407,4 +407,17 @@ boost::asio::awaitable<send_outcome> guarded_send(std::string channel, std::int6
     co_return out;
 }
 
+std::optional<std::string> public_url_problem(std::string_view public_url, std::string_view purpose) {
+    if (public_url.empty())
+        return std::nullopt;
+    const std::string copy(public_url); // NUL-terminated (boostorg/url#757)
+    const auto u = boost::urls::parse_absolute_uri(copy.c_str());
+    if (!u || (u->scheme_id() != boost::urls::scheme::http && u->scheme_id() != boost::urls::scheme::https) ||
+        u->host_address().empty())
+        return "public_url: '" + copy + "' is not an http(s) URL for " + std::string(purpose);
+    if (u->has_query() || u->has_fragment())
+        return std::string("public_url: the base URL takes no query or fragment");
+    return std::nullopt;
+}
+
 } // namespace kharuul::adapters::outbound_http

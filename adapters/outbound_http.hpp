@@ -115,6 +115,11 @@ send_outcome outcome_of(const exchange_result& r);
 // "****0101"; cut at a character boundary to at most `max_bytes` bytes with "..." at the end.
 std::string provider_detail(std::string_view text, std::size_t max_bytes = 200);
 
+// What is wrong with our base URL as a provider sees it (public_url, for the dlr-url or status
+// callback `purpose` names): "public_url: 'x' is not an http(s) URL for <purpose>", or that it
+// carries a query or fragment; nullopt when it is empty or usable.
+std::optional<std::string> public_url_problem(std::string_view public_url, std::string_view purpose);
+
 // Percent-encodes every byte outside RFC 3986's unreserved set ('+', '&', '%', ' ' and all
 // non-ASCII bytes included), as a query parameter value needs.
 std::string encode_query_value(std::string_view bytes);

@@ -23,8 +23,6 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-#include <boost/url/parse.hpp>
-#include <boost/url/scheme.hpp>
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -218,17 +216,8 @@ std::vector<std::string> problems(const outbound_settings& settings) {
     if (settings.sender.empty()) {
         found.emplace_back("sender: Twilio needs the number to send from (+1...) or a Messaging Service SID (MG...)");
     }
-    if (!settings.public_url.empty()) {
-        const std::string copy(settings.public_url); // NUL-terminated (boostorg/url#757)
-        const auto u = boost::urls::parse_absolute_uri(copy.c_str());
-        if (!u || (u->scheme_id() != boost::urls::scheme::http && u->scheme_id() != boost::urls::scheme::https) ||
-            u->host_address().empty()) {
-            found.emplace_back("public_url: '" + settings.public_url +
-                               "' is not an http(s) URL for Twilio's status callbacks");
-        } else if (u->has_query() || u->has_fragment()) {
-            found.emplace_back("public_url: the base URL takes no query or fragment");
-        }
-    }
+    if (auto p = outbound_http::public_url_problem(settings.public_url, "Twilio's status callbacks"))
+        found.push_back(std::move(*p));
     if (settings.timeout <= std::chrono::milliseconds::zero()) {
         found.emplace_back("timeout: must be longer than zero");
     }
