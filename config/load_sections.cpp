@@ -196,8 +196,8 @@ void config_reader::check_outbound_channel(const toml::table* alerts, table_read
         if (channel->username.empty()) {
             missing("username", "add username = \"...\", the Africa's Talking application user name");
         }
-        if (channel->password.empty()) {
-            missing("password", "add password = \"...\", the Africa's Talking API key");
+        if (channel->api_key.empty()) {
+            missing("api_key", "add api_key = \"...\", the Africa's Talking API key");
         }
         break;
     case channel_type::twilio:

@@ -87,13 +87,16 @@ void config_reader::read_ussd_menu(table_reader& ussd) {
 }
 
 void config_reader::check_ussd_menu() {
-    if (ussd_menu_at_.size() <= 1)
-        return; // the shipped menu, which its own tests check
+    // Always, the shipped menu too: its confirm screen words the report with the language's
+    // labels, which [language] may lengthen, and with the configured site codes.
     const parser::lexicon lex(config_.language, config_.site_codes());
     const auto problems = ussd::check_menu(config_.ussd.menu, lex);
     for (const auto& p : problems) {
-        // The first key the problem is about that the file wrote; else the [ussd] table.
-        auto at = ussd_menu_at_.at("");
+        // The first key the problem is about that the file wrote; else the [ussd] table, or the
+        // file when it has none.
+        std::pair<std::string, toml::source_position> at{"ussd", {}};
+        if (const auto it = ussd_menu_at_.find(""); it != ussd_menu_at_.end())
+            at = it->second;
         std::string key = p.keys.empty() ? std::string{} : p.keys.front();
         for (const auto& k : p.keys)
             if (const auto it = ussd_menu_at_.find(k); it != ussd_menu_at_.end()) {
@@ -103,8 +106,9 @@ void config_reader::check_ussd_menu() {
             }
         const bool length = p.message.find("USSD screen") != std::string::npos;
         sink_.error(at.second, at.first == "ussd" ? "ussd." + key : at.first, p.message,
-                    length ? "shorten the text or the labels: a screen holds 182 Latin characters, or 80 when it "
-                             "has Cyrillic (docs/ussd.md)"
+                    length ? "shorten the text or the labels ([ussd.texts], [ussd.options], or the labels in "
+                             "[language]): a screen holds 182 Latin characters, or 80 when it has Cyrillic "
+                             "(docs/ussd.md)"
                            : "see docs/ussd.md for the codes each list takes");
     }
 }

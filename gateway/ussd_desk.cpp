@@ -3,6 +3,8 @@
 #include "gateway/intake.hpp"
 #include "gateway/store_client.hpp"
 #include "parser/phone.hpp"
+#include "store/cases.hpp"
+#include "store/alerts.hpp"
 #include "store/registry.hpp"
 #include "store/ussd_sessions.hpp"
 
@@ -100,6 +102,12 @@ taken_dialogue take_in_dialogue(store::connection& db, const ussd::held_session&
     in.dialogue = ussd::describe_steps(report.steps);
     taken_dialogue t;
     t.out = take_in(db, in, *rt.lex, rt.intake, now);
+    if (t.out.repeat) {
+        // The provider sent the last step again after the dialogue was taken in (its retry after a
+        // lost answer): the END screen names the cases the first one opened, as it did then.
+        t.out.case_codes = store::cases_opened_by_message(db, t.out.message_id);
+        t.out.alert = store::alert_of_message(db, t.out.message_id);
+    }
     store::record_ussd_session(
         db, session_row_of(ussd::record_of(s, ussd::session_outcome::completed, ussd::abandon_reason::none, now),
                            t.out.message_id));

@@ -326,6 +326,16 @@ std::vector<alert_record> alerts_due(connection& db, timestamp now, std::size_t 
     return read_rows(*s, read_alert);
 }
 
+std::optional<std::uint64_t> alert_of_message(connection& db, std::int64_t message_id) {
+    statement_use s(db.prepared(
+        "SELECT id FROM alerts WHERE message_id = ?1 OR (' ' || case_codes || ' ') LIKE "
+        "'% ' || (SELECT code FROM cases WHERE opened_message_id = ?1 ORDER BY serial LIMIT 1) || ' %' ORDER BY id LIMIT 1"));
+    s->bind(1, static_cast<std::int64_t>(message_id));
+    if (!s->executeStep())
+        return std::nullopt;
+    return static_cast<std::uint64_t>(s->getColumn(0).getInt64());
+}
+
 std::optional<timestamp> next_alert_due(connection& db)
 {
     statement_use s(db.prepared("SELECT MIN(next_escalation_at) FROM alerts WHERE state = 'open'"));

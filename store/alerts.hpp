@@ -149,6 +149,9 @@ result<alert_record> update_alert_escalation(connection& db, std::int64_t id, co
 std::vector<alert_record> alerts_due(connection& db, timestamp now, std::size_t limit);
 
 // The earliest next_escalation_at of an open alert: when the escalation timer should wake.
+// The alert a message raised, or the one its cases were folded into (an ID); nullopt for none.
+std::optional<std::uint64_t> alert_of_message(connection& db, std::int64_t message_id);
+
 std::optional<timestamp> next_alert_due(connection& db);
 
 // Appends one history row (what the functions here write for their own steps; the gateway for

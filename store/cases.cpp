@@ -348,6 +348,16 @@ std::vector<std::string> cases_reported_by(connection& db, std::string_view phon
     return out;
 }
 
+std::vector<std::string> cases_opened_by_message(connection& db, std::int64_t message_id)
+{
+    statement_use s(db.prepared("SELECT code FROM cases WHERE opened_message_id = ?1 ORDER BY serial"));
+    s->bind(1, static_cast<std::int64_t>(message_id));
+    std::vector<std::string> out;
+    while (s->executeStep())
+        out.push_back(text(*s, 0));
+    return out;
+}
+
 int children_opened_since(connection& db, std::string_view phone, timestamp since)
 {
     statement_use s(db.prepared("SELECT COUNT(*) FROM cases c JOIN messages m ON m.id = c.opened_message_id"

@@ -85,6 +85,9 @@ result<case_record> find_case(connection& db, std::string_view code);
 // merged into (followed to the end). errc::unknown_case.
 result<case_record> find_kept_case(connection& db, std::string_view code);
 
+// The codes of the cases a message opened (ID, RISK), in the order they were opened.
+std::vector<std::string> cases_opened_by_message(connection& db, std::int64_t message_id);
+
 // Codes of the cases `phone` opened or last followed, in serial order: the candidates for
 // parser::nearest_case_code when that sender mistypes a code.
 std::vector<std::string> cases_reported_by(connection& db, std::string_view phone);

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -92,6 +95,20 @@ TEST(demo_config, listens_on_loopback_and_sends_through_the_log_channel) {
     EXPECT_EQ(c.find_channel("generic")->secret, "demo-secret");
     ASSERT_NE(c.find_channel("kannel"), nullptr);
     EXPECT_EQ(c.find_channel("kannel")->send_url, "http://127.0.0.1:13013/cgi-bin/sendsms");
+}
+
+TEST(demo_config, can_send_its_alerts_through_its_africastalking_channel_with_username_and_api_key) {
+    std::ifstream in(demo_path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string from = "outbound_channel = \"log\"";
+    const auto at = text.find(from);
+    ASSERT_NE(at, std::string::npos);
+    for (const char* channel : {"africastalking", "twilio"}) {
+        std::string changed = text;
+        changed.replace(at, from.size(), std::string("outbound_channel = \"") + channel + "\"");
+        const auto r = parse_config(changed, "demo.toml");
+        EXPECT_TRUE(r.ok()) << channel << ":\n" << errors_of(r);
+    }
 }
 
 TEST(demo_config, every_site_has_a_team_with_a_leader_and_one_team_takes_sensitive_cases) {

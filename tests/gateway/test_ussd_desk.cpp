@@ -7,6 +7,9 @@
 #include "gateway/ussd_desk.hpp"
 
 #include "gateway/export_rows.hpp"
+#include "gateway/registry_seed.hpp"
+#include "store/registry.hpp"
+#include "ussd/dialogue.hpp"
 
 #include "cases/report.hpp"
 #include "parser/case_code.hpp"
@@ -277,4 +280,41 @@ TEST(ussd_desk, an_africastalking_dialogue_dropped_and_resumed_creates_the_case_
     EXPECT_EQ(sessions[1].resumed_from, "ATUid_1");
     EXPECT_EQ(sessions[1].message_id, ms[0].id);
     EXPECT_TRUE(store::abandoned_ussd_steps(by_ussd.db(), store::timestamp{}, store::timestamp::max()).empty());
+}
+
+// A provider's retry of the last step after the session left the table (or while the first copy
+// was still being stored) takes the dialogue in again: the intake sees the repeat and stores
+// nothing, and the END screen still names the cases the first one opened.
+TEST(ussd_desk, a_completed_dialogue_taken_in_again_is_answered_with_the_cases_it_opened) {
+    const auto dir = kt::fresh_dir("ussd-retake");
+    const config::gateway_config cfg = kt::demo_config(dir);
+    const store::timestamp t0{std::chrono::milliseconds{1'790'000'000'000}};
+    store::connection db = store::open_database(dir / "kharuul.db");
+    ASSERT_TRUE(store::sync_registry(db, gateway::registry_snapshot_of(cfg), t0));
+    gateway::daemon_detail::synced_registry held;
+    held.changes.active_sites = cfg.site_codes();
+    const auto rt = gateway::daemon_detail::routing_of(cfg, held);
+
+    ussd::held_session s;
+    s.channel = "africastalking";
+    s.session_id = "ATUid_9";
+    s.phone = volunteer;
+    s.profile = gateway::ussd_profile_of(db, volunteer, "*500#");
+    const std::vector<std::string> inputs{"1", "1", "2", "1", "12", "1", "2", "1"};
+    const auto state = ussd::run_dialogue(cfg.ussd.menu, *rt->lex, s.profile, {}, inputs);
+    ASSERT_EQ(state.what, ussd::dialogue_state::kind::completed);
+    const auto first = gateway::take_in_dialogue(db, s, *state.report, s.channel, "ussd:ATUid_9", "*500#", *rt,
+                                                 cfg.ussd.menu, t0);
+    const auto again = gateway::take_in_dialogue(db, s, *state.report, s.channel, "ussd:ATUid_9", "*500#", *rt,
+                                                 cfg.ussd.menu, t0 + std::chrono::seconds(40));
+    EXPECT_FALSE(first.out.repeat);
+    EXPECT_TRUE(again.out.repeat);
+    EXPECT_EQ(again.out.message_id, first.out.message_id);
+    ASSERT_EQ(first.out.case_codes.size(), 2u);
+    EXPECT_EQ(again.out.case_codes, first.out.case_codes);
+    EXPECT_EQ(again.out.alert, first.out.alert);
+    EXPECT_EQ(again.end_text, first.end_text);
+    EXPECT_NE(first.end_text.find(first.out.case_codes[1]), std::string::npos) << first.end_text;
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM messages").getInt(), 1);
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM ussd_sessions").getInt(), 1);
 }
