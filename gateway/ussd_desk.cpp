@@ -34,6 +34,15 @@ ussd::intake_result result_of(const intake_outcome& out) {
     return r;
 }
 
+http_response plain_failure(const http_request& req) {
+    http_response res{http::status::service_unavailable, req.version()};
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.set(http::field::retry_after, "5");
+    res.body() = "notice not stored; retry later\n";
+    res.prepare_payload();
+    return res;
+}
+
 http_response plain_ok(const http_request& req) {
     http_response res{http::status::ok, req.version()};
     res.set(http::field::content_type, "text/plain; charset=utf-8");
@@ -237,6 +246,24 @@ boost::asio::awaitable<http_response> ussd_desk::end(const http_request& req, co
             std::vector<ussd::session_record> one{std::move(*r)};
             co_await write(std::move(one));
         }
+    // What the provider said is kept on the session's row (completed or abandoned), so that a
+    // coordinator can compare its view of a session with ours.
+    using how = adapters::ussd_session_end::outcome;
+    std::string said = e.status == how::completed ? "completed" : e.status == how::failed ? "failed" : "incomplete";
+    if (!e.detail.empty())
+        said += ": " + e.detail;
+    auto job = [channel = e.channel, id = e.session_id, said](store::connection& db) {
+        return store::note_ussd_session_end(db, channel, id, said);
+    };
+    bool failed = false;
+    try {
+        co_await run_in_store(writer_, std::move(job));
+    } catch (const std::exception& ex) {
+        spdlog::error("ussd: channel {}: end-of-session notice not stored (503): {}", e.channel, ex.what());
+        failed = true;
+    }
+    if (failed)
+        co_return plain_failure(req);
     co_return plain_ok(req);
 }
 

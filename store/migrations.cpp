@@ -469,6 +469,7 @@ CREATE TABLE ussd_sessions (
     message_id   INTEGER REFERENCES messages (id),
     started_at   INTEGER NOT NULL,
     ended_at     INTEGER NOT NULL,
+    provider_end TEXT,               -- the provider's end-of-session notice: "completed", "incomplete: ..."
     UNIQUE (channel, session_id)
 ) STRICT;
 CREATE INDEX ussd_sessions_by_end ON ussd_sessions (ended_at);

@@ -23,6 +23,7 @@ ussd_session_row read_session(const SQLite::Statement& s) {
     r.message_id = opt_int64(s, 10);
     r.started_at = time(s, 11);
     r.ended_at = time(s, 12);
+    r.provider_end = opt_text(s, 13);
     return r;
 }
 
@@ -31,8 +32,8 @@ ussd_session_row read_session(const SQLite::Statement& s) {
 bool record_ussd_session(connection& db, const ussd_session_row& row) {
     statement_use s(db.prepared(
         "INSERT INTO ussd_sessions (channel, session_id, sender, outcome, why, step_name, step, form, steps, "
-        "resumed_from, message_id, started_at, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12, ?13) ON CONFLICT (channel, session_id) DO NOTHING"));
+        "resumed_from, message_id, started_at, ended_at, provider_end) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11, ?12, ?13, ?14) ON CONFLICT (channel, session_id) DO NOTHING"));
     s->bind(1, row.channel);
     s->bind(2, row.session_id);
     s->bind(3, row.sender);
@@ -46,13 +47,23 @@ bool record_ussd_session(connection& db, const ussd_session_row& row) {
     bind_value(*s, 11, row.message_id);
     bind_value(*s, 12, row.started_at);
     bind_value(*s, 13, row.ended_at);
+    bind_value(*s, 14, row.provider_end);
+    return s->exec() > 0;
+}
+
+bool note_ussd_session_end(connection& db, std::string_view channel, std::string_view session_id,
+                           std::string_view provider_end) {
+    statement_use s(db.prepared("UPDATE ussd_sessions SET provider_end = ?3 WHERE channel = ?1 AND session_id = ?2"));
+    bind_text(*s, 1, channel);
+    bind_text(*s, 2, session_id);
+    bind_text(*s, 3, provider_end);
     return s->exec() > 0;
 }
 
 std::vector<ussd_session_row> ussd_sessions_ended(connection& db, const time_range& range) {
     return read_rows_in_range(db,
                               "SELECT channel, session_id, sender, outcome, why, step_name, step, form, steps, "
-                              "resumed_from, message_id, started_at, ended_at FROM ussd_sessions",
+                              "resumed_from, message_id, started_at, ended_at, provider_end FROM ussd_sessions",
                               "ended_at", range, "ended_at, id", read_session);
 }
 

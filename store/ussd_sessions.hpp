@@ -28,11 +28,19 @@ struct ussd_session_row {
     std::optional<std::int64_t> message_id;  // completed: the message taken in
     timestamp started_at{};
     timestamp ended_at{};
+    // What the provider's end-of-session notice said about it (Africa's Talking's status, and its
+    // error message): "completed", "incomplete", "failed: ..."; empty until one arrives.
+    std::optional<std::string> provider_end;
 };
 
 // Writes the row; a second row for the same (channel, session_id) is ignored (a provider's
 // retry). Returns whether it was written.
 bool record_ussd_session(connection& db, const ussd_session_row& row);
+
+// Records the provider's end-of-session notice on the session's row; false when there is no row
+// (a session the gateway never saw, or one still open: the desk records the abandonment first).
+bool note_ussd_session_end(connection& db, std::string_view channel, std::string_view session_id,
+                           std::string_view provider_end);
 
 // Every row ended in [range), oldest first (tests, exports).
 std::vector<ussd_session_row> ussd_sessions_ended(connection& db, const time_range& range);

@@ -272,12 +272,19 @@ TEST(ussd_desk, an_africastalking_dialogue_dropped_and_resumed_creates_the_case_
     const auto second = store::find_kept_case(by_ussd.db(), parser::make_case_code(10001));
     ASSERT_TRUE(second) << "two boys: two cases";
 
+    // Their notice for the completed session is kept on its row, as the first one's was.
+    const auto success = kt::http_post(by_ussd.port(), "/channels/africastalking/ussd/end?secret=demo-at-secret",
+                                       "sessionId=ATUid_2&phoneNumber=%2B97699000002&serviceCode=*500%23"
+                                       "&networkCode=42899&status=Success&durationInMillis=52000");
+    EXPECT_EQ(success.status, 200) << success.body;
     const auto sessions = store::ussd_sessions_ended(by_ussd.db(), {});
     ASSERT_EQ(sessions.size(), 2u);
     EXPECT_EQ(sessions[0].session_id, "ATUid_1");
     EXPECT_EQ(sessions[0].outcome, "abandoned");
     EXPECT_EQ(sessions[0].step_name, "sex");
+    EXPECT_EQ(sessions[0].provider_end, "incomplete");
     EXPECT_EQ(sessions[1].resumed_from, "ATUid_1");
+    EXPECT_EQ(sessions[1].provider_end, "completed");
     EXPECT_EQ(sessions[1].message_id, ms[0].id);
     EXPECT_TRUE(store::abandoned_ussd_steps(by_ussd.db(), store::timestamp{}, store::timestamp::max()).empty());
 }
