@@ -77,27 +77,15 @@ std::string provider_id_of(std::string_view body) {
     return {};
 }
 
-class generic_outbound_impl final : public outbound_channel {
+class generic_outbound_impl final : public outbound_http::http_channel {
 public:
     generic_outbound_impl(const outbound_settings& settings, asio::any_io_executor executor)
-        : settings_(settings), executor_(std::move(executor)),
-          endpoint_(outbound_http::channel_endpoint(settings)) {}
+        : http_channel(settings, std::move(executor)) {}
 
     std::string_view type() const noexcept override { return "generic"; }
 
-    asio::awaitable<send_outcome> send(const outbound_sms& sms) override {
-        // Named, not temporaries inside the co_await expression (g++ 12 destroys those twice).
-        auto attempt = send_or_throw(sms);
-        auto guarded = outbound_http::guarded_send(settings_.name, sms.outbox_id, std::move(attempt));
-        co_return co_await std::move(guarded);
-    }
-
 private:
-    asio::awaitable<send_outcome> send_or_throw(const outbound_sms& sms) {
-        if (!endpoint_.where) {
-            co_return send_outcome{send_outcome::kind::retry, {}, endpoint_.problem};
-        }
-        const auto& to = *endpoint_.where;
+    asio::awaitable<send_outcome> attempt(const outbound_sms& sms, const outbound_http::endpoint& to) override {
         json::object body;
         body["id"] = sms.outbox_id;
         body["to"] = sms.to;
@@ -127,9 +115,6 @@ private:
         co_return out;
     }
 
-    outbound_settings settings_;
-    asio::any_io_executor executor_;
-    outbound_http::endpoint_or_problem endpoint_;
 };
 
 std::unique_ptr<outbound_channel> make(const outbound_settings& settings, asio::any_io_executor executor) {

@@ -68,11 +68,10 @@ std::string dlr_url_template(const outbound_settings& s, std::int64_t outbox_id)
     return template_literal(url) + "&type=%d&reply=%A&ts=%T";
 }
 
-class kannel_outbound_impl final : public outbound_channel {
+class kannel_outbound_impl final : public outbound_http::http_channel {
 public:
     kannel_outbound_impl(const outbound_settings& settings, asio::any_io_executor executor)
-        : settings_(settings), executor_(std::move(executor)),
-          endpoint_(outbound_http::channel_endpoint(settings)),
+        : http_channel(settings, std::move(executor)),
           reports_(!settings.public_url.empty() && !settings.secret.empty()) {
         if (!reports_) {
             spdlog::warn("channel {}: no delivery reports will come back: {} is empty", settings_.name,
@@ -81,13 +80,6 @@ public:
     }
 
     std::string_view type() const noexcept override { return "kannel"; }
-
-    asio::awaitable<send_outcome> send(const outbound_sms& sms) override {
-        // Named, not temporaries inside the co_await expression (g++ 12 destroys those twice).
-        auto attempt = send_or_throw(sms);
-        auto guarded = outbound_http::guarded_send(settings_.name, sms.outbox_id, std::move(attempt));
-        co_return co_await std::move(guarded);
-    }
 
 private:
     std::string query_for(const outbound_sms& sms) const {
@@ -118,10 +110,7 @@ private:
         return q;
     }
 
-    asio::awaitable<send_outcome> send_or_throw(const outbound_sms& sms) {
-        if (!endpoint_.where) {
-            co_return send_outcome{send_outcome::kind::retry, {}, endpoint_.problem};
-        }
+    asio::awaitable<send_outcome> attempt(const outbound_sms& sms, const outbound_http::endpoint& to) override {
         if (!warned_long_ && !parser::fits_one_segment(sms.text)) {
             // Kannel answers "Accepted" either way; with max-messages = 1 (its default) the phone
             // gets the first SMS only. Said once: a configured Kannel makes it noise.
@@ -130,19 +119,16 @@ private:
                          "its sendsms-user has max-messages of 2 or more and concatenation = true",
                          settings_.name, sms.outbox_id);
         }
-        http::request<http::string_body> req{http::verb::get, endpoint_.where->path + "?" + query_for(sms),
+        http::request<http::string_body> req{http::verb::get, to.path + "?" + query_for(sms),
                                              11};
         req.set(http::field::user_agent, "kharuul");
 
         // On the channel's executor; co_spawn passes the caller's cancellation on.
-        auto work = outbound_http::exchange(*endpoint_.where, std::move(req), settings_.timeout);
+        auto work = outbound_http::exchange(to, std::move(req), settings_.timeout);
         const auto result = co_await asio::co_spawn(executor_, std::move(work), asio::use_awaitable);
         co_return outbound_http::outcome_of(result);
     }
 
-    outbound_settings settings_;
-    asio::any_io_executor executor_;
-    outbound_http::endpoint_or_problem endpoint_;
     bool reports_;             // a dlr-url can be given
     bool warned_long_ = false; // the warning about texts longer than one SMS was logged
 };

@@ -420,4 +420,21 @@ std::optional<std::string> public_url_problem(std::string_view public_url, std::
     return std::nullopt;
 }
 
+http_channel::http_channel(const outbound_settings& settings, asio::any_io_executor executor)
+    : settings_(settings), executor_(std::move(executor)), endpoint_(channel_endpoint(settings)) {}
+
+asio::awaitable<send_outcome> http_channel::send(const outbound_sms& sms) {
+    // Named, not temporaries inside the co_await expression (g++ 12 destroys those twice).
+    auto attempt = checked(sms);
+    auto guarded = guarded_send(settings_.name, sms.outbox_id, std::move(attempt));
+    co_return co_await std::move(guarded);
+}
+
+asio::awaitable<send_outcome> http_channel::checked(const outbound_sms& sms) {
+    if (!endpoint_.where)
+        co_return send_outcome{send_outcome::kind::retry, {}, endpoint_.problem};
+    auto a = attempt(sms, *endpoint_.where);
+    co_return co_await std::move(a);
+}
+
 } // namespace kharuul::adapters::outbound_http

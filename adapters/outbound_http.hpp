@@ -7,6 +7,7 @@
 
 #include "adapters/outbound.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -123,6 +124,30 @@ std::optional<std::string> public_url_problem(std::string_view public_url, std::
 // Percent-encodes every byte outside RFC 3986's unreserved set ('+', '&', '%', ' ' and all
 // non-ASCII bytes included), as a query parameter value needs.
 std::string encode_query_value(std::string_view bytes);
+
+// The frame of every HTTP channel (generic, kannel, twilio, africastalking): the settings and the
+// endpoint (with its TLS context) made once when the channel is made, and send() as the contract
+// of outbound.hpp wants it: an unusable endpoint is a `retry` with its problem, the attempt runs
+// under guarded_send. A channel writes attempt() only: the request for one message, exchanged on
+// executor_, and the outcome its answer gives. attempt() must not use the channel after its
+// request is under way (the channel may be replaced by a reload while a send is in flight).
+class http_channel : public outbound_channel {
+public:
+    boost::asio::awaitable<send_outcome> send(const outbound_sms& sms) final;
+
+protected:
+    http_channel(const outbound_settings& settings, boost::asio::any_io_executor executor);
+
+    // Called only when endpoint_ is usable: `to` is *endpoint_.where.
+    virtual boost::asio::awaitable<send_outcome> attempt(const outbound_sms& sms, const endpoint& to) = 0;
+
+    outbound_settings settings_;
+    boost::asio::any_io_executor executor_;
+    endpoint_or_problem endpoint_;
+
+private:
+    boost::asio::awaitable<send_outcome> checked(const outbound_sms& sms);
+};
 
 // The common part of every HTTP channel's send(): awaits `attempt`, turns an exception that
 // escapes it into `retry` with "internal error: ...", and logs the outcome at debug level.

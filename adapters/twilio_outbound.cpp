@@ -104,24 +104,15 @@ twilio_answer read_answer(std::string_view body) {
     return a;
 }
 
-class twilio_outbound_impl final : public outbound_channel {
+class twilio_outbound_impl final : public outbound_http::http_channel {
 public:
     twilio_outbound_impl(const outbound_settings& settings, asio::any_io_executor executor)
-        : settings_(settings), executor_(std::move(executor)),
-          endpoint_(outbound_http::channel_endpoint(settings)) {}
+        : http_channel(settings, std::move(executor)) {}
 
     std::string_view type() const noexcept override { return "twilio"; }
 
-    asio::awaitable<send_outcome> send(const outbound_sms& sms) override {
-        // Named, not temporaries inside the co_await expression (g++ 12 destroys those twice).
-        auto attempt = send_or_throw(sms);
-        auto guarded = outbound_http::guarded_send(settings_.name, sms.outbox_id, std::move(attempt));
-        co_return co_await std::move(guarded);
-    }
-
 private:
-    std::string target() const {
-        const auto& to = *endpoint_.where;
+    std::string target(const outbound_http::endpoint& to) const {
         std::string path = without_trailing_slashes(to.path);
         path += "/2010-04-01/Accounts/";
         path += encode_query_value(settings_.username);
@@ -154,11 +145,8 @@ private:
         return form;
     }
 
-    asio::awaitable<send_outcome> send_or_throw(const outbound_sms& sms) {
-        if (!endpoint_.where) {
-            co_return send_outcome{send_outcome::kind::retry, {}, endpoint_.problem};
-        }
-        http::request<http::string_body> req{http::verb::post, target(), 11};
+    asio::awaitable<send_outcome> attempt(const outbound_sms& sms, const outbound_http::endpoint& to) override {
+        http::request<http::string_body> req{http::verb::post, target(to), 11};
         req.set(http::field::content_type, "application/x-www-form-urlencoded");
         req.set(http::field::accept, "application/json");
         req.set(http::field::user_agent, "kharuul");
@@ -167,7 +155,7 @@ private:
         req.prepare_payload();
 
         // On the channel's executor; co_spawn passes the caller's cancellation on.
-        auto work = outbound_http::exchange(*endpoint_.where, std::move(req), settings_.timeout);
+        auto work = outbound_http::exchange(to, std::move(req), settings_.timeout);
         const auto result = co_await asio::co_spawn(executor_, std::move(work), asio::use_awaitable);
         send_outcome out = outbound_http::outcome_of(result);
         if (result.failed != outbound_http::exchange_result::failure::none) {
@@ -193,9 +181,6 @@ private:
         co_return out;
     }
 
-    outbound_settings settings_;
-    asio::any_io_executor executor_;
-    outbound_http::endpoint_or_problem endpoint_;
 };
 
 std::unique_ptr<outbound_channel> make(const outbound_settings& settings, asio::any_io_executor executor) {
