@@ -70,6 +70,25 @@ template <class Fn> bool eventually(Fn done) {
     return done();
 }
 
+// The case `code` as the USSD store and the SMS store hold it: the same fields.
+void expect_same_case(running_gateway& by_ussd, running_gateway& by_sms, const std::string& code) {
+    const auto a = store::find_kept_case(by_ussd.db(), code);
+    const auto b = store::find_kept_case(by_sms.db(), code);
+    ASSERT_TRUE(a) << code;
+    ASSERT_TRUE(b) << code;
+    EXPECT_EQ(a->site, b->site);
+    EXPECT_EQ(a->sex, b->sex);
+    EXPECT_EQ(a->age_min, b->age_min);
+    EXPECT_EQ(a->age_max, b->age_max);
+    EXPECT_EQ(a->work, b->work);
+    EXPECT_EQ(a->risk_reason, b->risk_reason);
+    EXPECT_EQ(a->hazards, b->hazards);
+    EXPECT_EQ(a->opened_form, b->opened_form);
+    EXPECT_EQ(a->life.state, b->life.state);
+    EXPECT_EQ(a->life.goal, b->life.goal);
+    EXPECT_EQ(a->opened_by, b->opened_by);
+}
+
 } // namespace
 
 TEST(ussd_desk, a_whole_dialogue_creates_the_case_the_matching_sms_creates) {
@@ -101,21 +120,7 @@ TEST(ussd_desk, a_whole_dialogue_creates_the_case_the_matching_sms_creates) {
         const auto reply = by_sms.send(volunteer, r.sms);
         EXPECT_EQ(reply.at("status").as_string(), "accepted");
         const std::string code = parser::make_case_code(10000);
-        auto a = store::find_kept_case(by_ussd.db(), code);
-        auto b = store::find_kept_case(by_sms.db(), code);
-        ASSERT_TRUE(a);
-        ASSERT_TRUE(b);
-        EXPECT_EQ(a->site, b->site);
-        EXPECT_EQ(a->sex, b->sex);
-        EXPECT_EQ(a->age_min, b->age_min);
-        EXPECT_EQ(a->age_max, b->age_max);
-        EXPECT_EQ(a->work, b->work);
-        EXPECT_EQ(a->risk_reason, b->risk_reason);
-        EXPECT_EQ(a->hazards, b->hazards);
-        EXPECT_EQ(a->opened_form, b->opened_form);
-        EXPECT_EQ(a->life.state, b->life.state);
-        EXPECT_EQ(a->life.goal, b->life.goal);
-        EXPECT_EQ(a->opened_by, b->opened_by);
+        expect_same_case(by_ussd, by_sms, code);
         // The session's row points at the message.
         const auto sessions = store::ussd_sessions_ended(by_ussd.db(), {});
         ASSERT_EQ(sessions.size(), 1u);
@@ -256,19 +261,7 @@ TEST(ussd_desk, an_africastalking_dialogue_dropped_and_resumed_creates_the_case_
     running_gateway by_sms("ussd-at-sms");
     EXPECT_EQ(by_sms.send(volunteer, "ID ALT 2B 12 MINE SHAFT").at("status").as_string(), "accepted");
     const std::string code = parser::make_case_code(10000);
-    const auto a = store::find_kept_case(by_ussd.db(), code);
-    const auto b = store::find_kept_case(by_sms.db(), code);
-    ASSERT_TRUE(a);
-    ASSERT_TRUE(b);
-    EXPECT_EQ(a->site, b->site);
-    EXPECT_EQ(a->sex, b->sex);
-    EXPECT_EQ(a->age_min, b->age_min);
-    EXPECT_EQ(a->age_max, b->age_max);
-    EXPECT_EQ(a->work, b->work);
-    EXPECT_EQ(a->hazards, b->hazards);
-    EXPECT_EQ(a->opened_form, b->opened_form);
-    EXPECT_EQ(a->life.state, b->life.state);
-    EXPECT_EQ(a->opened_by, b->opened_by);
+    expect_same_case(by_ussd, by_sms, code);
     const auto second = store::find_kept_case(by_ussd.db(), parser::make_case_code(10001));
     ASSERT_TRUE(second) << "two boys: two cases";
 
