@@ -478,7 +478,51 @@ CREATE INDEX ussd_sessions_by_resumed ON ussd_sessions (channel, resumed_from);
 
 void apply_schema_7(SQLite::Database& db) { db.exec(schema_7); }
 
-constexpr std::array<migration, 7> all{{
+// Version 8: the coordinators' API (issue 12). API tokens, stored as the SHA-256 of the token
+// (the token itself is printed once and kept nowhere); an append-only audit log of every write
+// and of every read of a sensitive record; and where each registry row comes from: 'config' (the
+// file seeds it, a reload may change or deactivate it) or 'cli' (created or last changed while
+// running, by the command line or the API: a reload leaves it alone), as reporters already have.
+constexpr const char* schema_8 = R"sql(
+CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    label        TEXT    NOT NULL,
+    role         TEXT    NOT NULL CHECK (role IN ('admin', 'coordinator', 'team', 'viewer')),
+    team         TEXT,               -- the team's name, for role 'team' only
+    hash         BLOB    NOT NULL UNIQUE CHECK (length(hash) = 32),
+    created_at   INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    revoked_at   INTEGER,
+    last_used_at INTEGER,
+    CHECK ((role = 'team') = (team IS NOT NULL))
+) STRICT;
+CREATE UNIQUE INDEX api_tokens_by_live_label ON api_tokens (label) WHERE revoked_at IS NULL;
+CREATE TABLE audit_log (
+    id       INTEGER PRIMARY KEY,
+    at       INTEGER NOT NULL,
+    actor    TEXT    NOT NULL,       -- the token's label, or "command line"
+    token_id INTEGER REFERENCES api_tokens (id),
+    role     TEXT,                   -- the token's role then
+    client   TEXT,                   -- the client's address; NULL from the command line
+    action   TEXT    NOT NULL,       -- read, create, update, delete, sign_in, sign_in_refused, token_create ...
+    object   TEXT    NOT NULL,       -- what it was done to: "case ALT-0012-7", "site ALT", "token 3"
+    detail   TEXT                    -- JSON, or NULL
+) STRICT;
+CREATE INDEX audit_log_by_time ON audit_log (at);
+CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+ALTER TABLE sites ADD COLUMN origin TEXT NOT NULL DEFAULT 'config' CHECK (origin IN ('config', 'cli'));
+ALTER TABLE teams ADD COLUMN origin TEXT NOT NULL DEFAULT 'config' CHECK (origin IN ('config', 'cli'));
+ALTER TABLE coordinators ADD COLUMN origin TEXT NOT NULL DEFAULT 'config' CHECK (origin IN ('config', 'cli'));
+)sql";
+
+void apply_schema_8(SQLite::Database& db) { db.exec(schema_8); }
+
+constexpr std::array<migration, 8> all{{
     {1, "messages, events, cases, case history, registry", &apply_schema_1},
     {2, "alerts, recipients, alert history, outbox, outbox attempts, case reminders", &apply_schema_2},
     {3, "an index for the duplicate-text rule", &apply_schema_3},
@@ -486,6 +530,7 @@ constexpr std::array<migration, 7> all{{
     {5, "sites kept inactive when the configuration no longer names them", &apply_schema_5},
     {6, "the duplicate rule's key: a message as understood", &apply_schema_6},
     {7, "USSD: the dialogue of a message, and the sessions that ended", &apply_schema_7},
+    {8, "API tokens, the audit log, and where registry rows come from", &apply_schema_8},
 }};
 
 } // namespace
