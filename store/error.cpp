@@ -27,6 +27,10 @@ public:
         case errc::alert_closed: return "alert is closed";
         case errc::unknown_outbox: return "unknown outbox message";
         case errc::nothing_to_undo: return "the case has no change to undo";
+        case errc::reader_busy: return "too many reads waiting for the store";
+        case errc::reader_stopped: return "store reader is stopped";
+        case errc::token_label_taken: return "a token with that label exists already";
+        case errc::unknown_token: return "no such token (or revoked already)";
         }
         return "unknown store error";
     }
