@@ -3,6 +3,7 @@
 #include "adapters/dialect.hpp"
 #include "adapters/outbound.hpp"
 #include "gateway/alert_desk.hpp"
+#include "gateway/api_service.hpp"
 #include "gateway/daemon_routing.hpp"
 #include "config/load.hpp"
 #include "gateway/http_server.hpp"
@@ -18,6 +19,7 @@
 #include "parser/lexicon.hpp"
 #include "store/alerts.hpp"
 #include "store/outbox.hpp"
+#include "store/reader.hpp"
 #include "store/registry.hpp"
 #include "store/writer.hpp"
 
@@ -88,6 +90,9 @@ struct daemon::impl {
     daemon_options opts;
     asio::io_context io{1};
     std::unique_ptr<store::writer> writer;
+    std::unique_ptr<store::reader> reader; // the API's reads
+    std::unique_ptr<api_service> api;      // /api/v1
+    std::shared_ptr<const config::gateway_config> api_cfg; // the running configuration, as the API reads it
     std::shared_ptr<const routing> routes;
     std::unique_ptr<http_server> server;
     metrics counters;
@@ -148,7 +153,7 @@ struct daemon::impl {
             spdlog::warn("server: serving at most {} connections at once, not {}: the descriptor limit allows no "
                          "more (raise it with ulimit -n or LimitNOFILE=)",
                          limits.max_connections, cfg.server.max_connections);
-        auto handler = [this](http_request req) { return handle(std::move(req)); };
+        auto handler = [this](http_request req, tcp::endpoint peer) { return handle(std::move(req), peer); };
         if (opts.listen_fd >= 0) {
             const int fd = std::exchange(opts.listen_fd, -1);
             server = std::make_unique<http_server>(io.get_executor(), fd, limits, std::move(handler));
@@ -164,6 +169,41 @@ struct daemon::impl {
         sender = std::make_unique<outbox_sender>(io.get_executor(), *writer, counters, opts.clock);
         sender->reconfigure(outbound_channels_of(cfg, io.get_executor()), cfg.alerts.retry_base, cfg.alerts.retry_cap);
         ussd = std::make_unique<ussd_desk>(*writer, cfg.ussd, [this] { wake_sender(); });
+        reader = std::make_unique<store::reader>(store::reader_options{db_path, cfg.store.busy_timeout});
+        api = make_api_service();
+    }
+
+    std::unique_ptr<api_service> make_api_service() {
+        api_service_options a;
+        a.writer = writer.get();
+        a.reader = reader.get();
+        a.clock = opts.clock;
+        a.context = [this] {
+            if (!api_cfg)
+                api_cfg = std::make_shared<const config::gateway_config>(cfg);
+            return api::api_context{api_cfg, routes->lex};
+        };
+        a.writable = [this] { return store_ready && writer->writable(); };
+        a.registry_changed = [this] { return registry_changed(); };
+        a.secure_cookie = public_url_of(cfg).starts_with("https://");
+        if (opts.tune_api)
+            opts.tune_api(a);
+        return std::make_unique<api_service>(io.get_executor(), std::move(a));
+    }
+
+    // An API write changed the registry: the routing follows the store's sites and teams at once.
+    asio::awaitable<void> registry_changed() {
+        auto job = [](store::connection& db) {
+            synced_registry held{{}, store::list_sites(db), store::list_teams(db)};
+            held.changes.active_sites = store::active_site_codes(db);
+            return held;
+        };
+        const synced_registry held = co_await run_in_reader(*reader, std::move(job));
+        config::gateway_config file = cfg;
+        file.sites.clear(); // the store's registry, which now differs from the file's
+        file.teams.clear();
+        routes = routing_of(file, held);
+        api_cfg.reset();
     }
 
     // A store job: checks `c` against the registry the store holds (a file without sites or
@@ -318,7 +358,7 @@ struct daemon::impl {
         }
     }
 
-    asio::awaitable<http_response> handle(http_request req) {
+    asio::awaitable<http_response> handle(http_request req, tcp::endpoint peer) {
         // A NUL-terminated copy: Boost.URL 1.81 may read past the end of a string_view that is
         // not (boostorg/url#757), and Beast's target is a view into the read buffer.
         const std::string target(req.target());
@@ -340,6 +380,8 @@ struct daemon::impl {
         }
         if (segs.size() == 1 && segs[0] == "metrics")
             co_return scrape(req);
+        if (!segs.empty() && segs[0] == "api")
+            co_return co_await api->handle(std::move(req), std::move(segs), peer.address().to_string());
         if (segs.size() == 3 && segs[0] == "channels") {
             auto rt = routes; // this request keeps the routing it started with
             auto it = rt->channels.find(segs[1]);
@@ -447,6 +489,7 @@ struct daemon::impl {
         }
         if (out.alert || reply_queued)
             wake_sender();
+        api->message_stored();
         const std::string_view status = store::to_string(out.status);
         ++counters.messages[{ch.cfg.name, std::string(status)}];
         spdlog::info("channel {}: message #{} from {} {} {}{}", ch.cfg.name, out.message_id, mask_phone(in.from),
@@ -469,7 +512,9 @@ struct daemon::impl {
         if (!store_ready)
             co_return ch.dialect->failed(req, http::status::service_unavailable, "not ready; retry later");
         const adapters::ussd_request r = *step; // named: see store_client.hpp
-        co_return co_await ussd->step(req, r, ch, rt, opts.clock());
+        auto res = co_await ussd->step(req, r, ch, rt, opts.clock());
+        api->message_stored(); // a step may have stored a report: the live log reads again
+        co_return res;
     }
 
     asio::awaitable<http_response> ussd_end(http_request req, const channel_binding& ch) {
@@ -517,6 +562,7 @@ struct daemon::impl {
         stopping = true;
         spdlog::info("stopping: no new connections; finishing {} open", server->connections());
         server->cancel();
+        api->stop();
         sender->stop();
         ticker.cancel();
         store_retry.cancel();
@@ -586,6 +632,7 @@ struct daemon::impl {
                     if (next->find_channel(ch.name) == nullptr)
                         removed_channels.push_back(ch.name);
                 routes = routing_of(*next, held);
+                api_cfg.reset();
                 sender->reconfigure(outbound_channels_of(*next, io.get_executor()), next->alerts.retry_base,
                                     next->alerts.retry_cap);
                 // The listener, the store and the timeouts stay as started; the rest is new.
@@ -648,6 +695,8 @@ daemon::daemon(config::gateway_config cfg, daemon_options options)
     : p_(std::make_unique<impl>(std::move(cfg), std::move(options))) {}
 
 daemon::~daemon() {
+    if (p_ && p_->reader)
+        p_->reader->stop();
     if (p_ && p_->writer)
         p_->writer->stop();
 }
@@ -683,6 +732,7 @@ void daemon::run() {
         p.signals.cancel(ignored);
     });
     p.io.run();
+    p.reader->stop();
     p.writer->stop(); // flushes what is queued; nothing acknowledged is lost either way
     spdlog::info("stopped");
 }
