@@ -460,8 +460,13 @@ asio::awaitable<http_response> api_service::endpoint(request_state& rs, const au
     if (!ans)
         co_return api::error_response(http::status::not_found, rs.version, "no such endpoint",
                                       "see /api/v1/openapi.json");
-    if (ans->registry_changed && o_.registry_changed)
-        co_await o_.registry_changed();
+    if (ans->registry_changed && o_.registry_changed) {
+        try {
+            co_await o_.registry_changed();
+        } catch (const std::exception& e) { // the write stands; the next change or a reload catches up
+            spdlog::error("api: the registry changed but the routing could not follow it: {}", e.what());
+        }
+    }
     co_return api::to_response(*ans, rs.version);
 }
 

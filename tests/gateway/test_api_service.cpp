@@ -8,6 +8,7 @@
 // theirs: here stand-ins answer /messages from the store and POST /sites.
 #include "gateway/api_service.hpp"
 #include "gateway/daemon.hpp"
+#include "gateway/registry_seed.hpp"
 #include "store/message_log.hpp"
 #include "store/tokens.hpp"
 #include "tests/support/api_client.hpp"
@@ -173,6 +174,18 @@ TEST_F(api_frame, a_team_token_needs_a_team_of_the_registry) {
     auto c = db();
     const auto t = store::list_tokens(c).at(0);
     EXPECT_EQ(t.expires_at - t.created_at, std::chrono::days(90));
+}
+
+TEST_F(api_frame, a_team_token_is_refused_once_its_team_is_gone_from_the_registry) {
+    const std::string token = make_token("airag", "team", {"--team", "Airag child protection team"});
+    ASSERT_EQ(get("/api/v1/session", token).status, 200);
+    auto cfg = demo_config(dir);
+    std::erase_if(cfg.teams, [](const auto& t) { return t.name == "Airag child protection team"; });
+    auto c = db();
+    ASSERT_TRUE(store::sync_registry(c, gateway::registry_snapshot_of(cfg), store::timestamp{}));
+    const auto r = get("/api/v1/session", token);
+    EXPECT_EQ(r.status, 401);
+    EXPECT_NE(r.body.find("team no longer exists"), std::string::npos) << r.body;
 }
 
 TEST_F(api_frame, revoke_by_label_and_by_id_stops_the_token_and_its_session_at_once) {
