@@ -73,18 +73,18 @@ TEST_P(sql_scanner, tells_an_sql_statement_in_a_string_from_other_text) {
 
 INSTANTIATE_TEST_SUITE_P(
     samples, sql_scanner,
-    ::testing::Values(sample{R"(    SQLite::Statement s(db, "SELECT code FROM sites");)", true},
-                      sample{R"(        " WHERE EXISTS (SELECT 1 FROM team_members m)")", true},
-                      sample{R"(    db.exec("INSERT INTO sites (code) VALUES (?1)");)", true},
-                      sample{R"(    db.exec("INSERT OR IGNORE INTO sites (code) VALUES (?1)");)", true},
-                      sample{R"(    db.exec("UPDATE sites SET active = 0");)", true},
-                      sample{R"(    db.exec("DELETE FROM sites WHERE code = ?1");)", true},
-                      sample{R"(    db.exec("SELECT * FROM outbox");)", true},
-                      sample{R"(// SELECT the newest rows first: store/message_log.hpp)", false},
-                      sample{R"(    out << "select a site: ";)", false},
-                      sample{R"(    return user_error(inv, "report", "--format must be text");)", false},
-                      sample{R"(    o["action"] = "update"; // UPDATE of a site)", false},
-                      sample{R"(    "Press DELETE to remove the row")", false}));
+    ::testing::Values(sample{R"x(    SQLite::Statement s(db, "SELECT code FROM sites");)x", true},
+                      sample{R"x(        " WHERE EXISTS (SELECT 1 FROM team_members m)")x", true},
+                      sample{R"x(    db.exec("INSERT INTO sites (code) VALUES (?1)");)x", true},
+                      sample{R"x(    db.exec("INSERT OR IGNORE INTO sites (code) VALUES (?1)");)x", true},
+                      sample{R"x(    db.exec("UPDATE sites SET active = 0");)x", true},
+                      sample{R"x(    db.exec("DELETE FROM sites WHERE code = ?1");)x", true},
+                      sample{R"x(    db.exec("SELECT * FROM outbox");)x", true},
+                      sample{R"x(// SELECT the newest rows first: store/message_log.hpp)x", false},
+                      sample{R"x(    out << "select a site: ";)x", false},
+                      sample{R"x(    return user_error(inv, "report", "--format must be text");)x", false},
+                      sample{R"x(    o["action"] = "update"; // UPDATE of a site)x", false},
+                      sample{R"x(    "Press DELETE to remove the row")x", false}));
 
 TEST(no_sql_outside_store, a_planted_query_is_named_with_its_file_and_line) {
     const fs::path root = fs::temp_directory_path() / ("kharuul-sqlscan-" + std::to_string(::getpid()));
