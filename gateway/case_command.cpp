@@ -38,11 +38,6 @@ std::string age_text(const store::case_record& c) {
     return "~" + std::to_string(c.age_min) + (c.age_max != c.age_min ? "-" + std::to_string(c.age_max) : "");
 }
 
-std::string area_of(store::connection& db, const std::string& site) {
-    const auto s = store::find_site(db, site);
-    return s ? s->area : std::string{};
-}
-
 std::string actor_text(const std::string& actor, bool full) {
     return actor.starts_with("cli:") ? actor : shown_phone(actor, full);
 }
