@@ -27,6 +27,12 @@ public:
         case errc::alert_closed: return "alert is closed";
         case errc::unknown_outbox: return "unknown outbox message";
         case errc::nothing_to_undo: return "the case has no change to undo";
+        case errc::site_exists: return "a site with that code exists";
+        case errc::site_uncovered: return "an active site would be in an area no team covers";
+        case errc::unknown_team: return "unknown team";
+        case errc::team_exists: return "a team with that name exists";
+        case errc::unknown_coordinator: return "unknown coordinator";
+        case errc::coordinator_exists: return "coordinator already registered";
         }
         return "unknown store error";
     }
