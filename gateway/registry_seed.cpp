@@ -1,5 +1,6 @@
 #include "gateway/registry_seed.hpp"
 
+#include "parser/phone.hpp"
 #include "parser/reply.hpp"
 
 #include <filesystem>
@@ -38,6 +39,16 @@ config::stored_registry stored_registry_of(store::connection& db) {
     while (areas.executeStep())
         r.team_areas.push_back(areas.getColumn(0).getString());
     return r;
+}
+
+std::string kept_at_run_time(const store::registry_changes& changes) {
+    std::string out;
+    for (const auto& k : changes.kept) {
+        const bool phone = k.kind == "coordinator" || k.kind == "reporter";
+        out += (out.empty() ? "kept as changed at run time: " : ", ") + k.kind + " " +
+               (phone ? parser::mask_phone(k.key) : k.key);
+    }
+    return out;
 }
 
 std::vector<config::problem> registry_problems(const config::gateway_config& c, std::string_view config_name) {
