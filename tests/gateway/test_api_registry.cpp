@@ -399,7 +399,7 @@ TEST_F(api_registry, a_site_made_through_the_api_is_reported_on_once_the_routing
     EXPECT_EQ(refused.status, store::message_status::rejected) << "the old routing does not know KHN";
     const auto taken = send(*after, "ID KHN 2B 13 PAN", 20'000'000);
     EXPECT_EQ(taken.status, store::message_status::accepted) << taken.reply;
-    EXPECT_EQ(taken.case_codes.size(), 1u);
+    EXPECT_EQ(taken.case_codes.size(), 2u) << "a case per child";
     EXPECT_TRUE(taken.alert) << "the team covering the new site's area is alerted";
 }
 
