@@ -1,5 +1,6 @@
 #include "gateway/registry_seed.hpp"
 
+#include "parser/phone.hpp"
 #include "parser/reply.hpp"
 #include "store/registry_checks.hpp"
 
@@ -32,6 +33,16 @@ config::stored_registry stored_registry_of(store::connection& db) {
     r.sites = store::monitored_site_codes(db);
     r.team_areas = store::staffed_team_areas(db);
     return r;
+}
+
+std::string kept_at_run_time(const store::registry_changes& changes) {
+    std::string out;
+    for (const auto& k : changes.kept) {
+        const bool phone = k.kind == "coordinator" || k.kind == "reporter";
+        out += (out.empty() ? "kept as changed at run time: " : ", ") + k.kind + " " +
+               (phone ? parser::mask_phone(k.key) : k.key);
+    }
+    return out;
 }
 
 std::vector<config::problem> registry_problems(const config::gateway_config& c, std::string_view config_name) {

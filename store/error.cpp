@@ -31,6 +31,12 @@ public:
         case errc::reader_stopped: return "store reader is stopped";
         case errc::token_label_taken: return "a token with that label exists already";
         case errc::unknown_token: return "no such token (or revoked already)";
+        case errc::site_exists: return "a site with that code exists";
+        case errc::site_uncovered: return "an active site would be in an area no team covers";
+        case errc::unknown_team: return "unknown team";
+        case errc::team_exists: return "a team with that name exists";
+        case errc::unknown_coordinator: return "unknown coordinator";
+        case errc::coordinator_exists: return "coordinator already registered";
         }
         return "unknown store error";
     }
