@@ -191,18 +191,12 @@ struct daemon::impl {
         return std::make_unique<api_service>(io.get_executor(), std::move(a));
     }
 
-    // An API write changed the registry: the routing follows the store's sites and teams at once.
+    // An API write changed the registry: the routing follows the store's whole registry at once
+    // (its sites, teams and coordinators, the ones made at run time included).
     asio::awaitable<void> registry_changed() {
-        auto job = [](store::connection& db) {
-            synced_registry held{{}, store::list_sites(db), store::list_teams(db)};
-            held.changes.active_sites = store::active_site_codes(db);
-            return held;
-        };
+        auto job = [](store::connection& db) { return registry_held(db); };
         const synced_registry held = co_await run_in_reader(*reader, std::move(job));
-        config::gateway_config file = cfg;
-        file.sites.clear(); // the store's registry, which now differs from the file's
-        file.teams.clear();
-        routes = routing_of(file, held);
+        routes = routing_of(cfg, held);
         api_cfg.reset();
     }
 
@@ -219,7 +213,7 @@ struct daemon::impl {
             auto r = store::sync_registry(db, snapshot, now);
             if (!r)
                 throw std::system_error(r.error());
-            return synced_registry{std::move(*r), store::list_sites(db), store::list_teams(db)};
+            return registry_held(db, std::move(*r));
         };
     }
 
@@ -267,10 +261,12 @@ struct daemon::impl {
                 auto r = store::sync_registry(db, snapshot, now);
                 if (!r)
                     throw std::system_error(r.error());
-                return store::requeue_in_flight(db, now);
+                const int requeued = store::requeue_in_flight(db, now);
+                return std::pair{requeued, registry_held(db, std::move(*r))};
             };
             try {
-                const int requeued = co_await run_in_store(*writer, std::move(job));
+                const auto [requeued, held] = co_await run_in_store(*writer, std::move(job));
+                routes = routing_of(cfg, held);
                 store_ready = true;
                 if (requeued > 0)
                     spdlog::warn("outbox: {} message(s) were being sent when the gateway stopped; sending again",
@@ -647,7 +643,8 @@ struct daemon::impl {
                 ussd->reconfigure(cfg.ussd);
                 spdlog::info("reloaded {}: {} sites, {} teams, {} reporters{}", opts.config_path.string(),
                              changes.active_sites.size(), next->teams.size(), cfg.reporters.size(),
-                             removals(removed_channels, changes));
+                             removals(removed_channels, changes),
+                             changes.kept.empty() ? "" : "; " + kept_at_run_time(changes));
                 reloaded(true);
             },
             [this](std::exception_ptr e) {

@@ -438,10 +438,12 @@ TEST_F(api_reads, a_teams_report_covers_its_own_areas_and_another_area_is_404) {
     ASSERT_EQ(a.status, http::status::ok);
     for (const auto& r : a.body.at("rows").as_array()) {
         const auto& o = r.as_object();
-        if (o.contains("site") && o.at("site").is_string())
+        if (o.contains("site") && o.at("site").is_string()) {
             EXPECT_EQ(o.at("site"), json::value("ALT")) << json::serialize(r);
-        if (o.contains("area") && o.at("area").is_string())
+        }
+        if (o.contains("area") && o.at("area").is_string()) {
             EXPECT_EQ(o.at("area"), json::value("Bayankhongor/Bayan-Ovoo")) << json::serialize(r);
+        }
     }
     EXPECT_EQ(get(bayan_ovoo(), "report", {{"from", "2026-07-01"}, {"until", "2026-08-01"}, {"area", "Uvurkhangai"}}).status,
               http::status::not_found);

@@ -243,7 +243,9 @@ TEST_F(api_frame, a_cookie_write_needs_the_csrf_header_and_a_bearer_write_does_n
     r = call(http::verb::post, "/api/v1/sites", {{"Authorization", "Bearer " + token}}, "{}");
     EXPECT_EQ(r.status, 201) << r.body;
     auto c = db();
-    const auto rows = store::list_audit(c, {.action = "create"});
+    store::audit_filter creates;
+    creates.action = "create";
+    const auto rows = store::list_audit(c, creates);
     ASSERT_EQ(rows.size(), 2u) << "each write audited in its own job";
     EXPECT_EQ(rows[0].actor, "writer");
     EXPECT_EQ(rows[0].object, "site NEW");
