@@ -426,6 +426,15 @@ TEST_F(api_reads, a_viewers_report_shows_small_counts_as_under_three_and_no_trac
         }
     }
     EXPECT_TRUE(suppressed);
+    // Volunteers are pseudonyms: no phone digits, no names in the reporter rows.
+    bool reporters = false;
+    for (const auto& r : rows)
+        if (const auto* who = r.as_object().if_contains("reporter"); who && who->is_string()) {
+            reporters = true;
+            EXPECT_TRUE(std::string_view(who->as_string()).starts_with("reporter ")) << json::serialize(r);
+            EXPECT_EQ(std::string_view(who->as_string()).find('*'), std::string_view::npos) << json::serialize(r);
+        }
+    EXPECT_TRUE(reporters);
     // The identified boys at ALT are 3: shown as a number.
     const auto full = get(admin(), "report", {{"from", "2026-07-01"}, {"until", "2026-08-01"}});
     EXPECT_EQ(full.body.at("rows").as_array().size(), rows.size());
