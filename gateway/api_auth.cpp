@@ -1,6 +1,8 @@
 #include "gateway/api_auth.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -12,38 +14,16 @@ namespace kharuul::gateway::api {
 
 namespace {
 
+// base64url without padding (RFC 4648 section 5) through OpenSSL's base64 encoder.
 std::string base64url(const unsigned char* data, std::size_t n) {
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((n * 4 + 2) / 3);
-    std::size_t i = 0;
-    for (; i + 3 <= n; i += 3) {
-        const unsigned v = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-        out += alphabet[v & 63];
-    }
-    if (n - i == 1) {
-        const unsigned v = data[i] << 16;
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-    } else if (n - i == 2) {
-        const unsigned v = (data[i] << 16) | (data[i + 1] << 8);
-        out += alphabet[(v >> 18) & 63];
-        out += alphabet[(v >> 12) & 63];
-        out += alphabet[(v >> 6) & 63];
-    }
+    std::string out(4 * ((n + 2) / 3) + 1, '\0');
+    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
+    out.resize(static_cast<std::size_t>(written));
+    while (!out.empty() && out.back() == '=')
+        out.pop_back();
+    for (char& c : out)
+        c = c == '+' ? '-' : c == '/' ? '_' : c;
     return out;
-}
-
-bool iequal(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
 }
 
 std::string_view trimmed(std::string_view s) {
@@ -78,7 +58,7 @@ bool same_hash(const store::token_hash& a, const store::token_hash& b) noexcept 
 std::optional<std::string_view> bearer_of(std::string_view authorization) {
     authorization = trimmed(authorization);
     const auto space = authorization.find(' ');
-    if (space == std::string_view::npos || !iequal(authorization.substr(0, space), "bearer"))
+    if (space == std::string_view::npos || !boost::beast::iequals(authorization.substr(0, space), "bearer"))
         return std::nullopt;
     const std::string_view token = trimmed(authorization.substr(space + 1));
     if (token.empty())
