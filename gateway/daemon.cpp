@@ -143,16 +143,7 @@ struct daemon::impl {
                 held.changes.active_sites = cfg.site_codes();
             }
         }
-        http_limits limits;
-        limits.read_timeout = cfg.server.read_timeout;
-        limits.write_timeout = cfg.server.write_timeout;
-        limits.idle_timeout = cfg.server.idle_timeout;
-        limits.max_body_bytes = cfg.server.max_body_bytes;
-        limits.max_connections = connections_allowed(cfg.server.max_connections);
-        if (limits.max_connections < cfg.server.max_connections)
-            spdlog::warn("server: serving at most {} connections at once, not {}: the descriptor limit allows no "
-                         "more (raise it with ulimit -n or LimitNOFILE=)",
-                         limits.max_connections, cfg.server.max_connections);
+        const http_limits limits = http_limits_of(cfg.server);
         auto handler = [this](http_request req, tcp::endpoint peer) { return handle(std::move(req), peer); };
         if (opts.listen_fd >= 0) {
             const int fd = std::exchange(opts.listen_fd, -1);
@@ -200,28 +191,11 @@ struct daemon::impl {
         api_cfg.reset();
     }
 
-    // A store job: checks `c` against the registry the store holds (a file without sites or
-    // teams relies on the store's), then makes the store agree with it. Throws registry_refused
-    // (nothing written) when the check finds an error.
-    static auto sync_job(const config::gateway_config& c, std::string source, store::timestamp now) {
-        auto snapshot = registry_snapshot_of(c);
-        return [snapshot, now, c, source](store::connection& db) {
-            const config::stored_registry held = stored_registry_of(db);
-            auto problems = config::check_registry(c, source, &held, c.store.path);
-            if (!problems.empty())
-                throw registry_refused(std::move(problems));
-            auto r = store::sync_registry(db, snapshot, now);
-            if (!r)
-                throw std::system_error(r.error());
-            return registry_held(db, std::move(*r));
-        };
-    }
-
     // At start, before serving: the registry must be in the store before the first message.
     synced_registry sync_registry_now(const config::gateway_config& c) {
         std::promise<void> done;
         synced_registry held; // written by the job, read after the commit
-        auto job = sync_job(c, opts.config_path.empty() ? "configuration" : opts.config_path.string(), opts.clock());
+        auto job = registry_sync_job(c, opts.config_path.empty() ? "configuration" : opts.config_path.string(), opts.clock());
         writer->submit([&held, job](store::connection& db) { held = job(db); },
                        [&done](std::exception_ptr e) {
                            if (e)
@@ -620,7 +594,7 @@ struct daemon::impl {
         asio::co_spawn(
             io,
             [this, next]() -> asio::awaitable<void> {
-                auto job = sync_job(*next, opts.config_path.string(), opts.clock());
+                auto job = registry_sync_job(*next, opts.config_path.string(), opts.clock());
                 const synced_registry held = co_await run_in_store(*writer, std::move(job));
                 const store::registry_changes& changes = held.changes;
                 std::vector<std::string> removed_channels;
@@ -643,8 +617,7 @@ struct daemon::impl {
                 ussd->reconfigure(cfg.ussd);
                 spdlog::info("reloaded {}: {} sites, {} teams, {} reporters{}", opts.config_path.string(),
                              changes.active_sites.size(), next->teams.size(), cfg.reporters.size(),
-                             removals(removed_channels, changes),
-                             changes.kept.empty() ? "" : "; " + kept_at_run_time(changes));
+                             reload_summary(removed_channels, changes));
                 reloaded(true);
             },
             [this](std::exception_ptr e) {
@@ -662,29 +635,6 @@ struct daemon::impl {
                 }
                 reloaded(false);
             });
-    }
-
-    // "; removed channels kannel; removed sites ULT (kept inactive, 2 open cases); removed teams
-    // X": what the reload took away, for its log line ("" when nothing).
-    static std::string removals(const std::vector<std::string>& channels, const store::registry_changes& c) {
-        std::string out;
-        const auto list = [&](std::string_view what, const std::vector<std::string>& names) {
-            if (names.empty())
-                return;
-            out += "; removed ";
-            out += what;
-            for (std::size_t i = 0; i < names.size(); ++i)
-                out += (i == 0 ? " " : ", ") + names[i];
-        };
-        list("channels", channels);
-        std::vector<std::string> sites;
-        for (const auto& s : c.removed_sites)
-            sites.push_back(s.open_cases == 0 ? s.code
-                                              : s.code + " (kept inactive: " + std::to_string(s.open_cases) +
-                                                    (s.open_cases == 1 ? " open case)" : " open cases)"));
-        list("sites", sites);
-        list("teams", c.removed_teams);
-        return out;
     }
 };
 

@@ -1,5 +1,6 @@
 #include "gateway/daemon_routing.hpp"
 
+#include "gateway/registry_seed.hpp"
 #include "parser/reply.hpp"
 
 #include <spdlog/spdlog.h>
@@ -132,6 +133,35 @@ outbound_channels_of(const config::gateway_config& c, boost::asio::any_io_execut
             out.emplace(ch.name, std::move(sender));
     }
     return out;
+}
+
+std::function<synced_registry(store::connection&)> registry_sync_job(const config::gateway_config& c,
+                                                                     std::string source, store::timestamp now) {
+    auto snapshot = registry_snapshot_of(c);
+    return [snapshot, now, c, source](store::connection& db) {
+        const config::stored_registry held = stored_registry_of(db);
+        auto problems = config::check_registry(c, source, &held, c.store.path);
+        if (!problems.empty())
+            throw registry_refused(std::move(problems));
+        auto r = store::sync_registry(db, snapshot, now);
+        if (!r)
+            throw std::system_error(r.error());
+        return registry_held(db, std::move(*r));
+    };
+}
+
+http_limits http_limits_of(const config::server_config& server) {
+    http_limits limits;
+    limits.read_timeout = server.read_timeout;
+    limits.write_timeout = server.write_timeout;
+    limits.idle_timeout = server.idle_timeout;
+    limits.max_body_bytes = server.max_body_bytes;
+    limits.max_connections = connections_allowed(server.max_connections);
+    if (limits.max_connections < server.max_connections)
+        spdlog::warn("server: serving at most {} connections at once, not {}: the descriptor limit allows no "
+                     "more (raise it with ulimit -n or LimitNOFILE=)",
+                     limits.max_connections, server.max_connections);
+    return limits;
 }
 
 } // namespace kharuul::gateway::daemon_detail

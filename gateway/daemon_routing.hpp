@@ -7,12 +7,14 @@
 #include "adapters/outbound.hpp"
 #include "config/gateway_config.hpp"
 #include "config/problem.hpp"
+#include "gateway/http_server.hpp"
 #include "gateway/intake.hpp"
 #include "parser/lexicon.hpp"
 #include "store/registry.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -85,5 +87,16 @@ std::shared_ptr<const routing> routing_of(const config::gateway_config& file, co
 // Shared, so that a send in flight keeps its channel alive when a reload replaces the map.
 std::map<std::string, std::shared_ptr<adapters::outbound_channel>, std::less<>>
 outbound_channels_of(const config::gateway_config& c, boost::asio::any_io_executor ex);
+
+// A store job (a function of store::connection&): checks `c` against the registry the store holds
+// (a file without sites or teams relies on the store's), then makes the store agree with it and
+// returns the store's whole registry. Throws registry_refused (nothing written) when the check
+// finds an error. `source` names the file in the problems.
+std::function<synced_registry(store::connection&)> registry_sync_job(const config::gateway_config& c,
+                                                                     std::string source, store::timestamp now);
+
+// The listener's limits from [server]: the connection cap lowered (with a warning) when the
+// descriptor limit allows fewer.
+http_limits http_limits_of(const config::server_config& server);
 
 } // namespace kharuul::gateway::daemon_detail

@@ -45,6 +45,31 @@ std::string kept_at_run_time(const store::registry_changes& changes) {
     return out;
 }
 
+// "; removed channels kannel; removed sites ULT (kept inactive: 2 open cases); removed teams X;
+// kept as changed at run time: site KHN": what a reload took away or left alone, for its log line.
+std::string reload_summary(const std::vector<std::string>& channels, const store::registry_changes& c) {
+    std::string out;
+    const auto list = [&](std::string_view what, const std::vector<std::string>& names) {
+        if (names.empty())
+            return;
+        out += "; removed ";
+        out += what;
+        for (std::size_t i = 0; i < names.size(); ++i)
+            out += (i == 0 ? " " : ", ") + names[i];
+    };
+    list("channels", channels);
+    std::vector<std::string> sites;
+    for (const auto& s : c.removed_sites)
+        sites.push_back(s.open_cases == 0 ? s.code
+                                          : s.code + " (kept inactive: " + std::to_string(s.open_cases) +
+                                                (s.open_cases == 1 ? " open case)" : " open cases)"));
+    list("sites", sites);
+    list("teams", c.removed_teams);
+    if (!c.kept.empty())
+        out += "; " + kept_at_run_time(c);
+    return out;
+}
+
 std::vector<config::problem> registry_problems(const config::gateway_config& c, std::string_view config_name) {
     if (!c.sites.empty() && !c.teams.empty())
         return {};

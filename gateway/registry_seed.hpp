@@ -25,6 +25,11 @@ config::stored_registry stored_registry_of(store::connection& db);
 // masked), or "" when none.
 std::string kept_at_run_time(const store::registry_changes& changes);
 
+// What a reload took away (channels, sites, teams) and what it left as changed at run time, for
+// the reload's log line: "; removed sites ULT (kept inactive: 2 open cases); kept as changed at
+// run time: site KHN", or "" when nothing.
+std::string reload_summary(const std::vector<std::string>& removed_channels, const store::registry_changes& c);
+
 // config::check_registry against the store `c` names, for check-config and serve before the
 // daemon opens it: nothing to look at when the file names sites and teams; otherwise the store is
 // opened read-only when it exists (nothing is created or changed). Throws when an existing store
