@@ -1,6 +1,12 @@
 #include "gateway/openapi.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <array>
 #include <cstddef>
+#include <sstream>
+#include <vector>
 
 namespace kharuul::gateway {
 
@@ -11,6 +17,59 @@ extern const std::size_t openapi_json_size;
 
 std::string_view openapi_document() noexcept {
     return {reinterpret_cast<const char*>(embedded::openapi_json), embedded::openapi_json_size};
+}
+
+namespace {
+
+struct path_methods {
+    std::vector<std::string> segments; // "{code}" matches any one segment
+    std::string allow;
+};
+
+std::vector<path_methods> document_paths() {
+    static constexpr std::array<std::string_view, 8> order{"get", "head", "post", "put", "patch", "delete", "options", "trace"};
+    std::vector<path_methods> out;
+    const boost::json::value doc = boost::json::parse(openapi_document());
+    for (const auto& [templ, item] : doc.at("paths").as_object()) {
+        path_methods p;
+        std::istringstream parts{std::string(templ)};
+        for (std::string seg; std::getline(parts, seg, '/');)
+            if (!seg.empty())
+                p.segments.push_back(seg);
+        for (const auto m : order) {
+            const bool has = item.as_object().contains(m) || (m == "head" && item.as_object().contains("get"));
+            if (!has)
+                continue;
+            std::string upper(m);
+            for (char& c : upper)
+                c = static_cast<char>(c - 'a' + 'A');
+            p.allow += (p.allow.empty() ? "" : ", ") + upper;
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+bool matches(const path_methods& p, std::span<const std::string> path, bool literal_only) {
+    if (p.segments.size() != path.size())
+        return false;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        const bool param = p.segments[i].starts_with('{');
+        if ((param && literal_only) || (!param && p.segments[i] != path[i]))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+std::string allowed_methods(std::span<const std::string> path) {
+    static const std::vector<path_methods> paths = document_paths();
+    for (const bool literal_only : {true, false}) // "/openapi.json" before a "{...}" template
+        for (const auto& p : paths)
+            if (matches(p, path, literal_only))
+                return p.allow;
+    return {};
 }
 
 } // namespace kharuul::gateway

@@ -174,5 +174,17 @@ TEST(openapi, every_error_is_the_error_and_next_object) {
             << name;
 }
 
+TEST(openapi, allowed_methods_names_what_the_document_gives_each_path_for_a_405s_allow) {
+    using v = std::vector<std::string>;
+    EXPECT_EQ(gateway::allowed_methods(v{"messages"}), "GET, HEAD");
+    EXPECT_EQ(gateway::allowed_methods(v{"cases", "204812"}), "GET, HEAD");
+    EXPECT_EQ(gateway::allowed_methods(v{"sites"}), "GET, HEAD, POST");
+    EXPECT_EQ(gateway::allowed_methods(v{"reporters", "+97699000001"}), "GET, HEAD, PUT, PATCH, DELETE");
+    EXPECT_EQ(gateway::allowed_methods(v{"session"}), "GET, HEAD, POST, DELETE");
+    EXPECT_EQ(gateway::allowed_methods(v{"openapi.json"}), "GET, HEAD");
+    EXPECT_EQ(gateway::allowed_methods(v{"children"}), "");
+    EXPECT_EQ(gateway::allowed_methods(v{"cases", "204812", "history"}), "");
+}
+
 } // namespace
 } // namespace kharuul
