@@ -66,15 +66,18 @@ build: deps
 test: build peers
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
 
-# The providers' own code the peer tests run: Twilio's helper library (npm `twilio`) in
-# tests/peers/twilio, installed by `npm ci` from the committed lockfile (the network is needed once;
-# the tests run offline after). npm is used where it exists (Node.js 20 brings its own, which
+# The peers' own code the tests run, each installed by `npm ci` from its committed lockfile (the
+# network is needed once; the tests run offline after): Twilio's helper library (npm `twilio`) in
+# tests/peers/twilio, and Ajv with ajv-formats in tests/peers/openapi, which validate the API's real
+# answers against api/openapi.json. npm is used where it exists (Node.js 20 brings its own, which
 # conflicts with Debian's npm package); otherwise Debian's nodejs and npm are installed.
 TWILIO_PEER := tests/peers/twilio
-.PHONY: peers
-peers: $(TWILIO_PEER)/node_modules/.package-lock.json
+OPENAPI_PEER := tests/peers/openapi
+NODE_PEERS := $(TWILIO_PEER) $(OPENAPI_PEER)
+.PHONY: peers node-tools
+peers: $(addsuffix /node_modules/.package-lock.json,$(NODE_PEERS))
 
-$(TWILIO_PEER)/node_modules/.package-lock.json: $(TWILIO_PEER)/package.json $(TWILIO_PEER)/package-lock.json
+node-tools:
 	@if ! command -v npm >/dev/null; then \
 	  echo "peers: installing Debian's nodejs and npm"; \
 	  if [[ $$(id -u) -eq 0 ]]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; \
@@ -82,7 +85,9 @@ $(TWILIO_PEER)/node_modules/.package-lock.json: $(TWILIO_PEER)/package.json $(TW
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm; \
 	fi
-	npm ci --prefix $(TWILIO_PEER) --no-audit --no-fund --ignore-scripts
+
+%/node_modules/.package-lock.json: %/package.json %/package-lock.json | node-tools
+	npm ci --prefix $* --no-audit --no-fund --ignore-scripts
 	@touch $@
 
 # Serves the demo configuration once the daemon exists; until then shows the command line and

@@ -5,6 +5,7 @@
 #include "gateway/api_principal.hpp"
 #include "gateway/api_reads.hpp"
 #include "gateway/api_registry.hpp"
+#include "gateway/openapi.hpp"
 #include "gateway/store_client.hpp"
 #include "gateway/time_text.hpp"
 #include "store/audit.hpp"
@@ -79,11 +80,20 @@ json::object principal_json(const api::principal& who, const std::string& csrf) 
     return o;
 }
 
-// A minimal OpenAPI 3 document until the full one is written (it names the paths served).
-const char* openapi_document() {
-    return R"({"openapi":"3.0.3","info":{"title":"kharuul API","version":"1"},"servers":[{"url":"/api/v1"}],)"
-           R"("components":{"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"}}},)"
-           R"("security":[{"bearer":[]}],"paths":{}})";
+// GET /api/v1/openapi.json: the document compiled in (gateway/openapi.hpp), byte for byte, to
+// anyone: it tells how to sign in, so it needs no token.
+http_response openapi_answer(http::verb method, unsigned version) {
+    if (method != http::verb::get) {
+        auto res = api::error_response(http::status::method_not_allowed, version, "GET only");
+        res.set(http::field::allow, "GET, HEAD");
+        return res;
+    }
+    http_response res{http::status::ok, version};
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.body() = std::string(openapi_document());
+    api::set_security_headers(res);
+    res.prepare_payload();
+    return res;
 }
 
 } // namespace
@@ -118,7 +128,12 @@ asio::awaitable<http_response> api_service::handle(http_request req, std::vector
     rs.segs = std::move(segs);
     rs.req = std::move(req);
     try {
-        co_return co_await dispatch(rs);
+        auto res = co_await dispatch(rs);
+        // An endpoint's 405 names what the path has, as the OpenAPI document lists it.
+        if (res.result() == http::status::method_not_allowed && res[http::field::allow].empty())
+            if (auto allow = allowed_methods(rs.rq.path); !allow.empty())
+                res.set(http::field::allow, allow);
+        co_return res;
     } catch (const std::exception& e) {
         spdlog::error("api: {} /api/{} failed: {}", std::string(rs.req.method_string()),
                       rs.segs.size() > 1 ? rs.segs[1] : "", e.what());
@@ -145,6 +160,8 @@ asio::awaitable<http_response> api_service::dispatch(request_state& rs) {
     rs.rq.now = o_.clock();
     if (rs.rq.path.front() == "session" && rs.rq.path.size() == 1)
         co_return co_await session(rs);
+    if (rs.rq.path.front() == "openapi.json" && rs.rq.path.size() == 1)
+        co_return openapi_answer(rs.rq.method, rs.version);
     http_response refusal;
     auto a = co_await authenticate(rs, refusal);
     if (!a)
@@ -373,16 +390,6 @@ asio::awaitable<http_response> api_service::endpoint(request_state& rs, const au
     const std::string& first = rs.rq.path.front();
     if (first == "audit" && rs.rq.path.size() == 1)
         co_return co_await audit(rs, a);
-    if (first == "openapi.json" && rs.rq.path.size() == 1) {
-        if (rs.rq.method != http::verb::get) {
-            auto res = api::error_response(http::status::method_not_allowed, rs.version, "GET only");
-            res.set(http::field::allow, "GET, HEAD");
-            co_return res;
-        }
-        api::api_answer ans;
-        ans.body = json::parse(openapi_document());
-        co_return api::to_response(ans, rs.version);
-    }
     if (who.who == api::role::viewer && first != "report")
         co_return api::to_response(api::forbidden(), rs.version);
 
