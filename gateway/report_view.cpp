@@ -100,8 +100,13 @@ json::object report_json(const report_request& q, const std::vector<cases::repor
     json::object o = report_head(q);
     json::array a;
     a.reserve(rows.size());
-    for (const auto& r : rows)
+    for (const auto& r : rows) {
+        // The rows per reporter name the volunteer (masked number and name): who reports is no
+        // figure, and informants are exposed to pressure (domain.md 6.2).
+        if (suppressed && r.indicator.starts_with("reporter_"))
+            continue;
         a.push_back(report_row_json(r, suppressed));
+    }
     o["rows"] = std::move(a);
     return o;
 }
