@@ -39,10 +39,10 @@ api_answer get_cases(store::connection& db, const read_scope& scope, const api_r
     const auto sites = store::list_sites(db);
     if (auto site = q.text("site")) {
         *site = upper(*site);
+        if (!scope.site_in_scope(*site)) // unknown ones too: a team learns no other area's codes
+            return not_found("site " + *site);
         if (std::none_of(sites.begin(), sites.end(), [&](const store::site& s) { return s.code == *site; }))
             reject("site", *site, "a site's code as the registry has it (" + known_sites(db) + ")");
-        if (!scope.site_in_scope(*site))
-            return not_found("site " + *site);
         f.site = site;
     }
     if (auto area = q.text("area")) {
@@ -149,13 +149,13 @@ api_answer get_alerts(store::connection& db, const read_scope& scope, const api_
     }
     if (auto site = q.text("site")) {
         *site = upper(*site);
+        if (!scope.site_in_scope(*site)) // unknown ones too: a team learns no other area's codes
+            return not_found("site " + *site);
         if (!store::find_site(db, *site))
             reject("site", *site, "a site's code as the registry has it (" + known_sites(db) + ")");
-        if (!scope.site_in_scope(*site))
-            return not_found("site " + *site);
         f.site = site;
     }
-    f.phone = q.phone("phone");
+    f.phone = phone_filter(db, scope, q.phone("phone"));
     f.range = {q.time("since", false), q.time("until", true)};
     const std::size_t limit = q.limit();
     const bool csv = q.csv();

@@ -38,10 +38,11 @@ std::optional<std::string> site_param(const query_params& q, const read_scope& s
     if (!site)
         return site;
     *site = upper(*site);
-    if (!store::find_site(db, *site))
-        reject("site", *site, "a site's code as the registry has it (" + known_sites(db) + ")");
+    // A team is told nothing of the sites outside its areas, not even which codes exist.
     if (!scope.site_in_scope(*site))
         throw bad_parameter{not_found("site " + *site)};
+    if (!store::find_site(db, *site))
+        reject("site", *site, "a site's code as the registry has it (" + known_sites(db) + ")");
     return site;
 }
 
@@ -61,7 +62,7 @@ api_answer get_messages(store::connection& db, const read_scope& scope, const ap
                         const api_context& ctx) {
     const query_params q(rq, ctx, {"phone", "site", "form", "status", "since", "until", "limit", "before", "after", "wait"});
     store::message_filter f;
-    f.phone = q.phone("phone");
+    f.phone = phone_filter(db, scope, q.phone("phone"));
     f.site = site_param(q, scope, db);
     if (f.site && ctx.lex)
         f.site_of_text = [lex = ctx.lex](std::string_view text) {
@@ -194,7 +195,7 @@ api_answer get_outbox(store::connection& db, const read_scope& scope, const api_
                       const api_context& ctx) {
     const query_params q(rq, ctx, {"state", "phone", "since", "until", "limit", "before"});
     store::outbox_filter f;
-    f.phone = q.phone("phone");
+    f.phone = phone_filter(db, scope, q.phone("phone"));
     if (const auto t = q.text("state")) {
         if (!store::outbox_state_from(lower(*t)))
             reject("state", *t, "queued, sending, sent, delivered, failed or cancelled");

@@ -7,6 +7,8 @@
 #include "gateway/export_rows.hpp"
 #include "gateway/report_view.hpp"
 
+#include <set>
+
 namespace kharuul::gateway::api {
 
 namespace json = boost::json;
@@ -45,11 +47,23 @@ api_answer get_report(store::connection& db, const read_scope& scope, const api_
     cases::report_input in = report_input_of(db, cfg, r);
     if (r.area && !area_known(in, *r.area))
         reject("area", *r.area, "an area some site lies in, written as the sites' area (Bayankhongor/Bayan-Ovoo)");
-    const std::vector<cases::report_row> rows = cases::compute_report(in);
+    std::vector<cases::report_row> rows = cases::compute_report(in);
+    // The figures count sensitive cases; their codes are only for those who may open them.
+    std::set<std::string, std::less<>> sensitive;
+    if (!scope.sensitive_visible())
+        for (const auto& c : in.cases)
+            if (c.sensitive)
+                sensitive.insert(c.code);
     in = cases::report_input{};
+    const auto shown = [&](cases::report_row row) {
+        std::erase_if(row.cases, [&](const std::string& code) { return sensitive.contains(code); });
+        return row;
+    };
 
     api_answer a;
     if (!explain) {
+        for (auto& row : rows)
+            row = shown(std::move(row));
         a.body = report_json(r, rows, who.who == role::viewer);
         return a;
     }
@@ -58,7 +72,7 @@ api_answer get_report(store::connection& db, const read_scope& scope, const api_
         reject("explain", *explain, "a row's id of this report: r1 to r" + std::to_string(rows.size()));
     const explained_row x = explain_row(db, *row, scope.sensitive_visible());
     json::object o;
-    o["row"] = report_row_json(*row);
+    o["row"] = report_row_json(shown(*row));
     switch (x.kind) {
     case trace_kind::cases: {
         json::array list;

@@ -91,9 +91,13 @@ std::optional<store::timestamp> query_params::time(std::string_view name, bool u
 }
 
 std::optional<store::phone_match> query_params::phone(std::string_view name) const {
-    const auto t = text(name);
+    auto t = text(name);
     if (!t)
         return std::nullopt;
+    // A '+' typed unencoded in a query (?phone=+97699000001, as curl sends it) arrives as a space
+    // (form decoding): a number never starts with one, so it stands for the '+'.
+    if (t->starts_with(' '))
+        t->front() = '+';
     static const config::gateway_config fallback{};
     auto p = phone_filter_of(*t, ctx_.cfg ? *ctx_.cfg : fallback);
     if (!p)
@@ -220,8 +224,12 @@ read_scope::outbox_view read_scope::outbox(store::connection& db, const store::o
             v.sensitive = v.sensitive || mv.sensitive;
             linked_in_scope = linked_in_scope || mv.visible;
         }
+    // A row about an alert or a message is the team's when that is in its areas, whoever got it (a
+    // member it shares with another team gets that team's alerts too); an unlinked one (a
+    // reminder, a notice) when it went to one of its members.
+    const bool linked = m.alert_id.has_value() || m.message_id.has_value();
     v.visible = administers(who_) ||
-                (who_.who == role::team && (team_members_.count(m.recipient) != 0 || linked_in_scope));
+                (who_.who == role::team && (linked ? linked_in_scope : team_members_.count(m.recipient) != 0));
     if (v.sensitive && !sensitive_visible())
         v.visible = false;
     return v;
@@ -255,6 +263,20 @@ void read_scope::mask_history(json::object& row, std::string_view key) const {
                 continue;
             mask_keys(o, {"actor", "phone"});
         }
+}
+
+std::optional<store::phone_match> phone_filter(store::connection& db, const read_scope& scope,
+                                               std::optional<store::phone_match> typed) {
+    if (!typed || administers(scope.who()))
+        return typed;
+    std::vector<std::string> seen;
+    for (auto& n : store::numbers_matching(db, *typed))
+        if (scope.known(n))
+            seen.push_back(std::move(n));
+    if (seen.size() > 1)
+        reject("phone", typed->number, "more digits: several numbers your team sees end with these");
+    // No number it sees: "+" is no phone, so the list is empty as for a number nobody used.
+    return store::phone_match{seen.empty() ? std::string("+") : seen.front(), false};
 }
 
 audit_note read_note(std::string object, const principal& who) {

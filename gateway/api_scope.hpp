@@ -121,6 +121,13 @@ private:
     std::set<std::string, std::less<>> team_members_; // of the principal's team
 };
 
+// ?phone= as this principal may use it: admin and coordinator as typed; a team only on numbers it
+// sees whole (its members, its sites' reporters), so that filtering cannot tell it a masked number
+// digit by digit: the one it knows that is or ends with the typed one; none matches nothing (an
+// empty list); several are a 400 asking for more digits.
+std::optional<store::phone_match> phone_filter(store::connection& db, const read_scope& scope,
+                                               std::optional<store::phone_match> typed);
+
 // The audit note for one shown sensitive record ("case 100009", "alert 3", "message 12").
 audit_note read_note(std::string object, const principal& who);
 

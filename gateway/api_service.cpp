@@ -386,7 +386,7 @@ bool no_rows(const api::api_answer& a, std::string_view list) {
 } // namespace
 
 asio::awaitable<http_response> api_service::endpoint(request_state& rs, const authenticated& a) {
-    const api::principal& who = a.who;
+    api::principal who = a.who; // a long poll looks it up again after each wait
     const std::string& first = rs.rq.path.front();
     if (first == "audit" && rs.rq.path.size() == 1)
         co_return co_await audit(rs, a);
@@ -425,6 +425,20 @@ asio::awaitable<http_response> api_service::endpoint(request_state& rs, const au
                 }
                 generation = stored_generation_;
                 rs.rq.now = o_.clock();
+                // It waited: the token may have been revoked, or its team changed, meanwhile.
+                const std::int64_t id = who.token_id;
+                const auto at = rs.rq.now;
+                auto job = [id, at](store::connection& db) { return api::resolve_by_id(db, id, at); };
+                api::resolved_token again = co_await run_in_reader(*o_.reader, std::move(job));
+                if (!again.who) {
+                    if (again.dead)
+                        sessions_.close_token(id);
+                    co_return api::to_response(api::error_answer(http::status::unauthorized, again.refusal,
+                                                                 "ask for a new token (kharuul token create)"),
+                                               rs.version);
+                }
+                again.who->client = who.client;
+                who = std::move(*again.who);
                 ans = co_await read(rs, who, found);
             }
         } catch (const std::system_error& e) {

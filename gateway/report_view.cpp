@@ -100,19 +100,12 @@ json::object report_json(const report_request& q, const std::vector<cases::repor
     json::object o = report_head(q);
     json::array a;
     a.reserve(rows.size());
-    // A viewer sees figures, not people: the volunteers of the reporter rows become "reporter 1",
-    // "reporter 2" ... in order of first appearance (their activity stays visible, not who they
-    // are: informants may be at risk themselves, domain.md 6.2).
-    std::map<std::string, std::size_t, std::less<>> pseudonyms;
     for (const auto& r : rows) {
-        json::object row = report_row_json(r, suppressed);
-        if (suppressed)
-            if (auto* who = row.if_contains("reporter"); who && who->is_string()) {
-                const std::string key(who->as_string());
-                const auto [it, fresh] = pseudonyms.try_emplace(key, pseudonyms.size() + 1);
-                *who = "reporter " + std::to_string(it->second);
-            }
-        a.push_back(std::move(row));
+        // The rows per reporter name the volunteer (masked number and name): who reports is no
+        // figure, and informants are exposed to pressure (domain.md 6.2).
+        if (suppressed && r.indicator.starts_with("reporter_"))
+            continue;
+        a.push_back(report_row_json(r, suppressed));
     }
     o["rows"] = std::move(a);
     return o;

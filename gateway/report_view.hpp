@@ -62,7 +62,8 @@ boost::json::object report_row_json(const cases::report_row& r, bool suppressed 
 // set. The rows follow under "rows".
 boost::json::object report_head(const report_request& q);
 
-// The whole report as one object (the API's answer).
+// The whole report as one object (the API's answer); `suppressed` also leaves out the rows per
+// reporter (reporter_*: they name the volunteer).
 boost::json::object report_json(const report_request& q, const std::vector<cases::report_row>& rows,
                                 bool suppressed = false);
 

@@ -238,3 +238,19 @@ TEST(api_http, a_sensitive_case_is_hidden_but_from_whom_may_see_it_and_every_rea
 
 } // namespace
 } // namespace kharuul::testing
+
+namespace kharuul::testing {
+namespace {
+
+TEST(api_http, a_phone_filter_typed_with_an_unencoded_plus_finds_that_number) {
+    // curl sends ?phone=+976... as it is typed; form decoding makes the '+' a space.
+    api_season s("api-http-plus");
+    const auto typed = s.get_json("/api/v1/messages?phone=+97699000001", caller::admin);
+    const auto encoded = s.get_json("/api/v1/messages?phone=%2B97699000001", caller::admin);
+    ASSERT_TRUE(typed.is_object()) << json::serialize(typed);
+    ASSERT_FALSE(encoded.at("messages").as_array().empty());
+    EXPECT_EQ(json::serialize(typed), json::serialize(encoded));
+}
+
+} // namespace
+} // namespace kharuul::testing

@@ -167,9 +167,21 @@ TEST_F(api_reads, a_team_sees_the_messages_of_its_sites_and_its_reporters_and_me
 TEST_F(api_reads, a_site_outside_a_teams_areas_is_404_and_an_unknown_one_400) {
     EXPECT_EQ(get(bayan_ovoo(), "messages", {{"site", "ULT"}}).status, http::status::not_found);
     EXPECT_EQ(get(bayan_ovoo(), "cases", {{"site", "ULT"}}).status, http::status::not_found);
-    const auto unknown = get(bayan_ovoo(), "messages", {{"site", "NOPE"}});
+    const auto unknown = get(admin(), "messages", {{"site", "NOPE"}});
     EXPECT_EQ(unknown.status, http::status::bad_request);
     EXPECT_EQ(get(admin(), "messages", {{"site", "ULT"}}).body.at("messages").as_array().size(), 1u);
+}
+
+TEST_F(api_reads, a_team_asking_for_an_unknown_site_learns_no_other_areas_site_codes) {
+    // As the registry's GET /sites shows it only its own sites, a filter must not list the others,
+    // nor answer an unknown code otherwise than one outside its areas.
+    for (const std::string list : {"messages", "events", "cases", "alerts"}) {
+        const auto unknown = get(bayan_ovoo(), list, {{"site", "NOPE"}});
+        EXPECT_EQ(unknown.status, http::status::not_found) << list;
+        EXPECT_EQ(unknown.body, api::not_found("site NOPE").body) << list;
+        EXPECT_EQ(json::serialize(unknown.body).find("ULT"), std::string::npos) << list;
+        EXPECT_EQ(get(bayan_ovoo(), list, {{"site", "ULT"}}).body, api::not_found("site ULT").body) << list;
+    }
 }
 
 TEST_F(api_reads, a_single_record_outside_a_teams_areas_is_404_with_the_body_of_a_missing_one) {
@@ -215,6 +227,31 @@ TEST_F(api_reads, a_teams_outbox_holds_what_went_to_its_members_or_about_its_sit
     }
     EXPECT_GT(expected, 0u);
     EXPECT_EQ(mine.body.at("outbox").as_array().size(), expected);
+}
+
+TEST_F(api_reads, a_teams_outbox_holds_no_alert_of_another_area_sent_to_a_member_it_shares) {
+    // The Bayan-Ovoo member also sits in the Uyanga team: the Uyanga alerts sent to that member
+    // name Uyanga's children and are not the Bayan-Ovoo team's to read.
+    for (auto& t : cfg_.teams)
+        if (t.name == "Uyanga child protection team") {
+            auto m = t.members.back();
+            m.phone = alt_member;
+            t.members.push_back(m);
+        }
+    settings_.alerts = std::make_shared<const alert_settings>(alert_settings_of(cfg_));
+    const auto ult2 = send(volunteer_ult, "ID ULT 1B 13 PAN", at(12 * 60));
+    ASSERT_TRUE(ult2.alert);
+    const json::value ult_alert(static_cast<std::int64_t>(*ult2.alert));
+    bool told = false;
+    const auto all = get(admin(), "outbox", {{"limit", "1000"}});
+    for (const auto& r : all.body.at("outbox").as_array())
+        told = told || (r.at("alert_id") == ult_alert && r.at("recipient") == json::value(alt_member));
+    ASSERT_TRUE(told);
+    const auto mine = get(bayan_ovoo(), "outbox", {{"limit", "1000"}});
+    EXPECT_FALSE(mine.body.at("outbox").as_array().empty());
+    for (const auto& r : mine.body.at("outbox").as_array())
+        EXPECT_NE(r.at("alert_id"), ult_alert) << json::serialize(r);
+    EXPECT_EQ(get(bayan_ovoo(), "alerts/" + std::to_string(*ult2.alert)).status, http::status::not_found);
 }
 
 // ---- masking -----------------------------------------------------------------------------------
@@ -426,20 +463,29 @@ TEST_F(api_reads, a_viewers_report_shows_small_counts_as_under_three_and_no_trac
         }
     }
     EXPECT_TRUE(suppressed);
-    // Volunteers are pseudonyms: no phone digits, no names in the reporter rows.
-    bool reporters = false;
-    for (const auto& r : rows)
-        if (const auto* who = r.as_object().if_contains("reporter"); who && who->is_string()) {
-            reporters = true;
-            EXPECT_TRUE(std::string_view(who->as_string()).starts_with("reporter ")) << json::serialize(r);
-            EXPECT_EQ(std::string_view(who->as_string()).find('*'), std::string_view::npos) << json::serialize(r);
-        }
-    EXPECT_TRUE(reporters);
     // The identified boys at ALT are 3: shown as a number.
     const auto full = get(admin(), "report", {{"from", "2026-07-01"}, {"until", "2026-08-01"}});
-    EXPECT_EQ(full.body.at("rows").as_array().size(), rows.size());
+    std::size_t figures = 0; // all but the rows per reporter (see the test below)
+    for (const auto& r : full.body.at("rows").as_array())
+        figures += std::string_view(r.at("indicator").as_string()).starts_with("reporter_") ? 0 : 1;
+    EXPECT_EQ(figures, rows.size());
     EXPECT_EQ(get(viewer(), "report", {{"from", "2026-07-01"}, {"until", "2026-08-01"}, {"explain", "r1"}}).status,
               http::status::forbidden);
+}
+
+TEST_F(api_reads, a_viewers_report_names_no_reporter) {
+    // The rows per reporter are labelled with the volunteer's name and masked number: who reports
+    // is no figure, and informants are exposed to pressure (domain.md 6.2).
+    const std::map<std::string, std::string, std::less<>> q{{"from", "2026-07-01"}, {"until", "2026-08-01"}};
+    const std::string mine = json::serialize(get(admin(), "report", q).body);
+    ASSERT_NE(mine.find(parser::mask_phone(volunteer_alt)), std::string::npos);
+    const auto a = get(viewer(), "report", q);
+    ASSERT_EQ(a.status, http::status::ok);
+    const std::string text = json::serialize(a.body);
+    for (const auto& phone : {volunteer_alt, volunteer_ult, volunteer_tsd, monitor_dkh_nrt})
+        EXPECT_EQ(text.find(parser::mask_phone(phone)), std::string::npos) << text;
+    for (const auto& r : a.body.at("rows").as_array())
+        EXPECT_FALSE(r.as_object().contains("reporter")) << json::serialize(r);
 }
 
 TEST_F(api_reads, a_teams_report_covers_its_own_areas_and_another_area_is_404) {
@@ -484,6 +530,45 @@ TEST_F(api_reads, explain_lists_a_rows_cases_with_their_history_and_hides_sensit
     EXPECT_TRUE(hidden.body.at("cases").as_array().empty());
     EXPECT_EQ(hidden.body.at("hidden"), json::value(1));
     EXPECT_TRUE(hidden.audits.empty());
+}
+
+TEST_F(api_reads, a_teams_report_counts_a_sensitive_case_but_names_it_only_to_a_team_marked_for_them) {
+    const std::map<std::string, std::string, std::less<>> q{{"from", "2026-07-01"}, {"until", "2026-08-01"}};
+    const std::string code = sex_.case_codes.at(0);
+    const auto bz = get(bayanzurkh(), "report", q);
+    ASSERT_EQ(bz.status, http::status::ok);
+    EXPECT_EQ(json::serialize(bz.body).find(code), std::string::npos) << json::serialize(bz.body);
+    bool counted = false;
+    for (const auto& r : bz.body.at("rows").as_array())
+        counted = counted || (r.at("indicator") == json::value("identified") && r.at("work") == json::value("SEX") &&
+                              r.at("value") == json::value(1));
+    EXPECT_TRUE(counted);
+    EXPECT_NE(json::serialize(get(mdt(), "report", q).body).find(code), std::string::npos);
+    // Nor in the row that explain repeats.
+    for (const auto& r : bz.body.at("rows").as_array()) {
+        auto explained = q;
+        explained["explain"] = std::string(r.at("id").as_string());
+        const auto x = get(bayanzurkh(), "report", explained);
+        EXPECT_EQ(json::serialize(x.body).find(code), std::string::npos) << json::serialize(x.body);
+    }
+}
+
+TEST_F(api_reads, a_team_cannot_learn_a_masked_number_by_filtering_on_it) {
+    // The coordinator was told of the ALT alert: the team sees the alert and its outbox row, the
+    // number masked; a filter on the number (or its last digits) must not confirm it.
+    ASSERT_FALSE(get(admin(), "alerts", {{"phone", coordinator1}}).body.at("alerts").as_array().empty());
+    ASSERT_FALSE(get(admin(), "outbox", {{"phone", coordinator1}}).body.at("outbox").as_array().empty());
+    for (const std::string typed : {coordinator1, coordinator1.substr(coordinator1.size() - 4)}) {
+        for (const std::string list : {"alerts", "outbox", "messages"}) {
+            const auto a = get(bayan_ovoo(), list, {{"phone", typed}});
+            ASSERT_EQ(a.status, http::status::ok) << list << " " << typed;
+            EXPECT_TRUE(a.body.at(list).as_array().empty()) << list << " " << typed << ": " << json::serialize(a.body);
+        }
+    }
+    // Its own reporter's number filters as before.
+    EXPECT_EQ(ids(get(bayan_ovoo(), "alerts", {{"phone", volunteer_alt}}), "alerts"),
+              (std::vector<std::int64_t>{static_cast<std::int64_t>(*alt_.alert)}));
+    EXPECT_FALSE(get(bayan_ovoo(), "messages", {{"phone", "0001"}}).body.at("messages").as_array().empty());
 }
 
 // ---- the command line's audit rows -------------------------------------------------------------

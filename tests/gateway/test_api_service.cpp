@@ -19,7 +19,9 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
+#include <thread>
 #include <regex>
 
 namespace kharuul::testing {
@@ -31,11 +33,16 @@ using headers = std::vector<std::pair<std::string, std::string>>;
 
 // /messages from the store (id > after, oldest first), as the long poll needs it; POST /sites
 // answered 201 with an audit note. Everything else is not theirs (nullopt).
+// How many times the stand-in has answered /messages: a test waits on it to know a long poll has
+// read once and is waiting.
+std::atomic<int> message_reads{0};
+
 std::optional<gateway::api::api_answer> stand_in_reads(store::connection& db, const gateway::api::principal&,
                                                        const gateway::api::api_request& rq,
                                                        const gateway::api::api_context&) {
     if (rq.path != std::vector<std::string>{"messages"})
         return std::nullopt;
+    ++message_reads;
     const auto after = rq.query.count("after") ? std::stoll(rq.query.find("after")->second) : 0;
     store::message_filter f;
     f.limit = 1000;
@@ -300,6 +307,21 @@ TEST_F(api_frame, the_long_poll_is_answered_when_a_message_is_posted_and_empty_w
     ASSERT_EQ(empty.status, 200);
     EXPECT_TRUE(json::parse(empty.body).at("messages").as_array().empty());
     EXPECT_EQ(get("/api/v1/messages?after=0&wait=26", token).status, 400);
+}
+
+TEST_F(api_frame, a_token_revoked_while_its_long_poll_waits_is_not_sent_the_next_message) {
+    const std::string token = make_token("revoked while waiting");
+    const int reads_before = message_reads.load();
+    auto poll = std::async(std::launch::async, [&] { return get("/api/v1/messages?after=0&wait=25", token); });
+    while (message_reads.load() == reads_before) // the poll has read once (nothing yet) and waits
+        std::this_thread::yield();
+    ASSERT_EQ(cli({"token", "revoke", "revoked while waiting"}).code, 0);
+    auto sms = http_post(listener->port(), "/channels/generic/receive?secret=demo-secret",
+                         "from=%2B97699000001&to=500&text=NIL%20ALT");
+    ASSERT_EQ(sms.status, 200) << sms.body;
+    const auto answer = poll.get();
+    EXPECT_EQ(answer.status, 401) << answer.body;
+    EXPECT_EQ(answer.body.find("NIL ALT"), std::string::npos) << answer.body;
 }
 
 TEST_F(api_frame, a_waiting_long_poll_is_answered_at_once_when_the_daemon_stops) {
