@@ -165,11 +165,17 @@ void check_viewer_report(api_season& s) {
     const auto seen = s.get_json("/api/v1/report?" + period, caller::viewer);
     ASSERT_TRUE(full.is_object() && seen.is_object());
     const auto& rows = seen.at("rows").as_array();
-    ASSERT_EQ(rows.size(), full.at("rows").as_array().size()) << "the viewer sees every row, suppressed";
+    // The viewer sees every row, suppressed, but the rows per reporter (they name volunteers).
+    std::vector<json::object> expected;
+    for (const auto& f : full.at("rows").as_array())
+        if (!std::string_view(f.at("indicator").as_string()).starts_with("reporter_"))
+            expected.push_back(f.as_object());
+    ASSERT_LT(expected.size(), full.at("rows").as_array().size()) << "the season has reporter rows";
+    ASSERT_EQ(rows.size(), expected.size());
     int small = 0;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i].as_object();
-        const auto& f = full.at("rows").at(i).as_object();
+        const auto& f = expected[i];
         EXPECT_EQ(r.at("id"), f.at("id"));
         EXPECT_EQ(r.at("indicator"), f.at("indicator"));
         for (auto trace : {"cases", "messages", "alerts"})

@@ -558,8 +558,8 @@ TEST_F(api_reads, a_team_cannot_learn_a_masked_number_by_filtering_on_it) {
     // number masked; a filter on the number (or its last digits) must not confirm it.
     ASSERT_FALSE(get(admin(), "alerts", {{"phone", coordinator1}}).body.at("alerts").as_array().empty());
     ASSERT_FALSE(get(admin(), "outbox", {{"phone", coordinator1}}).body.at("outbox").as_array().empty());
-    for (const std::string typed : {coordinator1, coordinator1.substr(coordinator1.size() - 4)}) {
-        for (const std::string list : {"alerts", "outbox", "messages"}) {
+    for (const std::string& typed : {coordinator1, coordinator1.substr(coordinator1.size() - 4)}) {
+        for (const char* list : {"alerts", "outbox", "messages"}) {
             const auto a = get(bayan_ovoo(), list, {{"phone", typed}});
             ASSERT_EQ(a.status, http::status::ok) << list << " " << typed;
             EXPECT_TRUE(a.body.at(list).as_array().empty()) << list << " " << typed << ": " << json::serialize(a.body);
