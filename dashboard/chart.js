@@ -2,9 +2,9 @@
 // no library, nothing fetched. Colours come from style.css (classes), so the page's CSP holds.
 import { h, s } from './dom.js';
 
-const WIDTH = 640;
-const LABEL = 170;
-const ROW = 28;
+const WIDTH = 420;
+const LABEL = 130;
+const ROW = 26;
 const TOP = 8;
 const AXIS = 22;
 
@@ -20,7 +20,7 @@ export function barChart({ id, title, rows, series, stacked = true, note }) {
   const totals = rows.map((r) => (stacked ? r.parts.reduce((n, p) => n + num(p.value), 0)
     : Math.max(0, ...r.parts.map((p) => num(p.value)))));
   const max = Math.max(1, ...totals);
-  const scale = (v) => (v / max) * (WIDTH - LABEL - 40);
+  const scale = (v) => (v / max) * (WIDTH - LABEL - 48);
   const stub = 6;
   const svg = s('svg', {
     viewBox: `0 0 ${WIDTH} ${height}`, class: 'chart', role: 'img', 'aria-labelledby': `${id}-title`, id,

@@ -1,4 +1,4 @@
-// Small DOM helpers. Every text goes in as a text node (never innerHTML): anyone who can text the
+// Small DOM helpers. Every text goes in as a text node, never parsed as HTML: anyone who can text the
 // gateway writes into what this page shows.
 
 // h('a', {href: '#/log', class: 'x'}, 'text', child...): an element. Attributes: `class`, `for`,

@@ -3,7 +3,7 @@
 // Keeps the newest messages, newest first, for the log page; other pages listen to refresh what a
 // new message may have changed (an alert acknowledged by an ACK, a case tracked by a TR).
 import * as api from './api.js';
-import { t } from './i18n.js';
+import { t, onLang } from './i18n.js';
 
 const KEEP = 200;
 const WAIT_SECONDS = 25;
@@ -22,7 +22,14 @@ export function listen(fn) {
   return () => listeners.delete(fn);
 }
 
-function status(text, state) {
+let shown = null; // the status line's text key and values, to say it again in another language
+
+onLang(() => {
+  if (shown) status(t(shown[0], shown[1]), shown[2], shown);
+});
+
+function status(text, state, key = null) {
+  shown = key;
   const el = document.getElementById('live');
   el.hidden = !text;
   el.textContent = text || '';
@@ -54,14 +61,15 @@ async function loop(mine) {
         recent = rows.slice().sort((a, b) => b.id - a.id);
         for (const fn of listeners) fn([]);
       }
-      status(t('live.on'), 'on');
+      status(t('live.on'), 'on', ['live.on', {}, 'on']);
       const next = await api.get(`messages?after=${lastId}&wait=${WAIT_SECONDS}`, abort.signal);
       add(next.messages || []);
       delay = 1000;
     } catch (e) {
       if (!running || mine !== generation || e.name === 'AbortError') return;
       if (e.status === 401 || e.status === 403) return status('', '');
-      status(t('live.retry', { seconds: Math.round(delay / 1000) }), 'retry');
+      const seconds = { seconds: Math.round(delay / 1000) };
+      status(t('live.retry', seconds), 'retry', ['live.retry', seconds, 'retry']);
       await sleep(delay, abort.signal);
       delay = Math.min(delay * 2, 30000);
     }
