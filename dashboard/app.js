@@ -140,7 +140,10 @@ function showSignIn(message) {
 
 function startSession() {
   if (RECORDS.includes(session.role)) live.start();
-  if (!currentPage()) location.replace(homeOf(session));
+  if (!currentPage() && location.hash !== homeOf(session)) {
+    location.replace(homeOf(session)); // the hashchange routes
+    return;
+  }
   route();
 }
 

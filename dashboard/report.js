@@ -62,7 +62,7 @@ function alertsChart(rows) {
   const keys = ['alerts_raised', 'alerts_acknowledged'];
   const series = keys.map((k) => ({ key: k, label: label('ind', k) }));
   const chartRows = groupBy(rows.filter((x) => keys.includes(x.indicator)), 'team')
-    .map(([team, rs]) => ({ label: team.length > 19 ? `${team.slice(0, 18)}…` : team, parts: parts(rs, (r) => r.indicator, keys) }));
+    .map(([team, rs]) => ({ label: team.length > 18 ? `${team.slice(0, 17)}…` : team, parts: parts(rs, (r) => r.indicator, keys) }));
   if (!chartRows.length) return null;
   return barChart({ id: 'chart-alerts', title: t('report.chart.alerts'), rows: chartRows, series, stacked: false });
 }

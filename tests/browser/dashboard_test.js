@@ -24,9 +24,10 @@ function step(text) {
   console.log(`  - ${text}`);
 }
 
-async function shot(page, name) {
+// A screenshot in the artifacts folder: the whole page, or with `viewport` what the window shows.
+async function shot(page, name, viewport = false) {
   const file = path.join(plan.artifacts, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage: !viewport });
   step(`screenshot ${file}`);
   return file;
 }
@@ -38,8 +39,9 @@ async function sms(from, text) {
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ from, text }).toString(),
   });
-  check(res.status === 200, `POST ${plan.sms} answered ${res.status}: ${await res.text()}`);
-  return res.json();
+  const answer = await res.text();
+  check(res.status === 200, `POST ${plan.sms} answered ${res.status}: ${answer}`);
+  return JSON.parse(answer);
 }
 
 async function signIn(page, token) {
@@ -93,6 +95,103 @@ const scenarios = {
     check(width <= 360, `the sign-in page is ${width} px wide on a 360 px phone screen`);
     await shot(page, 'signin-mn-phone');
     step('readable on a 360 px phone screen (no sideways scrolling)');
+    watch.done();
+  },
+
+  // A coordinator signs in, sees a report posted to the SMS endpoint appear in the live log
+  // without a reload, opens its case and its alert, sees the ACK a team member texts, switches to
+  // Mongolian and sees the figures' chart; then a team of another area sees nothing of it and a
+  // viewer sees only the figures, small cells suppressed.
+  async live(page, watch, context) {
+    const { coordinator, other_team: otherTeam, viewer } = plan.tokens;
+    await page.goto(`${BASE}/`);
+    await signIn(page, coordinator);
+    const cookies = await context.cookies(BASE);
+    const session = cookies.find((c) => c.name === 'kharuul_session');
+    check(session && session.httpOnly && session.sameSite === 'Strict', `the session cookie is not HttpOnly and SameSite=Strict: ${JSON.stringify(cookies)}`);
+    const kept = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + location.href + document.cookie);
+    check(!kept.includes(coordinator), 'the token is kept by the page (storage, address or a readable cookie)');
+    step('signed in with a coordinator token: an HttpOnly SameSite=Strict cookie, the token kept nowhere');
+    await page.waitForSelector('#live[data-state="on"]');
+    check((await page.evaluate(() => location.hash)) === '#/log', 'a coordinator does not land on the message log');
+    await page.evaluate(() => { window.kharuulNotReloaded = true; });
+
+    const id = await sms('+97699000001', 'ID ALT 2B 12 MINE SHAFT');
+    check(id.status === 'accepted', `the ID report was not accepted: ${JSON.stringify(id)}`);
+    const alertNumber = (id.reply.match(/#(\d+)/) || [])[1];
+    const codes = id.reply.match(/\b\d{6}\b/g) || [];
+    check(alertNumber && codes.length === 2, `the reply names no alert or not two cases: ${id.reply}`);
+    step(`posted "ID ALT 2B 12 MINE SHAFT" to ${plan.sms}: message ${id.message_id}, cases ${codes.join(' ')}, alert #${alertNumber}`);
+    const row = `#log-rows tr[data-id="${id.message_id}"]`;
+    await page.waitForSelector(row);
+    check(await page.evaluate(() => window.kharuulNotReloaded === true), 'the page was reloaded');
+    check((await page.textContent(`${row} td[data-col="text"]`)).includes('ID ALT 2B 12 MINE SHAFT'), 'the new row does not show the message');
+    check((await page.getAttribute('#log-rows tr:first-child', 'data-id')) === String(id.message_id), 'the new message is not at the top');
+    step('the message appeared at the top of the live log without a reload');
+    await shot(page, 'live-log');
+
+    await page.click('nav a[data-nav="alerts"]');
+    const alertLink = `a.alert-link[href="#/alerts/${alertNumber}"]`;
+    await page.waitForSelector(alertLink);
+    await page.click(`a.case-link[href="#/cases/${codes[0]}"]`);
+    await page.waitForSelector('#case-facts');
+    check((await page.textContent('h1')).includes(codes[0]), 'the case page is not the case');
+    check((await page.textContent('#case-facts')).includes('ALT'), 'the case page does not name its site');
+    step(`opened case ${codes[0]} from the alert list: its facts and history`);
+    await shot(page, 'case');
+
+    await page.goto(`${BASE}/#/alerts/${alertNumber}`);
+    await page.waitForSelector('#alert-state');
+    check((await page.textContent('#alert-state')) === 'open', `alert #${alertNumber} is not open`);
+    await page.evaluate(() => { window.kharuulNotReloaded = true; });
+    const ack = await sms('+97699000102', `ACK ${alertNumber}`);
+    step(`a team member texted ACK ${alertNumber}: ${ack.reply}`);
+    await page.waitForFunction(() => document.getElementById('alert-state') && document.getElementById('alert-state').textContent === 'acknowledged');
+    check(await page.evaluate(() => window.kharuulNotReloaded === true), 'the page was reloaded');
+    check((await page.textContent('#alert-facts')).includes('+97699000102'), 'the alert does not say who acknowledged it');
+    step('the alert page shows the acknowledgement, without a reload');
+    await shot(page, 'alert-acknowledged');
+
+    await page.click('button[data-lang="mn"]');
+    await page.click('nav a[data-nav="report"]');
+    await page.waitForSelector('#chart-identified rect.bar');
+    check((await page.textContent('h1')) === 'Тоон мэдээ', 'the figures page is not in Mongolian');
+    const bar = await page.$('#chart-identified rect.bar[data-series="B"]');
+    check(bar && (await bar.getAttribute('data-value')) === '2', 'the chart has no bar of 2 boys');
+    check((await page.textContent('#chart-identified')).includes('ALT'), 'the chart has no ALT row');
+    step('in Mongolian, the figures\' chart shows the 2 boys at ALT');
+    await shot(page, 'figures-mn', true);
+
+    await page.click('#signout');
+    await page.waitForSelector('#token');
+    await signIn(page, otherTeam);
+    await page.waitForSelector('#live[data-state="on"]');
+    await page.waitForSelector('.empty');
+    check((await page.$$('#log-rows tr')).length === 0, 'a team of another area sees messages of ALT');
+    await page.click('nav a[data-nav="alerts"]');
+    await page.waitForSelector('#h-open');
+    check(!(await page.$(alertLink)), `a team of another area sees alert #${alertNumber}`);
+    await page.goto(`${BASE}/#/alerts/${alertNumber}`);
+    await page.waitForSelector('main .error');
+    await page.goto(`${BASE}/#/cases/${codes[0]}`);
+    await page.waitForSelector('main .error');
+    check(!(await page.$('#case-facts')), 'a team of another area sees the case');
+    await page.goto(`${BASE}/#/report`);
+    await page.waitForSelector('#report-body .indicator, #report-body .empty:not(:empty)');
+    await page.waitForFunction(() => !document.querySelector('#report-body').textContent.includes('…'));
+    check(!(await page.$('#chart-identified')), 'a team of another area sees the ALT children in the chart');
+    step('a team token of another area sees no message, alert, case or figure of ALT');
+    await shot(page, 'other-team');
+
+    await page.click('#signout');
+    await page.waitForSelector('#token');
+    await signIn(page, viewer);
+    await page.waitForSelector('#chart-identified rect.bar');
+    check((await page.$$eval('nav a', (as) => as.map((a) => a.dataset.nav))).join(' ') === 'report', 'a viewer sees pages other than the figures');
+    check(await page.$('#chart-identified rect.bar.suppressed'), 'the viewer\'s 2 boys are not suppressed');
+    check(!(await page.textContent('#report-body')).includes(codes[0]), 'the viewer sees a case code');
+    step('a viewer sees only the figures, the cell of 2 shown as <3, no case codes');
+    await shot(page, 'viewer-figures');
     watch.done();
   },
 };
