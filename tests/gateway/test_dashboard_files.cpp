@@ -15,6 +15,8 @@
 #include <set>
 #include <sstream>
 
+#include "tests/support/gateway_fixture.hpp"
+#include "tests/support/http_client.hpp"
 #include "tests/support/paths.hpp"
 
 namespace kharuul::gateway {
@@ -222,6 +224,24 @@ TEST(dashboard_files, the_pages_have_no_inline_script_or_style_and_no_innerhtml)
             EXPECT_EQ(f.body.find("setAttribute('style'"), std::string::npos);
         }
     }
+}
+
+// Through the daemon over loopback: the dashboard at / and its files, the daemon's own paths as
+// they were, unknown paths 404.
+TEST(dashboard_files, the_daemon_serves_the_dashboard_at_the_root_and_its_own_paths_as_before) {
+    testing::running_gateway g("dashboard-routes");
+    const auto root = testing::http_get(g.port(), "/");
+    EXPECT_EQ(root.status, 200);
+    EXPECT_EQ(root.content_type, "text/html; charset=utf-8");
+    EXPECT_EQ(root.body, read_file(dashboard_dir() / "index.html"));
+    const auto script = testing::http_get(g.port(), "/app.js?v=1");
+    EXPECT_EQ(script.status, 200);
+    EXPECT_EQ(script.content_type, "text/javascript; charset=utf-8");
+    EXPECT_EQ(testing::http_get(g.port(), "/healthz").body, "ok\n");
+    EXPECT_EQ(testing::http_get(g.port(), "/channels/nope/receive").status, 404);
+    EXPECT_EQ(testing::http_get(g.port(), "/nope.html").status, 404);
+    EXPECT_EQ(testing::http_get(g.port(), "/api/app.js").status, 404);
+    EXPECT_EQ(testing::http_post(g.port(), "/", "x=1").status, 405);
 }
 
 } // namespace
