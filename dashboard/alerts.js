@@ -74,11 +74,16 @@ export function alertsView(main) {
   return refreshOnMessages(load);
 }
 
-function historyTable(title, rows) {
+// Rows as the API gives them; `only` picks and orders the columns when given.
+function historyTable(title, rows, only) {
   if (!rows || !rows.length) return h('p', { class: 'empty' }, t('none'));
-  const cols = keysOf(rows).map((k) => [k, label('col', k), k.endsWith('_at') || k === 'at' ? (r) => timeEl(r[k]) : undefined]);
+  const keys = only ? only.filter((k) => rows.some((r) => k in r)) : keysOf(rows);
+  const cols = keys.map((k) => [k, label('col', k), k.endsWith('_at') || k === 'at' ? (r) => timeEl(r[k]) : undefined]);
   return table(title, cols, rows);
 }
+
+// The outbox rows of an alert: what a coordinator needs of them, the provider's details left out.
+const OUTBOX_COLUMNS = ['id', 'recipient', 'text', 'state', 'attempts', 'sent_at', 'delivered_at', 'last_error'];
 
 export function alertView(main, [n]) {
   const body = h('div', {});
@@ -101,7 +106,7 @@ export function alertView(main, [n]) {
           a.next_escalation_at ? fact(t('alert.next'), timeEl(a.next_escalation_at)) : null),
         h('h2', {}, t('alert.recipients')), historyTable(t('alert.recipients'), d.recipients),
         h('h2', {}, t('alert.history')), historyTable(t('alert.history'), d.history),
-        h('h2', {}, t('alert.outbox')), historyTable(t('alert.outbox'), d.outbox));
+        h('h2', {}, t('alert.outbox')), historyTable(t('alert.outbox'), d.outbox, OUTBOX_COLUMNS));
     } catch (e) {
       fill(body, errorBox(e));
     }

@@ -1,5 +1,6 @@
 // Small DOM helpers. Every text goes in as a text node, never parsed as HTML: anyone who can text the
 // gateway writes into what this page shows.
+import { t } from './i18n.js';
 
 // h('a', {href: '#/log', class: 'x'}, 'text', child...): an element. Attributes: `class`, `for`,
 // data-*, aria-*; `on<event>` takes a function; `hidden`/`disabled`/`checked` booleans.
@@ -57,8 +58,8 @@ export function timeEl(iso) {
   return iso ? h('time', { datetime: iso }, when(iso)) : '';
 }
 
-// A JSON value as short text: lists space-separated, null empty, booleans as given words.
-export function plain(v, yes = 'yes', no = 'no') {
+// A JSON value as short text: lists space-separated, null empty, booleans as yes or no.
+export function plain(v, yes = t('yes'), no = t('no')) {
   if (v === null || v === undefined) return '';
   if (Array.isArray(v)) return v.map((x) => plain(x, yes, no)).join(' ');
   if (typeof v === 'boolean') return v ? yes : no;
