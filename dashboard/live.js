@@ -5,11 +5,12 @@
 import * as api from './api.js';
 import { t, onLang } from './i18n.js';
 
-const KEEP = 200;
+const KEEP = 1000;
 const WAIT_SECONDS = 25;
 const listeners = new Set();
 let recent = [];
 let lastId = null;
+let older = null; // the `before` cursor of the page before the oldest shown; null: none
 let running = false;
 let abort = null;
 let generation = 0;
@@ -58,6 +59,7 @@ async function loop(mine) {
         recent = [];
         const rows = first.messages || [];
         lastId = rows.reduce((m, r) => Math.max(m, r.id), 0);
+        older = first.next ?? null;
         recent = rows.slice().sort((a, b) => b.id - a.id);
         for (const fn of listeners) fn([]);
       }
@@ -76,6 +78,19 @@ async function loop(mine) {
   }
 }
 
+export const hasOlder = () => older !== null;
+
+// The page of messages before the oldest shown, added at the end; false when there is none.
+export async function loadOlder() {
+  if (older === null) return false;
+  const page = await api.get(`messages?limit=50&before=${encodeURIComponent(older)}`);
+  const known = new Set(recent.map((m) => m.id));
+  recent = recent.concat((page.messages || []).filter((m) => !known.has(m.id))).slice(0, KEEP);
+  older = recent.length >= KEEP ? null : page.next ?? null;
+  for (const fn of listeners) fn([]);
+  return true;
+}
+
 export function start() {
   if (running) return;
   running = true;
@@ -90,5 +105,6 @@ export function stop() {
   if (abort) abort.abort();
   recent = [];
   lastId = null;
+  older = null;
   status('', '');
 }
