@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     asio::io_context io{1};
     kharuul::gateway::http_server server(
         io.get_executor(), asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), {},
-        [status, body](http_request req) {
+        [status, body](http_request req, asio::ip::tcp::endpoint) {
             return answer(std::move(req), static_cast<http::status>(status), body);
         });
     asio::co_spawn(io, server.run(), asio::detached);

@@ -241,7 +241,11 @@ std::vector<report_row> compute_report(const report_input& in) {
     indicator_rows ack_p90(pool, "ack_minutes_p90", {"team"});
     indicator_rows ussd_abandoned(pool, "ussd_abandoned", {"step"});
 
-    auto kept_area = [&](std::string_view area) { return !in.area || area_inside(*in.area, area); };
+    auto kept_area = [&](std::string_view area) {
+        if (in.area && !area_inside(*in.area, area)) return false;
+        return in.scope.empty() || std::any_of(in.scope.begin(), in.scope.end(),
+                                               [&](const std::string& a) { return area_inside(a, area); });
+    };
 
     // What the rows need of a site, worked out once per site rather than once per case. A site
     // missing from the registry has no area.

@@ -92,6 +92,9 @@ struct report_input {
     timestamp from{};
     timestamp until{}; // excluded
     std::optional<std::string> area; // keeps cases, sites and teams of this area or inside it
+    // When not empty, also keeps only the sites (and their cases, reports and alerts) inside one of
+    // these areas: a team's report through the API covers its own areas only.
+    std::vector<std::string> scope;
     std::vector<age_band> age_bands = default_age_bands();
     std::chrono::days reminder_after{30}; // overdue_tracking
     std::vector<report_case> cases;       // every case opened before `until`

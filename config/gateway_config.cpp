@@ -1,5 +1,8 @@
 #include "config/gateway_config.hpp"
 
+#include "config/config_reader.hpp"
+#include "config/language_config.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -126,6 +129,14 @@ bool area_covers(std::string_view team_area, std::string_view site_area) noexcep
         return false;
     }
     return site_area.size() == team_area.size() || site_area[team_area.size()] == '/';
+}
+
+bool is_site_code(std::string_view code) noexcept {
+    return code.size() >= 2 && detail::is_code(code, 8);
+}
+
+bool is_area_name(std::string_view text) noexcept {
+    return detail::is_area(text);
 }
 
 std::string_view member_role_name(member_role r) noexcept {

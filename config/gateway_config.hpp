@@ -118,6 +118,14 @@ struct site_config {
 // inside it ("Ulaanbaatar" covers "Ulaanbaatar/Nalaikh", but not "Ulaanbaatar2").
 bool area_covers(std::string_view team_area, std::string_view site_area) noexcept;
 
+// What [[sites]] takes as a site code: 2 to 8 Latin capitals and digits, starting with a capital
+// (one letter would be read as a sex). For the registry's writes at run time (the API), which
+// validate as the file does.
+bool is_site_code(std::string_view code) noexcept;
+// What the registry takes as an area: "Aimag/Soum" or "Ulaanbaatar/District", non-empty parts
+// separated by single '/'.
+bool is_area_name(std::string_view text) noexcept;
+
 enum class member_role : std::uint8_t { member, leader };
 
 std::string_view member_role_name(member_role r) noexcept;

@@ -7,6 +7,8 @@
 #include "alerts/routing.hpp"
 
 #include "cases/report.hpp"
+#include "gateway/case_listing.hpp"
+#include "gateway/cli_audit.hpp"
 #include "gateway/cli_support.hpp"
 #include "gateway/metrics.hpp"
 #include "gateway/time_text.hpp"
@@ -34,19 +36,6 @@ std::string sex_word(parser::sex s) {
 
 std::string age_text(const store::case_record& c) {
     return "~" + std::to_string(c.age_min) + (c.age_max != c.age_min ? "-" + std::to_string(c.age_max) : "");
-}
-
-// The registry's teams as the figures see them, for "the team of a case".
-std::vector<cases::report_team> report_teams(store::connection& db) {
-    std::vector<cases::report_team> out;
-    for (const auto& t : store::list_teams(db))
-        out.push_back({t.definition.name, t.definition.areas, t.definition.sensitive_cases});
-    return out;
-}
-
-std::string area_of(store::connection& db, const std::string& site) {
-    const auto s = store::find_site(db, site);
-    return s ? s->area : std::string{};
 }
 
 std::string actor_text(const std::string& actor, bool full) {
@@ -171,6 +160,8 @@ int cmd_case(const invocation& inv) {
                 << code_text << "; it is now " << cases::to_string(c->life.state) << "\n\n";
     }
     print_case(inv.out, cs->db, *c, cs->cfg.alerts.utc_offset, full);
+    if (c->sensitive) // every read of a sensitive case is recorded (domain.md 6.2)
+        return audit_cli_reads(inv, "case", cs->cfg, {"case " + c->code});
     return exit_ok;
 }
 
@@ -242,16 +233,11 @@ int cmd_cases(const invocation& inv) {
         std::none_of(teams.begin(), teams.end(), [&](const auto& t) { return t.name == team; }))
         return user_error(inv, "cases",
                           "no team named '" + team + "' (kharuul check-config lists the teams)");
-    std::map<std::string, std::string> areas;
     std::vector<std::vector<std::string>> rows{
         {"case", "site", "child", "state", "target", "work", "school", "last news", "days", "team"}};
     std::size_t shown = 0;
-    for (const auto& c : store::list_cases(cs->db, f)) {
-        if (!areas.count(c.site))
-            areas[c.site] = area_of(cs->db, c.site);
-        const std::string owner = cases::team_of(teams, areas[c.site], c.sensitive);
-        if (!team.empty() && owner != team)
-            continue;
+    for (const auto& [c, c_area, owner] :
+         list_cases_with_team(cs->db, f, team.empty() ? std::nullopt : std::optional<std::string>(team))) {
         const auto days = std::chrono::duration_cast<std::chrono::hours>(at - c.last_tracked_at).count() / 24;
         rows.push_back(
             {c.code, c.site, std::string(1, store::sex_letter(c.sex)) + " " + age_text(c),

@@ -175,6 +175,8 @@ const std::vector<command>& registry() {
             l.push_back(std::move(c));
         for (auto c : {case_command(), cases_command(), report_command(), replay_command(), card_command()})
             l.push_back(std::move(c));
+        for (auto& c : token_commands())
+            l.push_back(std::move(c));
         return l;
     }();
     return list;

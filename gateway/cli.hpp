@@ -40,6 +40,7 @@ command case_command();
 command cases_command();
 command card_command(); // gateway/card_command.cpp
 command simulate_command(); // gateway/simulate_command.cpp
+std::vector<command> token_commands(); // gateway/token_command.cpp: token create, list, revoke
 
 // The registered commands, in the order `kharuul --help` lists them.
 std::span<const command> commands();

@@ -274,8 +274,7 @@ void print_row(std::ostream& o, const std::vector<std::string>& row, const std::
 }
 
 
-bool read_phone_filter(const invocation& inv, std::string_view command, const std::string& typed,
-                       const config::gateway_config& cfg, std::optional<store::phone_match>& into, int& code) {
+std::optional<store::phone_match> phone_filter_of(std::string_view typed, const config::gateway_config& cfg) {
     // Fewer digits than a national number (8 where the country's length is not known, E.164's
     // least) are the end of one as typed: "0001" is no 00-prefixed number.
     std::string run;
@@ -288,22 +287,26 @@ bool read_phone_filter(const invocation& inv, std::string_view command, const st
         }
     }
     const std::size_t national = parser::national_number_digits(cfg.server.country_code);
-    if (!run.empty() && run.size() < (national != 0 ? national : 8)) {
-        into = store::phone_match{run, true};
-        return true;
-    }
+    if (!run.empty() && run.size() < (national != 0 ? national : 8))
+        return store::phone_match{run, true};
     const std::string number = parser::normalise_phone(typed, cfg.server.country_code);
     const bool digits = !number.empty() && number.find_first_not_of("0123456789") == std::string::npos;
     if (!digits && !(number.size() > 1 && number.starts_with('+') &&
-                     number.find_first_not_of("0123456789", 1) == std::string::npos)) {
-        code = user_error(inv, command,
-                          "--phone '" + printable(typed) +
-                              "' is not a phone number: type it whole (+97699000001, 99000001) or its last "
-                              "digits (0001)");
-        return false;
-    }
-    into = store::phone_match{number, digits};
-    return true;
+                     number.find_first_not_of("0123456789", 1) == std::string::npos))
+        return std::nullopt;
+    return store::phone_match{number, digits};
+}
+
+bool read_phone_filter(const invocation& inv, std::string_view command, const std::string& typed,
+                       const config::gateway_config& cfg, std::optional<store::phone_match>& into, int& code) {
+    into = phone_filter_of(typed, cfg);
+    if (into)
+        return true;
+    code = user_error(inv, command,
+                      "--phone '" + printable(typed) +
+                          "' is not a phone number: type it whole (+97699000001, 99000001) or its last "
+                          "digits (0001)");
+    return false;
 }
 
 std::string upper(std::string_view s) {

@@ -70,6 +70,10 @@ bool read_time_range(const invocation& inv, std::string_view command, const std:
                      const std::string& until_text, const config::gateway_config& cfg,
                      store::time_range& into, int& code);
 
+// A phone filter as typed (whole, national or its last digits; see store::phone_match); nullopt
+// when it is no phone number. `kharuul log --phone` and the API's ?phone= read it alike.
+std::optional<store::phone_match> phone_filter_of(std::string_view typed, const config::gateway_config& cfg);
+
 // A --phone filter as a coordinator types it (spaces, dashes, a 00 prefix or a lost '+' are fine).
 // A whole number, international or national ("99000001"), is normalised with [server]
 // country_code (parser::normalise_phone, as the daemon reads a sender) and matched exactly; a

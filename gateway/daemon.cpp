@@ -3,6 +3,7 @@
 #include "adapters/dialect.hpp"
 #include "adapters/outbound.hpp"
 #include "gateway/alert_desk.hpp"
+#include "gateway/api_service.hpp"
 #include "gateway/daemon_routing.hpp"
 #include "gateway/dashboard_files.hpp"
 #include "config/load.hpp"
@@ -19,6 +20,7 @@
 #include "parser/lexicon.hpp"
 #include "store/alerts.hpp"
 #include "store/outbox.hpp"
+#include "store/reader.hpp"
 #include "store/registry.hpp"
 #include "store/writer.hpp"
 
@@ -89,6 +91,9 @@ struct daemon::impl {
     daemon_options opts;
     asio::io_context io{1};
     std::unique_ptr<store::writer> writer;
+    std::unique_ptr<store::reader> reader; // the API's reads
+    std::unique_ptr<api_service> api;      // /api/v1
+    std::shared_ptr<const config::gateway_config> api_cfg; // the running configuration, as the API reads it
     std::shared_ptr<const routing> routes;
     std::unique_ptr<http_server> server;
     metrics counters;
@@ -149,7 +154,7 @@ struct daemon::impl {
             spdlog::warn("server: serving at most {} connections at once, not {}: the descriptor limit allows no "
                          "more (raise it with ulimit -n or LimitNOFILE=)",
                          limits.max_connections, cfg.server.max_connections);
-        auto handler = [this](http_request req) { return handle(std::move(req)); };
+        auto handler = [this](http_request req, tcp::endpoint peer) { return handle(std::move(req), peer); };
         if (opts.listen_fd >= 0) {
             const int fd = std::exchange(opts.listen_fd, -1);
             server = std::make_unique<http_server>(io.get_executor(), fd, limits, std::move(handler));
@@ -165,6 +170,35 @@ struct daemon::impl {
         sender = std::make_unique<outbox_sender>(io.get_executor(), *writer, counters, opts.clock);
         sender->reconfigure(outbound_channels_of(cfg, io.get_executor()), cfg.alerts.retry_base, cfg.alerts.retry_cap);
         ussd = std::make_unique<ussd_desk>(*writer, cfg.ussd, [this] { wake_sender(); });
+        reader = std::make_unique<store::reader>(store::reader_options{db_path, cfg.store.busy_timeout});
+        api = make_api_service();
+    }
+
+    std::unique_ptr<api_service> make_api_service() {
+        api_service_options a;
+        a.writer = writer.get();
+        a.reader = reader.get();
+        a.clock = opts.clock;
+        a.context = [this] {
+            if (!api_cfg)
+                api_cfg = std::make_shared<const config::gateway_config>(cfg);
+            return api::api_context{api_cfg, routes->lex};
+        };
+        a.writable = [this] { return store_ready && writer->writable(); };
+        a.registry_changed = [this] { return registry_changed(); };
+        a.secure_cookie = public_url_of(cfg).starts_with("https://");
+        if (opts.tune_api)
+            opts.tune_api(a);
+        return std::make_unique<api_service>(io.get_executor(), std::move(a));
+    }
+
+    // An API write changed the registry: the routing follows the store's whole registry at once
+    // (its sites, teams and coordinators, the ones made at run time included).
+    asio::awaitable<void> registry_changed() {
+        auto job = [](store::connection& db) { return registry_held(db); };
+        const synced_registry held = co_await run_in_reader(*reader, std::move(job));
+        routes = routing_of(cfg, held);
+        api_cfg.reset();
     }
 
     // A store job: checks `c` against the registry the store holds (a file without sites or
@@ -180,7 +214,7 @@ struct daemon::impl {
             auto r = store::sync_registry(db, snapshot, now);
             if (!r)
                 throw std::system_error(r.error());
-            return synced_registry{std::move(*r), store::list_sites(db), store::list_teams(db)};
+            return registry_held(db, std::move(*r));
         };
     }
 
@@ -228,10 +262,12 @@ struct daemon::impl {
                 auto r = store::sync_registry(db, snapshot, now);
                 if (!r)
                     throw std::system_error(r.error());
-                return store::requeue_in_flight(db, now);
+                const int requeued = store::requeue_in_flight(db, now);
+                return std::pair{requeued, registry_held(db, std::move(*r))};
             };
             try {
-                const int requeued = co_await run_in_store(*writer, std::move(job));
+                const auto [requeued, held] = co_await run_in_store(*writer, std::move(job));
+                routes = routing_of(cfg, held);
                 store_ready = true;
                 if (requeued > 0)
                     spdlog::warn("outbox: {} message(s) were being sent when the gateway stopped; sending again",
@@ -319,7 +355,7 @@ struct daemon::impl {
         }
     }
 
-    asio::awaitable<http_response> handle(http_request req) {
+    asio::awaitable<http_response> handle(http_request req, tcp::endpoint peer) {
         // A NUL-terminated copy: Boost.URL 1.81 may read past the end of a string_view that is
         // not (boostorg/url#757), and Beast's target is a view into the read buffer.
         const std::string target(req.target());
@@ -341,6 +377,8 @@ struct daemon::impl {
         }
         if (segs.size() == 1 && segs[0] == "metrics")
             co_return scrape(req);
+        if (!segs.empty() && segs[0] == "api")
+            co_return co_await api->handle(std::move(req), std::move(segs), peer.address().to_string());
         if (segs.size() == 3 && segs[0] == "channels") {
             auto rt = routes; // this request keeps the routing it started with
             auto it = rt->channels.find(segs[1]);
@@ -452,6 +490,7 @@ struct daemon::impl {
         }
         if (out.alert || reply_queued)
             wake_sender();
+        api->message_stored();
         const std::string_view status = store::to_string(out.status);
         ++counters.messages[{ch.cfg.name, std::string(status)}];
         spdlog::info("channel {}: message #{} from {} {} {}{}", ch.cfg.name, out.message_id, mask_phone(in.from),
@@ -474,7 +513,9 @@ struct daemon::impl {
         if (!store_ready)
             co_return ch.dialect->failed(req, http::status::service_unavailable, "not ready; retry later");
         const adapters::ussd_request r = *step; // named: see store_client.hpp
-        co_return co_await ussd->step(req, r, ch, rt, opts.clock());
+        auto res = co_await ussd->step(req, r, ch, rt, opts.clock());
+        api->message_stored(); // a step may have stored a report: the live log reads again
+        co_return res;
     }
 
     asio::awaitable<http_response> ussd_end(http_request req, const channel_binding& ch) {
@@ -522,6 +563,7 @@ struct daemon::impl {
         stopping = true;
         spdlog::info("stopping: no new connections; finishing {} open", server->connections());
         server->cancel();
+        api->stop();
         sender->stop();
         ticker.cancel();
         store_retry.cancel();
@@ -591,6 +633,7 @@ struct daemon::impl {
                     if (next->find_channel(ch.name) == nullptr)
                         removed_channels.push_back(ch.name);
                 routes = routing_of(*next, held);
+                api_cfg.reset();
                 sender->reconfigure(outbound_channels_of(*next, io.get_executor()), next->alerts.retry_base,
                                     next->alerts.retry_cap);
                 // The listener, the store and the timeouts stay as started; the rest is new.
@@ -605,7 +648,8 @@ struct daemon::impl {
                 ussd->reconfigure(cfg.ussd);
                 spdlog::info("reloaded {}: {} sites, {} teams, {} reporters{}", opts.config_path.string(),
                              changes.active_sites.size(), next->teams.size(), cfg.reporters.size(),
-                             removals(removed_channels, changes));
+                             removals(removed_channels, changes),
+                             changes.kept.empty() ? "" : "; " + kept_at_run_time(changes));
                 reloaded(true);
             },
             [this](std::exception_ptr e) {
@@ -653,6 +697,8 @@ daemon::daemon(config::gateway_config cfg, daemon_options options)
     : p_(std::make_unique<impl>(std::move(cfg), std::move(options))) {}
 
 daemon::~daemon() {
+    if (p_ && p_->reader)
+        p_->reader->stop();
     if (p_ && p_->writer)
         p_->writer->stop();
 }
@@ -688,6 +734,7 @@ void daemon::run() {
         p.signals.cancel(ignored);
     });
     p.io.run();
+    p.reader->stop();
     p.writer->stop(); // flushes what is queued; nothing acknowledged is lost either way
     spdlog::info("stopped");
 }

@@ -16,6 +16,8 @@
 
 namespace kharuul::gateway {
 
+struct api_service_options;
+
 struct daemon_options {
     std::filesystem::path config_path; // re-read on SIGHUP; may be empty (no reload)
     bool handle_signals = true;        // false in in-process tests
@@ -31,6 +33,8 @@ struct daemon_options {
     // systemd passed (socket activation, socket_activation.hpp), or a test's socket bound to
     // port 0. The daemon owns it from the start of its constructor. -1: bind [server] listen.
     int listen_fd = -1;
+    // Adjusts the /api/v1 service's options before it is made (tests: stand-in endpoints).
+    std::function<void(api_service_options&)> tune_api;
 };
 
 

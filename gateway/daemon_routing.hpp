@@ -55,14 +55,27 @@ struct synced_registry {
     store::registry_changes changes;
     std::vector<store::site> sites;         // every site, inactive ones too
     std::vector<store::team_record> teams;  // the teams with areas
+    std::vector<store::coordinator> coordinators; // the active ones (when `whole`)
+    // Read whole by registry_held: the store is the registry (the file's rows and those made or
+    // changed at run time through the API), and the routing follows the store's sites, teams and
+    // coordinators rather than the file's.
+    bool whole = false;
 };
+
+// The store's registry as it is now (after a sync, or after a change through the API), whole:
+// what routing_of needs to rebuild so that the change works at once, without a restart. `changes`:
+// what the sync reported (empty after an API change); its active_sites are filled here. Reads only.
+synced_registry registry_held(store::connection& db, store::registry_changes changes = {});
 
 // The configuration as the routing sees it: the file's, with the store's inactive sites added (the
 // alerts of their open cases still go to the teams covering their area) and the store's sites and
-// teams when the file names none (it relies on the store's then).
+// teams when the file names none (it relies on the store's then). With a `whole` registry the
+// store's rows win: its sites (the file's changed at run time with their new details, the ones
+// made at run time added), its teams and its coordinators.
 config::gateway_config effective(const config::gateway_config& c, const synced_registry& held);
 
-// The parser knows the active sites only: the file's, or the store's when the file names none.
+// The parser knows the active sites only: the file's, or the store's when the file names none
+// (with a `whole` registry: the store's active sites, which include the ones made at run time).
 // An inactive site (no longer configured) is not in the lexicon, so new ID, NIL and RISK reports
 // naming it are refused as an unknown site; its open cases go on being followed, since the
 // follow-up forms name the case code, not the site (and `effective` keeps its area for alerts).

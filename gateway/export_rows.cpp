@@ -123,6 +123,32 @@ json::object case_row(const store::case_record& c) {
     return o;
 }
 
+json::object case_history_row(const store::case_history_entry& h) {
+    json::object o;
+    o["id"] = h.id;
+    o["at"] = format_utc_iso(h.at);
+    o["action"] = h.action;
+    o["detail"] = h.detail;
+    o["actor"] = h.actor;
+    o["message_id"] = opt(h.message_id);
+    o["event_id"] = opt(h.event_id);
+    return o;
+}
+
+json::object service_row(const store::service_record_entry& s) {
+    json::object o;
+    o["id"] = s.id;
+    o["at"] = format_utc_iso(s.at);
+    o["kind"] = s.referral ? "referral" : "service";
+    o["service"] = s.service;
+    o["for"] = s.family ? "family" : "child";
+    o["actor"] = s.actor;
+    o["message_id"] = opt(s.message_id);
+    o["history_id"] = s.history_id;
+    o["undone"] = s.undone;
+    return o;
+}
+
 json::object alert_row(const store::alert_record& a) {
     json::object o;
     o["id"] = a.id;

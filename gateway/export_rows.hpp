@@ -83,6 +83,9 @@ inline constexpr std::string_view outbox_columns[] = {
 boost::json::object message_row(const store::message_record& m);
 boost::json::object event_row(const store::event_record& e);
 boost::json::object case_row(const store::case_record& c);
+// One row of a case's history and of its service record (GET /api/v1/cases/{code}).
+boost::json::object case_history_row(const store::case_history_entry& h);
+boost::json::object service_row(const store::service_record_entry& s);
 boost::json::object alert_row(const store::alert_record& a);
 // The JSON export's whole history of an alert: who was told and every step.
 void add_alert_history(boost::json::object& o, store::connection& db, std::int64_t alert_id);

@@ -156,10 +156,12 @@ namespace {
 // One accepted connection: its session over a tcp_stream that lives in this frame (style.md 5),
 // and the listener's bookkeeping when it ends.
 asio::awaitable<void> serve_connection(std::shared_ptr<http_server::state> s, tcp::socket socket) {
+    boost::system::error_code ec;
+    const tcp::endpoint peer = socket.remote_endpoint(ec); // a default one when the peer is gone already
     beast::tcp_stream stream(std::move(socket));
     connection_slot slot;
     s->open.insert(&slot);
-    co_await serve_session(stream, s->limits, s->handler, slot, s->stopping);
+    co_await serve_session(stream, s->limits, s->handler, slot, s->stopping, peer);
     if (slot.closing)
         --s->closing;
     s->open.erase(&slot);

@@ -57,8 +57,11 @@ std::size_t raise_descriptor_limit();
 // the limit less a reserve (the store, logs, outbound connections), and at least 1.
 std::size_t connections_allowed(std::size_t configured);
 
-// Called on the I/O thread for every request; must not throw (a throw is answered 500 and logged).
-using http_handler = std::function<boost::asio::awaitable<http_response>(http_request)>;
+// Called on the I/O thread for every request with the client's address (the peer of the
+// connection; a default endpoint when the stream has none, as in the async tests); must not throw
+// (a throw is answered 500 and logged).
+using http_handler =
+    std::function<boost::asio::awaitable<http_response>(http_request, boost::asio::ip::tcp::endpoint)>;
 
 class http_server {
 public:

@@ -72,6 +72,6 @@ std::optional<http_response> answer_to_read_error(const boost::system::error_cod
 // The listener's instantiation.
 template asio::awaitable<session_end> serve_session<beast::tcp_stream>(beast::tcp_stream&, const http_limits&,
                                                                        const http_handler&, connection_slot&,
-                                                                       const bool&);
+                                                                       const bool&, const tcp::endpoint&);
 
 } // namespace kharuul::gateway

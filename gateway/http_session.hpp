@@ -130,7 +130,7 @@ inline session_end end_of_read(const boost::system::error_code& ec, bool begun) 
 
 // One connection: read a request, let the handler answer, write, until the peer closes, a
 // deadline passes, `stopping` is set (with no next request begun) or the slot is interrupted.
-// Closes the stream at the end.
+// The handler hears `peer` as the client's address. Closes the stream at the end.
 //
 // Deadlines: the first request is due whole within the read timeout of the start; a kept-alive
 // connection waits the idle timeout for the first byte of its next request, and from that byte
@@ -140,7 +140,8 @@ inline session_end end_of_read(const boost::system::error_code& ec, bool begun) 
 template <class Stream>
 boost::asio::awaitable<session_end> serve_session(Stream& stream, const http_limits& limits,
                                                   const http_handler& handler, connection_slot& slot,
-                                                  const bool& stopping) {
+                                                  const bool& stopping,
+                                                  const boost::asio::ip::tcp::endpoint& peer = {}) {
     using namespace session_detail;
     slot.interrupt = [&stream] { cancel_pending(stream); };
     beast::flat_buffer buffer;
@@ -206,7 +207,7 @@ boost::asio::awaitable<session_end> serve_session(Stream& stream, const http_lim
         slot.busy = true;
         http_response res;
         try {
-            res = co_await handler(std::move(req));
+            res = co_await handler(std::move(req), peer);
         } catch (const std::exception& e) {
             spdlog::error("http: handler failed: {}", e.what());
             res = plain_error(http::status::internal_server_error, version, "internal error");

@@ -7,6 +7,7 @@
 #include "gateway/cli.hpp"
 #include "adapters/charset.hpp"
 #include "config/gateway_config.hpp"
+#include "gateway/audit_view.hpp"
 #include "gateway/cli_support.hpp"
 #include "gateway/log_views.hpp"
 #include "gateway/time_text.hpp"
@@ -70,7 +71,7 @@ int cmd_log(const invocation& inv) {
     set_log_columns(terminal_columns(&inv.out == &std::cout));
     std::string config_path, phone, site, form_name, status_name, since_text, until_text;
     int limit = 100;
-    bool full = false, wide = false, alerts = false, outbox = false;
+    bool full = false, wide = false, alerts = false, outbox = false, audit = false;
     std::int64_t alert_number = 0;
     po::options_description opts("options");
     opts.add_options()("config,c", po::value(&config_path)->required(), config_help)(
@@ -78,6 +79,9 @@ int cmd_log(const invocation& inv) {
         "the alerts instead of the messages, newest first, each with its history")(
         "outbox", po::bool_switch(&outbox),
         "the outbound messages instead (alerts, replies, reminders), newest first")(
+        "audit", po::bool_switch(&audit),
+        "the audit log instead: API and token writes, sign-ins, reads of sensitive records, newest first "
+        "(with --since, --until, --limit)")(
         "alert", po::value(&alert_number),
         "one alert with everything: its recipients, its history, every attempt to send each of its messages")(
         "phone", po::value(&phone),
@@ -102,7 +106,7 @@ int cmd_log(const invocation& inv) {
     int code = exit_ok;
     if (!parse_options(
             inv,
-            "log --config FILE [--alerts | --outbox | --alert N] [--phone P] [--site S] [--form F] [--status "
+            "log --config FILE [--alerts | --outbox | --alert N | --audit] [--phone P] [--site S] [--form F] [--status "
             "S] "
             "[--since T] [--until T] [--limit N] [--wide] [--full]\n\n"
             "The message log, newest first, one line per message: id, time received (local time of\n"
@@ -116,11 +120,21 @@ int cmd_log(const invocation& inv) {
             "  alert number, the last error or what the provider said, text.\n"
             "--alert N: one alert with everything: its recipients with the state of the message that\n"
             "  told them, every history line, and every attempt to send each of its messages.\n"
+            "--audit: the audit log, newest first: id, time, actor (a token's label, or \"command line\"),\n"
+            "  role, client address, action, object, detail.\n"
             "Phone numbers are masked unless --full.",
             opts, {}, vm, code))
         return code;
 
     const bool one_alert = vm.count("alert") != 0;
+    if (audit) {
+        if (alerts || outbox || one_alert)
+            return user_error(inv, name, "--audit is a view of its own: give it without --alerts, --outbox or --alert");
+        for (const char* option : {"phone", "site", "form", "status", "wide", "full"})
+            if (vm.count(option) && !vm[option].defaulted())
+                return user_error(inv, name, std::string("--") + option + " does not filter the audit log");
+        return log_audit(inv, {config_path, since_text, until_text, {}, {}, limit});
+    }
     if ((alerts ? 1 : 0) + (outbox ? 1 : 0) + (one_alert ? 1 : 0) > 1)
         return user_error(inv, name,
                           "--alerts, --outbox and --alert N are different views: give one of them");

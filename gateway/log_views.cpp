@@ -110,7 +110,7 @@ int alerts_view(const invocation& inv, store::connection& db, const config::gate
     const auto offset = cfg.alerts.utc_offset;
     SQLite::Transaction snapshot(db, SQLite::TransactionBehavior::DEFERRED); // one consistent view
     const std::vector<std::int64_t> ids =
-        store::query_alert_ids(db, {q.range, q.site, q.phone, q.state, q.limit});
+        store::query_alert_ids(db, {q.range, q.site, q.phone, q.state, q.limit, std::nullopt});
     if (ids.empty()) {
         inv.err << "kharuul log: no alerts match\n";
         return exit_ok;
@@ -173,7 +173,7 @@ int outbox_view(const invocation& inv, store::connection& db, const config::gate
                const log_request& q) {
     const auto offset = cfg.alerts.utc_offset;
     SQLite::Transaction snapshot(db, SQLite::TransactionBehavior::DEFERRED);
-    const std::vector<std::int64_t> ids = store::query_outbox_ids(db, {q.range, q.phone, q.state, q.limit});
+    const std::vector<std::int64_t> ids = store::query_outbox_ids(db, {q.range, q.phone, q.state, q.limit, std::nullopt});
     if (ids.empty()) {
         inv.err << "kharuul log: no outbound messages match\n";
         return exit_ok;

@@ -1,6 +1,8 @@
 #include "gateway/registry_seed.hpp"
 
+#include "parser/phone.hpp"
 #include "parser/reply.hpp"
+#include "store/registry_checks.hpp"
 
 #include <filesystem>
 #include <string>
@@ -28,16 +30,19 @@ store::registry_snapshot registry_snapshot_of(const config::gateway_config& c) {
 
 config::stored_registry stored_registry_of(store::connection& db) {
     config::stored_registry r;
-    const bool has_active = store::schema_version(db) >= 5; // migration 5 added sites.active
-    SQLite::Statement sites(db, has_active ? "SELECT code FROM sites WHERE active = 1 ORDER BY code"
-                                           : "SELECT code FROM sites ORDER BY code");
-    while (sites.executeStep())
-        r.sites.push_back(sites.getColumn(0).getString());
-    SQLite::Statement areas(db, "SELECT DISTINCT a.area FROM team_areas a"
-                                " WHERE EXISTS (SELECT 1 FROM team_members m WHERE m.team = a.team) ORDER BY a.area");
-    while (areas.executeStep())
-        r.team_areas.push_back(areas.getColumn(0).getString());
+    r.sites = store::monitored_site_codes(db);
+    r.team_areas = store::staffed_team_areas(db);
     return r;
+}
+
+std::string kept_at_run_time(const store::registry_changes& changes) {
+    std::string out;
+    for (const auto& k : changes.kept) {
+        const bool phone = k.kind == "coordinator" || k.kind == "reporter";
+        out += (out.empty() ? "kept as changed at run time: " : ", ") + k.kind + " " +
+               (phone ? parser::mask_phone(k.key) : k.key);
+    }
+    return out;
 }
 
 std::vector<config::problem> registry_problems(const config::gateway_config& c, std::string_view config_name) {

@@ -20,6 +20,11 @@ store::registry_snapshot registry_snapshot_of(const config::gateway_config& c);
 // not yet migrated to version 5) and the areas of its teams. Reads only.
 config::stored_registry stored_registry_of(store::connection& db);
 
+// For the daemon's reload line: "kept as changed at run time: site ULT, coordinator +976****0301"
+// (the rows the file names that were changed through the API and left as they are; phones
+// masked), or "" when none.
+std::string kept_at_run_time(const store::registry_changes& changes);
+
 // config::check_registry against the store `c` names, for check-config and serve before the
 // daemon opens it: nothing to look at when the file names sites and teams; otherwise the store is
 // opened read-only when it exists (nothing is created or changed). Throws when an existing store

@@ -7,6 +7,7 @@
 
 #include "alerts/routing.hpp"
 
+#include "gateway/cli_audit.hpp"
 #include "gateway/cli_support.hpp"
 #include "gateway/export_rows.hpp"
 #include "gateway/metrics.hpp"
@@ -32,46 +33,15 @@ namespace json = boost::json;
 
 namespace {
 
-// Which trace an indicator's rows carry (cases.md 4).
-enum class trace_kind { cases, messages, alerts, none };
-
-trace_kind trace_of(std::string_view indicator) {
-    if (indicator == "site_not_visited")
-        return trace_kind::none;
-    if (indicator == "site_visits" || indicator.starts_with("reporter_"))
-        return trace_kind::messages;
-    if (indicator.starts_with("alerts_") || indicator.starts_with("ack_minutes_"))
-        return trace_kind::alerts;
-    return trace_kind::cases;
-}
-
-bool is_minutes(std::string_view indicator) {
-    return indicator.starts_with("ack_minutes_");
-}
-
 // Every dimension a row may have, in the CSV's column order.
 constexpr std::array<std::string_view, 16> dimension_order{
     "sex",    "age_band", "site", "area", "work", "reason",   "target", "category",
     "status", "service",  "for",  "team", "form", "reporter", "urgent", "step"};
 
-json::value dimension_json(const cases::dimension& d) {
-    if (d.flag)
-        return json::value(*d.flag);
-    if (d.text)
-        return json::value(*d.text);
-    return json::value(nullptr);
-}
-
 std::string dimension_text(const cases::dimension& d) {
     if (d.flag)
         return *d.flag ? "true" : "false";
     return d.text.value_or("");
-}
-
-json::value value_json(const cases::report_row& r) {
-    if (is_minutes(r.indicator))
-        return json::value(r.value);
-    return json::value(static_cast<std::int64_t>(r.value));
 }
 
 std::string value_text(const cases::report_row& r) {
@@ -100,56 +70,6 @@ std::vector<std::string> trace_texts(const cases::report_row& r) {
         break;
     }
     return out;
-}
-
-json::object row_json(const cases::report_row& r) {
-    json::object o;
-    o["id"] = r.id;
-    o["indicator"] = r.indicator;
-    for (const auto& d : r.dims)
-        o[d.name] = dimension_json(d);
-    o["value"] = value_json(r);
-    json::array trace;
-    switch (trace_of(r.indicator)) {
-    case trace_kind::cases:
-        for (const auto& c : r.cases)
-            trace.emplace_back(c);
-        o["cases"] = std::move(trace);
-        break;
-    case trace_kind::messages:
-        for (auto id : r.messages)
-            trace.emplace_back(id);
-        o["messages"] = std::move(trace);
-        break;
-    case trace_kind::alerts:
-        for (auto id : r.alerts)
-            trace.emplace_back(id);
-        o["alerts"] = std::move(trace);
-        break;
-    case trace_kind::none:
-        break;
-    }
-    return o;
-}
-
-// One object, written a row at a time: a year's traces hold millions of codes, and a tree of
-// them all would double the report's memory.
-void print_json(std::ostream& out, const report_request& q, const std::vector<cases::report_row>& rows) {
-    json::object head;
-    head["from"] = format_local_iso(q.from, q.utc_offset);
-    head["until"] = format_local_iso(q.until, q.utc_offset);
-    head["area"] = q.area ? json::value(*q.area) : json::value(nullptr);
-    if (q.with_corrections)
-        head["with_corrections"] = true; // only then: the default shape is the spec's
-    std::string text = json::serialize(head);
-    text.pop_back(); // the closing brace: the rows follow
-    out << text << ",\"rows\":[";
-    bool first = true;
-    for (const auto& r : rows) {
-        out << (first ? "" : ",") << json::serialize(row_json(r));
-        first = false;
-    }
-    out << "]}\n";
 }
 
 // Every cell by csv_cell (export_rows.hpp), the one rule for the project's CSV: the dimensions
@@ -259,21 +179,17 @@ void print_text(std::ostream& out, const report_request& q, const std::vector<ca
 
 // One case of a row's trace: what was reported, its state today, and its whole history, the rows
 // after the report's period marked (the figures count the case as those before made it).
-void print_case_history(std::ostream& out, store::connection& db, const std::string& code,
+void print_case_history(std::ostream& out, store::connection& db, const store::case_record& record,
                         const report_request& q) {
     const auto utc_offset = q.utc_offset;
     const bool full = q.full;
-    auto c = store::find_case(db, code);
-    if (!c) {
-        out << "  case " << code << ": not in the store\n";
-        return;
-    }
+    const store::case_record* c = &record;
     out << "  case " << c->code << "  " << c->site << ' ' << store::sex_letter(c->sex) << ' ' << c->age_min
         << (c->age_max != c->age_min ? "-" + std::to_string(c->age_max) : std::string{}) << ' '
         << (c->opened_form == cases::opening::id ? c->work : "RISK " + c->risk_reason) << "  today "
         << cases::to_string(c->life.state) << '\n';
     std::vector<std::vector<std::string>> lines;
-    for (const auto& h : store::case_history_of(db, code)) {
+    for (const auto& h : store::case_history_of(db, c->code)) {
         lines.push_back({format_local_minute(h.at, utc_offset), h.action,
                          h.detail.empty() ? "-" : printable(h.detail),
                          h.actor.starts_with("cli:") ? h.actor : shown_phone(h.actor, full)});
@@ -286,9 +202,9 @@ void print_case_history(std::ostream& out, store::connection& db, const std::str
 }
 
 int explain(const invocation& inv, store::connection& db, const report_request& q,
-            const std::vector<cases::report_row>& rows, const std::map<std::string, bool>& sensitive_of) {
-    const auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& r) { return r.id == q.explain; });
-    if (row == rows.end())
+            const std::vector<cases::report_row>& rows, const config::gateway_config& cfg) {
+    const cases::report_row* row = find_row(rows, q.explain);
+    if (row == nullptr)
         return user_error(inv, "report",
                           "no row '" + q.explain + "' in this report (rows r1 to r" +
                               std::to_string(rows.size()) + "; the same options give the same ids)");
@@ -296,47 +212,41 @@ int explain(const invocation& inv, store::connection& db, const report_request& 
     for (const auto& d : row->dims)
         inv.out << ' ' << d.name << '=' << (d.text || d.flag ? dimension_text(d) : "null");
     inv.out << ": " << value_text(*row) << '\n';
-    switch (trace_of(row->indicator)) {
+    const explained_row x = explain_row(db, *row, q.sensitive);
+    switch (x.kind) {
     case trace_kind::cases: {
-        std::size_t hidden = 0;
-        for (const auto& code : row->cases) {
-            const auto it = sensitive_of.find(code);
-            if (it != sensitive_of.end() && it->second && !q.sensitive) {
-                ++hidden;
-                continue;
-            }
-            print_case_history(inv.out, db, code, q);
+        std::vector<std::string> read;
+        for (const auto& c : x.cases) {
+            print_case_history(inv.out, db, c, q);
+            if (c.sensitive)
+                read.push_back("case " + c.code);
         }
-        if (hidden > 0)
-            inv.out << "  (" << hidden << " sensitive " << (hidden == 1 ? "case" : "cases")
+        for (const auto& code : x.missing_cases)
+            inv.out << "  case " << code << ": not in the store\n";
+        if (x.hidden > 0)
+            inv.out << "  (" << x.hidden << " sensitive " << (x.hidden == 1 ? "case" : "cases")
                     << " counted but not listed; --sensitive lists them)\n";
+        // Reading a sensitive case is recorded (domain.md 6.2), as the API records it.
+        if (!read.empty())
+            return audit_cli_reads(inv, "report", cfg, read);
         break;
     }
     case trace_kind::messages:
-        for (auto id : row->messages)
-            if (auto m = store::find_message(db, id))
-                inv.out << "  message " << m->id << "  " << format_local_minute(m->received_at, q.utc_offset)
-                        << "  " << shown_phone(m->sender, q.full) << "  \"" << printable(m->text) << "\"\n";
+        for (const auto& m : x.messages)
+            inv.out << "  message " << m.id << "  " << format_local_minute(m.received_at, q.utc_offset) << "  "
+                    << shown_phone(m.sender, q.full) << "  \"" << printable(m.text) << "\"\n";
         break;
     case trace_kind::alerts:
-        for (auto id : row->alerts)
-            if (auto a = store::find_alert(db, id))
-                inv.out << "  alert #" << a->id << "  " << format_local_minute(a->created_at, q.utc_offset)
-                        << "  " << a->site << (a->urgent ? " urgent" : "") << "  "
-                        << (a->acked_at ? "ACK " + format_local_minute(*a->acked_at, q.utc_offset) : "no ACK")
-                        << '\n';
+        for (const auto& a : x.alerts)
+            inv.out << "  alert #" << a.id << "  " << format_local_minute(a.created_at, q.utc_offset) << "  "
+                    << a.site << (a.urgent ? " urgent" : "") << "  "
+                    << (a.acked_at ? "ACK " + format_local_minute(*a.acked_at, q.utc_offset) : "no ACK") << '\n';
         break;
     case trace_kind::none:
         inv.out << "  (a site with no report: nothing behind it)\n";
         break;
     }
     return exit_ok;
-}
-
-bool area_known(const cases::report_input& in, const std::string& area) {
-    return std::any_of(in.sites.begin(), in.sites.end(), [&](const cases::report_site& s) {
-        return alerts::area_covers(area, s.area);
-    });
 }
 
 int cmd_report(const invocation& inv) {
@@ -395,17 +305,14 @@ int cmd_report(const invocation& inv) {
                           "no site lies in area '" + *q.area +
                               "' (an area is written as in the sites' area, e.g. Bayankhongor/Bayan-Ovoo)");
     std::map<std::string, char> sex_of;
-    std::map<std::string, bool> sensitive_of;
-    for (const auto& c : in.cases) {
+    for (const auto& c : in.cases)
         sex_of[c.code] = c.sex;
-        sensitive_of[c.code] = c.sensitive;
-    }
     const std::vector<cases::report_row> rows = cases::compute_report(in);
     in = cases::report_input{}; // the rows are all that is printed: free the loaded store first
     if (!q.explain.empty())
-        return explain(inv, cs->db, q, rows, sensitive_of);
+        return explain(inv, cs->db, q, rows, cs->cfg);
     if (format == "json")
-        print_json(inv.out, q, rows);
+        write_report_json(inv.out, q, rows);
     else if (format == "csv")
         print_csv(inv.out, rows);
     else
@@ -414,26 +321,6 @@ int cmd_report(const invocation& inv) {
 }
 
 } // namespace
-
-cases::report_input report_input_of(store::connection& db, const config::gateway_config& cfg,
-                                    const report_request& q) {
-    cases::report_input in = store::load_report_input(db, q.from, q.until, q.with_corrections);
-    in.area = q.area;
-    in.reminder_after = cfg.alerts.reminder_after;
-    in.age_bands.clear();
-    for (const auto& b : cfg.cases.age_bands)
-        in.age_bands.push_back({b.label, b.lo, b.hi});
-    // "the masked phone with the reporter's name" (cases.md 4)
-    std::map<std::string, std::string> labels;
-    for (const auto& m : in.messages)
-        if (!labels.count(m.sender)) {
-            const auto it = in.reporter_labels.find(m.sender);
-            labels[m.sender] =
-                mask_phone(m.sender) + (it == in.reporter_labels.end() ? "" : " " + it->second);
-        }
-    in.reporter_labels = std::move(labels);
-    return in;
-}
 
 command report_command() {
     return {"report", "the period's figures (as the store stood at --until), each traceable with --explain",

@@ -243,7 +243,7 @@ int cmd_simulate(const invocation& inv) {
                 if (auto added = store::add_reporter(*db, again, now()); !added)
                     throw std::system_error(added.error());
             }
-        held = {std::move(*synced), store::list_sites(*db), store::list_teams(*db)};
+        held = daemon_detail::registry_held(*db, std::move(*synced));
         tx.commit();
         settings.store_shown = "a throw-away copy of " + cfg->store.path +
                                (existed ? std::string{} : std::string(" (which does not exist yet: a new store)")) +

@@ -27,6 +27,16 @@ public:
         case errc::alert_closed: return "alert is closed";
         case errc::unknown_outbox: return "unknown outbox message";
         case errc::nothing_to_undo: return "the case has no change to undo";
+        case errc::reader_busy: return "too many reads waiting for the store";
+        case errc::reader_stopped: return "store reader is stopped";
+        case errc::token_label_taken: return "a token with that label exists already";
+        case errc::unknown_token: return "no such token (or revoked already)";
+        case errc::site_exists: return "a site with that code exists";
+        case errc::site_uncovered: return "an active site would be in an area no team covers";
+        case errc::unknown_team: return "unknown team";
+        case errc::team_exists: return "a team with that name exists";
+        case errc::unknown_coordinator: return "unknown coordinator";
+        case errc::coordinator_exists: return "coordinator already registered";
         }
         return "unknown store error";
     }

@@ -29,6 +29,16 @@ enum class errc {
     alert_closed,           // escalation gave up on it: no further escalation step
     unknown_outbox,         // no outbox row with that id
     nothing_to_undo,        // the case has no change after its opening
+    reader_busy,            // the reader's queue is full: the job was not queued
+    reader_stopped,         // submit() to a reader after stop()
+    token_label_taken,      // a live (unrevoked) token already has that label
+    unknown_token,          // no live token with that label or id
+    site_exists,            // a site (active or not) already has that code
+    site_uncovered,         // the change would leave an active site in an area no team covers
+    unknown_team,           // no team (with areas) has that name
+    team_exists,            // a team with areas already has that name
+    unknown_coordinator,    // no (active) coordinator has that phone
+    coordinator_exists,     // an active coordinator already has that phone
 };
 
 const std::error_category& store_category() noexcept;

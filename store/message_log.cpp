@@ -63,7 +63,13 @@ std::vector<message_record> query_messages(connection& db, const message_filter&
     if (f.status)
         sql += " AND m.status = :status";
     sql += range_clause("m.received_at", {f.since, f.until});
-    sql += " ORDER BY m.received_at DESC, m.id DESC";
+    if (f.before_id)
+        sql += " AND m.id < :before";
+    if (f.after_id)
+        sql += " AND m.id > :after";
+    sql += f.after_id ? " ORDER BY m.id ASC"
+           : f.by_id || f.before_id ? " ORDER BY m.id DESC"
+                                    : " ORDER BY m.received_at DESC, m.id DESC";
     const bool parsing = f.site && f.site_of_text;
     if (!parsing)
         sql += " LIMIT :limit";
@@ -78,6 +84,10 @@ std::vector<message_record> query_messages(connection& db, const message_filter&
     if (f.status)
         s.bind(":status", std::string(to_string(*f.status)));
     bind_range(s, {f.since, f.until});
+    if (f.before_id)
+        s.bind(":before", *f.before_id);
+    if (f.after_id)
+        s.bind(":after", *f.after_id);
     if (!parsing)
         s.bind(":limit", static_cast<std::int64_t>(f.limit));
 
@@ -109,7 +119,9 @@ std::vector<std::int64_t> query_alert_ids(connection& db, const alert_filter& f)
     if (f.phone)
         sql += " AND (" + phone_clause("reporter", *f.phone) + " OR " + phone_clause("acked_by", *f.phone) +
                " OR id IN (SELECT alert_id FROM alert_recipients WHERE " + phone_clause("phone", *f.phone) + "))";
-    sql += " ORDER BY created_at DESC, id DESC LIMIT :limit";
+    if (f.before_id)
+        sql += " AND id < :before";
+    sql += f.before_id ? " ORDER BY id DESC LIMIT :limit" : " ORDER BY created_at DESC, id DESC LIMIT :limit";
     SQLite::Statement s(db, sql);
     bind_range(s, f.range);
     if (f.site)
@@ -118,6 +130,8 @@ std::vector<std::int64_t> query_alert_ids(connection& db, const alert_filter& f)
         s.bind(":state", *f.state);
     if (f.phone)
         s.bind(":phone", f.phone->number);
+    if (f.before_id)
+        s.bind(":before", *f.before_id);
     s.bind(":limit", static_cast<std::int64_t>(f.limit));
     return ids_of(s);
 }
@@ -129,13 +143,17 @@ std::vector<std::int64_t> query_outbox_ids(connection& db, const outbox_filter& 
         sql += " AND " + phone_clause("recipient", *f.phone);
     if (f.state)
         sql += " AND state = :state";
-    sql += " ORDER BY created_at DESC, id DESC LIMIT :limit";
+    if (f.before_id)
+        sql += " AND id < :before";
+    sql += f.before_id ? " ORDER BY id DESC LIMIT :limit" : " ORDER BY created_at DESC, id DESC LIMIT :limit";
     SQLite::Statement s(db, sql);
     bind_range(s, f.range);
     if (f.phone)
         s.bind(":phone", f.phone->number);
     if (f.state)
         s.bind(":state", *f.state);
+    if (f.before_id)
+        s.bind(":before", *f.before_id);
     s.bind(":limit", static_cast<std::int64_t>(f.limit));
     return ids_of(s);
 }

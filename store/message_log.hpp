@@ -41,6 +41,12 @@ struct message_filter {
     std::optional<timestamp> since; // received_at >= since
     std::optional<timestamp> until; // received_at < until
     std::size_t limit = 100;
+    // The API's paging (by id, the order the store took the messages in, so that a page never
+    // repeats or skips one): `by_id` orders newest stored first, `before_id` keeps id < it;
+    // `after_id` keeps id > it, oldest first (the live log). Without them, by received_at.
+    bool by_id = false;
+    std::optional<std::int64_t> before_id;
+    std::optional<std::int64_t> after_id;
 };
 std::vector<message_record> query_messages(connection& db, const message_filter& filter);
 
@@ -51,6 +57,7 @@ struct alert_filter {
     std::optional<phone_match> phone; // the reporter, a recipient, or who acknowledged
     std::optional<std::string> state; // as stored: "open", "acknowledged", "closed"
     std::size_t limit = 100;
+    std::optional<std::int64_t> before_id; // the API's paging: id < before_id, then by id
 };
 std::vector<std::int64_t> query_alert_ids(connection& db, const alert_filter& filter);
 
@@ -60,6 +67,7 @@ struct outbox_filter {
     std::optional<phone_match> phone; // the recipient
     std::optional<std::string> state; // as stored: "queued", "sending", ...
     std::size_t limit = 100;
+    std::optional<std::int64_t> before_id; // the API's paging: id < before_id, then by id
 };
 std::vector<std::int64_t> query_outbox_ids(connection& db, const outbox_filter& filter);
 

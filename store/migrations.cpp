@@ -522,7 +522,15 @@ ALTER TABLE coordinators ADD COLUMN origin TEXT NOT NULL DEFAULT 'config' CHECK 
 
 void apply_schema_8(SQLite::Database& db) { db.exec(schema_8); }
 
-constexpr std::array<migration, 8> all{{
+// Version 9: a coordinator removed while running (the API) is kept, inactive, so that a reload
+// from a file that still names it does not bring it back (origin 'cli' leaves the row alone).
+constexpr const char* schema_9 = R"sql(
+ALTER TABLE coordinators ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
+)sql";
+
+void apply_schema_9(SQLite::Database& db) { db.exec(schema_9); }
+
+constexpr std::array<migration, 9> all{{
     {1, "messages, events, cases, case history, registry", &apply_schema_1},
     {2, "alerts, recipients, alert history, outbox, outbox attempts, case reminders", &apply_schema_2},
     {3, "an index for the duplicate-text rule", &apply_schema_3},
@@ -531,6 +539,7 @@ constexpr std::array<migration, 8> all{{
     {6, "the duplicate rule's key: a message as understood", &apply_schema_6},
     {7, "USSD: the dialogue of a message, and the sessions that ended", &apply_schema_7},
     {8, "API tokens, the audit log, and where registry rows come from", &apply_schema_8},
+    {9, "coordinators removed at run time kept inactive", &apply_schema_9},
 }};
 
 } // namespace

@@ -381,4 +381,37 @@ std::vector<event_record> export_events(connection& db, const time_range& range)
                               read_event);
 }
 
+std::vector<event_record> query_events(connection& db, const event_filter& f)
+{
+    std::string sql = "SELECT " KHARUUL_EVENT_COLUMNS " FROM events WHERE 1 = 1";
+    if (f.site)
+        sql += " AND site = :site";
+    if (f.case_code)
+        sql += " AND case_code = :case";
+    if (f.form)
+        sql += " AND form = :form";
+    if (f.range.since)
+        sql += " AND occurred_at >= :since";
+    if (f.range.until)
+        sql += " AND occurred_at < :until";
+    if (f.before_id)
+        sql += " AND id < :before";
+    sql += " ORDER BY id DESC LIMIT :limit";
+    SQLite::Statement s(db, sql);
+    if (f.site)
+        s.bind(":site", *f.site);
+    if (f.case_code)
+        s.bind(":case", *f.case_code);
+    if (f.form)
+        s.bind(":form", std::string(parser::canonical_keyword(*f.form)));
+    if (f.range.since)
+        s.bind(":since", to_unix_ms(*f.range.since));
+    if (f.range.until)
+        s.bind(":until", to_unix_ms(*f.range.until));
+    if (f.before_id)
+        s.bind(":before", *f.before_id);
+    s.bind(":limit", static_cast<std::int64_t>(f.limit));
+    return read_rows(s, read_event);
+}
+
 } // namespace kharuul::store

@@ -158,6 +158,17 @@ std::vector<event_record> events_of_message(connection& db, std::int64_t message
 std::vector<message_record> export_messages(connection& db, const time_range& range); // by received_at
 std::vector<event_record> export_events(connection& db, const time_range& range);     // by occurred_at
 
+// The events list (GET /api/v1/events): newest stored first (by id), `before_id` for the next page.
+struct event_filter {
+    std::optional<std::string> site;
+    std::optional<std::string> case_code; // the case as sent (MERGE: the merged one)
+    std::optional<parser::form> form;
+    time_range range;                     // occurred_at
+    std::optional<std::int64_t> before_id; // id < before_id
+    std::size_t limit = 100;
+};
+std::vector<event_record> query_events(connection& db, const event_filter& filter);
+
 // How many messages the store holds and when the latest arrived (`kharuul replay` refuses a store
 // that holds any unless --append, and a season that starts before the latest).
 struct message_totals {

@@ -40,7 +40,7 @@ public:
     explicit test_server(http_limits limits) {
         server_ = std::make_unique<http_server>(io_.get_executor(),
                                                 tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), limits,
-                                                [](http_request req) -> asio::awaitable<http_response> {
+                                                [](http_request req, tcp::endpoint) -> asio::awaitable<http_response> {
                                                     http_response res{http::status::ok, req.version()};
                                                     res.set(http::field::content_type, "text/plain");
                                                     res.body() = "ok\n";

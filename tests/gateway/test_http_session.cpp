@@ -51,7 +51,7 @@ protected:
     std::vector<std::string> handled; // the bodies of the requests the handler saw
     bool throw_in_handler = false;
 
-    http_handler handler = [this](http_request req) -> asio::awaitable<http_response> {
+    http_handler handler = [this](http_request req, asio::ip::tcp::endpoint) -> asio::awaitable<http_response> {
         handled.push_back(req.body());
         if (throw_in_handler)
             throw std::runtime_error("the store went away");

@@ -349,7 +349,7 @@ protected:
         db_.emplace(store::open_database(store_path()));
         auto synced = store::sync_registry(*db_, registry_snapshot_of(cfg_), now());
         ASSERT_TRUE(synced);
-        daemon_detail::synced_registry held{*synced, store::list_sites(*db_), store::list_teams(*db_)};
+        daemon_detail::synced_registry held = daemon_detail::registry_held(*db_, *synced);
         simulator_settings s;
         s.phone = "+97699000002";
         s.live = live;

@@ -17,7 +17,7 @@ namespace kharuul::gateway {
 namespace {
 
 http_handler nobody() {
-    return [](http_request) -> boost::asio::awaitable<http_response> { co_return http_response{}; };
+    return [](http_request, boost::asio::ip::tcp::endpoint) -> boost::asio::awaitable<http_response> { co_return http_response{}; };
 }
 
 TEST(socket_activation, variables_meant_for_another_process_are_ignored_and_removed) {
