@@ -319,7 +319,11 @@ cases::report_input load_report_input(connection& db, timestamp from, timestamp 
     cases::report_input in;
     in.from = from;
     in.until = until;
-    SQLite::Transaction read(db, SQLite::TransactionBehavior::DEFERRED); // one snapshot for every SELECT
+    // One snapshot for every SELECT: a transaction of its own, unless the caller's is open already
+    // (the API's reader runs every job inside one; SQLite has no nested BEGIN).
+    std::optional<SQLite::Transaction> read;
+    if (sqlite3_get_autocommit(db.getHandle()) != 0)
+        read.emplace(db, SQLite::TransactionBehavior::DEFERRED);
     load_cases(db, until, in);
     if (later_corrections)
         leave_out_later_undos(db, until, in);

@@ -118,5 +118,30 @@ TEST(dashboard_in_chromium, shows_the_sign_in_form_usable_by_keyboard_and_on_a_p
     d.run("static");
 }
 
+// A new API token from `kharuul token create ARGS` on the daemon's store: the line after the
+// command's first (the token is printed once, on a line of its own).
+std::string new_token(const served_dashboard& d, std::vector<std::string> args) {
+    args.insert(args.begin(), {"token", "create"});
+    const auto r = d.kharuul(args);
+    EXPECT_EQ(r.status, 0) << r.out;
+    const auto first = r.out.find('\n');
+    const auto second = r.out.find('\n', first + 1);
+    if (r.status != 0 || first == std::string::npos || second == std::string::npos)
+        return {};
+    return r.out.substr(first + 1, second - first - 1);
+}
+
+TEST(dashboard_in_chromium, a_posted_report_appears_live_with_its_case_alert_and_ack_and_other_roles_see_only_theirs) {
+    served_dashboard d("live");
+    const json::object tokens{
+        {"coordinator", new_token(d, {"--role", "coordinator", "--label", "browser test coordinator"})},
+        {"other_team", new_token(d, {"--role", "team", "--team", "Uyanga child protection team", "--label",
+                                     "browser test Uyanga team"})},
+        {"viewer", new_token(d, {"--role", "viewer", "--label", "browser test viewer"})}};
+    for (const auto& [role, token] : tokens)
+        ASSERT_FALSE(token.as_string().empty()) << "no " << role << " token";
+    d.run("live", tokens);
+}
+
 } // namespace
 } // namespace kharuul

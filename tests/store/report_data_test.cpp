@@ -100,5 +100,16 @@ TEST_F(report_data, a_period_with_no_message_reads_none)
     EXPECT_TRUE(load_report_input(db, at_ms(0) - 2h, at_ms(0) - 1h).messages.empty());
 }
 
+// The API's reader runs every job inside a transaction of its own: the report reads within it.
+TEST_F(report_data, the_report_reads_inside_a_transaction_the_caller_opened)
+{
+    const timestamp from = at_ms(0) + 24h, until = from + 24h;
+    const auto seen = nil_at(from + 1h);
+    db.exec("BEGIN");
+    EXPECT_EQ(ids(load_report_input(db, from, until)), (std::set<std::int64_t>{seen}));
+    db.exec("COMMIT");
+    EXPECT_EQ(ids(load_report_input(db, from, until)), (std::set<std::int64_t>{seen}));
+}
+
 } // namespace
 } // namespace kharuul::store
