@@ -26,14 +26,14 @@ DEMO_CONFIG ?= config/demo.toml
 DEMO_TEXT ?= ID ALT 2B 12 MINE SHAFT
 
 # Debian 12 packages the build (libssl-dev: OpenSSL for outbound https://, whose default trust is
-# ca-certificates' store; libedit: line editing in `kharuul simulate`), the tests (Kannel, wrk and
-# curl for the integration tier; chromium
-# and poppler-utils' pdfinfo print the code card; systemd's systemd-analyze verifies the units),
+# ca-certificates' store; libedit: line editing in `kharuul simulate`; zlib1g-dev: the dashboard's
+# files gzip-compressed), the tests (Kannel, wrk and curl for the integration tier; chromium
+# and poppler-utils' pdfinfo print the code card, chromium runs the dashboard's browser tests; systemd's systemd-analyze verifies the units),
 # the fuzzer (clang with its runtime) and the benchmark need.
 DEB_PACKAGES := build-essential cmake pkg-config \
 	libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev \
 	libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libtomlplusplus-dev \
-	libssl-dev libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev libedit-dev \
+	libssl-dev zlib1g-dev libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev libedit-dev \
 	kannel wrk curl ca-certificates procps \
 	chromium poppler-utils systemd
 
@@ -88,6 +88,17 @@ node-tools:
 
 %/node_modules/.package-lock.json: %/package.json %/package-lock.json | node-tools
 	npm ci --prefix $* --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+# The dashboard's browser tests (tests/browser): playwright-core from the committed lockfile,
+# driving Debian's chromium (no browser is downloaded: --ignore-scripts, and the tests set
+# executablePath to /usr/bin/chromium). npm comes with the peers above.
+BROWSER_TESTS := tests/browser
+peers: $(BROWSER_TESTS)/node_modules/.package-lock.json
+
+$(BROWSER_TESTS)/node_modules/.package-lock.json: $(BROWSER_TESTS)/package.json $(BROWSER_TESTS)/package-lock.json \
+		$(TWILIO_PEER)/node_modules/.package-lock.json
+	npm ci --prefix $(BROWSER_TESTS) --no-audit --no-fund --ignore-scripts
 	@touch $@
 
 # Serves the demo configuration once the daemon exists; until then shows the command line and

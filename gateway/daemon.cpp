@@ -5,6 +5,7 @@
 #include "gateway/alert_desk.hpp"
 #include "gateway/api_service.hpp"
 #include "gateway/daemon_routing.hpp"
+#include "gateway/dashboard_files.hpp"
 #include "config/load.hpp"
 #include "gateway/http_server.hpp"
 #include "gateway/socket_activation.hpp"
@@ -372,6 +373,10 @@ struct daemon::impl {
             if (auto it = rt->channels.find(segs[1]); it != rt->channels.end() && it->second.dialect != nullptr)
                 co_return co_await ussd_end(std::move(req), it->second);
         }
+        // The dashboard's files (dashboard_files.hpp) at / and every other path not served above.
+        if (segs.empty() || (segs[0] != "api" && segs[0] != "channels"))
+            if (auto file = dashboard::answer(req, url->path()))
+                co_return std::move(*file);
         warnings.warn("404 for unknown paths", "http: 404 for " + std::string(url->encoded_path()).substr(0, 80));
         co_return plain(req, http::status::not_found, "not found\n");
     }
