@@ -10,7 +10,9 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -30,7 +32,9 @@ auto run_in_store(store::writer& w, Fn fn)
     using T = std::invoke_result_t<Fn&, store::connection&>;
     namespace asio = boost::asio;
     auto result = std::make_shared<std::optional<T>>();
-    auto ex = co_await asio::this_coro::executor;
+    // Tracked: while the job is queued or running, the io_context has work, so that a graceful
+    // stop (everything else cancelled) does not return from run() with this request unanswered.
+    auto ex = asio::prefer(co_await asio::this_coro::executor, asio::execution::outstanding_work.tracked);
     // The initiation is a named local, not a temporary inside the co_await expression: g++ 12
     // destroys such temporaries twice (PR 100611 and relatives), which corrupts their captures.
     auto initiation = [&w, &fn, result, ex](auto handler) {
@@ -54,7 +58,9 @@ auto run_in_reader(store::reader& r, Fn fn)
     using T = std::invoke_result_t<Fn&, store::connection&>;
     namespace asio = boost::asio;
     auto result = std::make_shared<std::optional<T>>();
-    auto ex = co_await asio::this_coro::executor;
+    // Tracked: while the job is queued or running, the io_context has work, so that a graceful
+    // stop (everything else cancelled) does not return from run() with this request unanswered.
+    auto ex = asio::prefer(co_await asio::this_coro::executor, asio::execution::outstanding_work.tracked);
     auto initiation = [&r, &fn, result, ex](auto handler) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         r.submit([fn = std::move(fn), result](store::connection& db) mutable { result->emplace(fn(db)); },
