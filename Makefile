@@ -29,13 +29,14 @@ DEMO_TEXT ?= ID ALT 2B 12 MINE SHAFT
 # ca-certificates' store; libedit: line editing in `kharuul simulate`; zlib1g-dev: the dashboard's
 # files gzip-compressed), the tests (Kannel, wrk and curl for the integration tier; chromium
 # and poppler-utils' pdfinfo print the code card, chromium runs the dashboard's browser tests; systemd's systemd-analyze verifies the units),
-# the fuzzer (clang with its runtime) and the benchmark need.
+# the fuzzer (clang with its runtime) and the benchmark need; libnet-smpp-perl is the SMSC the SMPP
+# channel's tests bind to, stunnel4 puts TLS in front of it; linux-perf profiles the benchmark.
 DEB_PACKAGES := build-essential cmake pkg-config \
 	libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev \
 	libsqlitecpp-dev libsqlite3-dev sqlite3 libspdlog-dev libfmt-dev libtomlplusplus-dev \
 	libssl-dev zlib1g-dev libgtest-dev libgmock-dev googletest libbenchmark-dev clang libclang-rt-14-dev libedit-dev \
 	kannel wrk curl ca-certificates procps \
-	chromium poppler-utils systemd
+	chromium poppler-utils systemd libnet-smpp-perl stunnel4 linux-perf
 
 SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
