@@ -1,0 +1,58 @@
+// Short-message text in and out of SMPP (sans-I/O): a received short_message decoded to UTF-8 by
+// its data_coding (GSM 03.38 packed or not, IA5, Latin-1, UCS-2), its concatenation header (UDH
+// IEI 0x00 and 0x08, or the sar_* TLVs) read; and a UTF-8 text to send encoded as GSM 03.38 when
+// every character is in the default alphabet (with its extension table), else UCS-2, split into
+// parts with a concatenation UDH when one does not hold it.
+#pragma once
+
+#include "adapters/smpp/pdu.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kharuul::adapters::smpp {
+
+// One part of a concatenated message: which message (reference, from the same sender), how many
+// parts, and which this is (1-based).
+struct concat_part {
+    std::uint16_t reference = 0;
+    std::uint8_t total = 1;
+    std::uint8_t number = 1;
+    friend bool operator==(const concat_part&, const concat_part&) = default;
+};
+
+struct received_text {
+    std::string text;                 // UTF-8; undecodable octets become U+FFFD
+    std::optional<concat_part> part;  // a part of a longer message
+};
+
+// `gsm_packed`: the operator sends GSM 03.38 (data_coding 0) as 7-bit packed septets rather than
+// one septet per octet (the channel's gsm_packing setting). message_payload, when present, is read
+// instead of short_message.
+received_text read_text(const sm_body& sm, const std::vector<tlv>& tlvs, bool gsm_packed);
+
+// A delivery receipt (esm_class 0x04): the SMSC's id of the message it reports on and its state,
+// from the receipted_message_id/message_state TLVs or the "id:... stat:DELIVRD err:..." text.
+struct receipt {
+    std::string message_id;
+    std::string stat; // DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN, REJECTD, ENROUTE
+    std::string err;  // may be empty
+    friend bool operator==(const receipt&, const receipt&) = default;
+};
+std::optional<receipt> read_receipt(const sm_body& sm, const std::vector<tlv>& tlvs);
+
+// A UTF-8 text as the short_message parts of submit_sm PDUs: data_coding 0 (GSM 03.38, packed when
+// `gsm_packed`) or 8 (UCS-2 big-endian, Cyrillic); one part of up to 160 GSM / 70 UCS-2
+// characters, or parts of 153 / 67 each starting with an 8-bit-reference concatenation UDH (the
+// caller sets esm_class 0x40 on each). `reference` is the UDH's reference for a long message.
+struct outgoing_text {
+    std::uint8_t data_coding = 0;
+    std::vector<std::string> parts; // each a short_message, UDH included for a long message
+    bool udh = false;
+};
+outgoing_text write_text(std::string_view utf8, bool gsm_packed, std::uint8_t reference);
+
+} // namespace kharuul::adapters::smpp
