@@ -4,6 +4,8 @@
 // enquire_link, unbind, generic_nack and their responses, with optional TLVs kept as they came.
 #pragma once
 
+#include <boost/assert/source_location.hpp>
+#include <boost/system/error_code.hpp>
 #include <boost/system/result.hpp>
 
 #include <cstddef>
@@ -12,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -35,6 +38,14 @@ enum class command : std::uint32_t {
     enquire_link_resp = 0x80000015,
 };
 
+// The response's command_id to a request's (bit 31 set), and whether an id is a response.
+constexpr command response_of(command c) noexcept {
+    return static_cast<command>(static_cast<std::uint32_t>(c) | 0x80000000u);
+}
+constexpr bool is_response(command c) noexcept { return (static_cast<std::uint32_t>(c) & 0x80000000u) != 0; }
+// "submit_sm", "deliver_sm_resp" ...; "unknown" for an id outside the enum.
+std::string_view to_string(command c) noexcept;
+
 // command_status values we act on (SMPP 3.4 section 5.1.3).
 namespace status {
 inline constexpr std::uint32_t ok = 0x00000000;
@@ -50,6 +61,7 @@ inline constexpr std::uint32_t invalid_system_id = 0x0000000F; // ESME_RINVSYSID
 inline constexpr std::uint32_t message_queue_full = 0x00000014; // ESME_RMSGQFUL: slow down
 inline constexpr std::uint32_t throttled = 0x00000058;        // ESME_RTHROTTLED: slow down
 inline constexpr std::uint32_t temporary_app_error = 0x00000064; // ESME_RX_T_APPN: redeliver later
+inline constexpr std::uint32_t invalid_optional_stream = 0x000000C0; // ESME_RINVOPTPARSTREAM
 } // namespace status
 
 // Optional parameters (section 5.3.2) by tag; the value's bytes as they came.
@@ -135,6 +147,13 @@ enum class decode_error {
     truncated_tlv,   // a TLV whose length runs past the PDU's end
 };
 std::string_view to_string(decode_error e) noexcept;
+// The command_status of the generic_nack (or of the response) that answers a PDU refused for `e`:
+// ESME_RINVCMDLEN for bad_length and malformed_body, ESME_RINVCMDID, ESME_RINVOPTPARSTREAM.
+std::uint32_t nack_status(decode_error e) noexcept;
+const boost::system::error_category& decode_category() noexcept;
+boost::system::error_code make_error_code(decode_error e) noexcept;
+// boost::system::result<T, decode_error>::value() throws a system_error through this.
+[[noreturn]] void throw_exception_from_error(const decode_error& e, const boost::source_location& loc);
 
 inline constexpr std::uint32_t max_pdu_length = 64 * 1024;
 
@@ -146,7 +165,10 @@ boost::system::result<pdu, decode_error> decode(std::span<const std::byte> bytes
 boost::system::result<pdu, decode_error> decode(std::string_view bytes);
 
 // Cuts a byte stream into PDUs in whatever pieces it arrives. After a bad_length error the stream
-// is lost (close the connection); after the other errors the next PDU can be read.
+// is lost (close the connection): every later next() returns bad_length again, with
+// failed_sequence() 0; it is reported as soon as the 4 length bytes are in. After the other errors
+// the PDU's bytes are dropped and the next PDU can be read. Never throws for any input (allocation
+// failure aside); buffers at most one PDU's worth (max_pdu_length) plus what one feed() brought.
 class pdu_reader {
 public:
     void feed(std::string_view bytes);
@@ -160,6 +182,7 @@ private:
     std::string buffer_;
     std::size_t start_ = 0;
     std::uint32_t failed_sequence_ = 0;
+    bool lost_ = false; // a bad_length was returned: every later next() returns it again
 };
 
 // Helpers on TLV lists.
@@ -167,3 +190,7 @@ const tlv* find_tlv(const std::vector<tlv>& tlvs, std::uint16_t t) noexcept;
 std::optional<std::uint32_t> tlv_integer(const std::vector<tlv>& tlvs, std::uint16_t t) noexcept; // 1, 2 or 4 bytes
 
 } // namespace kharuul::adapters::smpp
+
+namespace boost::system {
+template <> struct is_error_code_enum<kharuul::adapters::smpp::decode_error> : std::true_type {};
+} // namespace boost::system

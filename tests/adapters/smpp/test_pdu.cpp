@@ -1,0 +1,233 @@
+// The SMPP 3.4 codec: the specification's PDUs decoded from their bytes and encoded back to the
+// same bytes, every PDU type both ways, and tlv helpers. Streams and malformed input are in
+// test_pdu_reader.cpp.
+#include "adapters/smpp/pdu.hpp"
+
+#include "pdu_samples.hpp"
+
+#include <gtest/gtest.h>
+
+namespace kharuul::adapters::smpp {
+namespace {
+
+using test::hex;
+using test::to_hex;
+
+pdu decoded(std::string_view bytes) {
+    auto r = decode(bytes);
+    EXPECT_TRUE(r.has_value()) << (r.has_value() ? "" : to_string(r.error()));
+    return r.has_value() ? *r : pdu{};
+}
+
+TEST(smpp_pdu, the_specifications_sample_bind_transmitter_decodes_field_by_field) {
+    const pdu p = decoded(test::spec_bind_transmitter);
+    EXPECT_EQ(p.id, command::bind_transmitter);
+    EXPECT_EQ(p.status, status::ok);
+    EXPECT_EQ(p.sequence, 1u);
+    const auto& b = std::get<bind_body>(p.fields);
+    EXPECT_EQ(b.system_id, "SMPP3TEST");
+    EXPECT_EQ(b.password, "secret08");
+    EXPECT_EQ(b.system_type, "SUBMIT1");
+    EXPECT_EQ(b.interface_version, 0x50);
+    EXPECT_EQ(b.addr_ton, 1);
+    EXPECT_EQ(b.addr_npi, 1);
+    EXPECT_EQ(b.address_range, "");
+    EXPECT_TRUE(p.tlvs.empty());
+}
+
+TEST(smpp_pdu, the_specifications_sample_bind_transmitter_encodes_to_its_printed_bytes) {
+    pdu p;
+    p.id = command::bind_transmitter;
+    p.sequence = 1;
+    p.fields = bind_body{"SMPP3TEST", "secret08", "SUBMIT1", 0x50, 1, 1, ""};
+    EXPECT_EQ(to_hex(encode(p)), to_hex(test::spec_bind_transmitter));
+}
+
+TEST(smpp_pdu, a_bind_transceiver_for_version_3_4_is_the_sample_with_command_9_and_version_0x34) {
+    pdu p;
+    p.id = command::bind_transceiver;
+    p.sequence = 1;
+    p.fields = bind_body{"SMPP3TEST", "secret08", "SUBMIT1", 0x34, 1, 1, ""};
+    EXPECT_EQ(to_hex(encode(p)), to_hex(hex(R"(
+        00 00 00 2F 00 00 00 09 00 00 00 00 00 00 00 01
+        53 4D 50 50 33 54 45 53 54 00 73 65 63 72 65 74
+        30 38 00 53 55 42 4D 49 54 31 00 34 01 01 00)")));
+}
+
+TEST(smpp_pdu, enquire_link_is_a_header_only) {
+    const pdu p = decoded(test::spec_enquire_link);
+    EXPECT_EQ(p.id, command::enquire_link);
+    EXPECT_EQ(p.sequence, 7u);
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(p.fields));
+    EXPECT_EQ(encode(p), test::spec_enquire_link);
+}
+
+TEST(smpp_pdu, submit_sm_from_the_field_table_decodes_and_encodes_back) {
+    const pdu p = decoded(test::spec_submit_sm);
+    EXPECT_EQ(p.id, command::submit_sm);
+    EXPECT_EQ(p.sequence, 2u);
+    const auto& sm = std::get<sm_body>(p.fields);
+    EXPECT_EQ(sm.source_addr, "1234");
+    EXPECT_EQ(sm.destination_addr, "97699000123");
+    EXPECT_EQ(sm.dest_addr_ton, 1);
+    EXPECT_EQ(sm.dest_addr_npi, 1);
+    EXPECT_EQ(sm.registered_delivery, 1);
+    EXPECT_EQ(sm.short_message, "ID ALT 2B 12");
+    EXPECT_EQ(to_hex(encode(p)), to_hex(test::spec_submit_sm));
+}
+
+TEST(smpp_pdu, submit_sm_resp_carries_the_smscs_message_id) {
+    const pdu p = decoded(test::spec_submit_sm_resp);
+    EXPECT_EQ(p.id, command::submit_sm_resp);
+    EXPECT_EQ(std::get<message_id_body>(p.fields).message_id, "0A1B2C3D");
+    EXPECT_EQ(encode(p), test::spec_submit_sm_resp);
+}
+
+TEST(smpp_pdu, a_deliver_sm_receipt_keeps_its_tlvs_in_order) {
+    const pdu p = decoded(test::spec_deliver_sm_receipt);
+    EXPECT_EQ(p.id, command::deliver_sm);
+    const auto& sm = std::get<sm_body>(p.fields);
+    EXPECT_EQ(sm.esm_class, 0x04);
+    EXPECT_EQ(sm.source_addr, "97699000123");
+    EXPECT_EQ(sm.short_message.substr(0, 12), "id:0A1B2C3D ");
+    ASSERT_EQ(p.tlvs.size(), 2u);
+    EXPECT_EQ(p.tlvs[0].tag, tag::receipted_message_id);
+    EXPECT_EQ(p.tlvs[0].value, std::string("0A1B2C3D\0", 9));
+    EXPECT_EQ(tlv_integer(p.tlvs, tag::message_state), 2u);
+    EXPECT_EQ(to_hex(encode(p)), to_hex(test::spec_deliver_sm_receipt));
+}
+
+TEST(smpp_pdu, deliver_sm_resp_has_a_null_message_id) {
+    const pdu p = decoded(test::spec_deliver_sm_resp);
+    EXPECT_EQ(p.id, command::deliver_sm_resp);
+    EXPECT_EQ(std::get<message_id_body>(p.fields).message_id, "");
+    EXPECT_EQ(encode(p), test::spec_deliver_sm_resp);
+}
+
+TEST(smpp_pdu, an_error_response_without_its_body_decodes_with_empty_fields) {
+    // ESME_RINVPASWD to a bind: the SMSC sends the header only (section 4.1.2).
+    const pdu p = decoded(hex("00 00 00 10 80 00 00 09 00 00 00 0E 00 00 00 01"));
+    EXPECT_EQ(p.status, status::invalid_password);
+    EXPECT_EQ(std::get<bind_resp_body>(p.fields).system_id, "");
+    // ESME_RTHROTTLED to a submit: no message_id; and we encode it the same way.
+    const std::string throttled = hex("00 00 00 10 80 00 00 04 00 00 00 58 00 00 00 05");
+    const pdu t = decoded(throttled);
+    EXPECT_EQ(t.status, status::throttled);
+    EXPECT_EQ(std::get<message_id_body>(t.fields).message_id, "");
+    EXPECT_EQ(encode(t), throttled);
+}
+
+TEST(smpp_pdu, a_bind_resp_with_sc_interface_version_keeps_the_tlv) {
+    const pdu p = decoded(hex(R"(00 00 00 1A 80 00 00 09 00 00 00 00 00 00 00 01
+        "SMSC" 00 02 10 00 01 34)"));
+    EXPECT_EQ(std::get<bind_resp_body>(p.fields).system_id, "SMSC");
+    EXPECT_EQ(tlv_integer(p.tlvs, 0x0210), 0x34u);
+}
+
+// Every PDU type the ESME sends or receives, encoded and decoded back to itself.
+std::vector<pdu> every_pdu_type() {
+    sm_body mo;
+    mo.source_addr_ton = 1;
+    mo.source_addr_npi = 1;
+    mo.source_addr = "97699000123";
+    mo.destination_addr = "1234";
+    mo.data_coding = 8;
+    mo.short_message = std::string("\x04\x18\x04\x14", 4); // "ИД" in UCS-2
+    sm_body mt = mo;
+    std::swap(mt.source_addr, mt.destination_addr);
+    mt.esm_class = 0x40;
+    mt.registered_delivery = 1;
+    mt.validity_period = "000001000000000R";
+    mt.short_message = std::string("\x05\x00\x03\x2A\x02\x01", 6) + "part one";
+    const std::vector<tlv> sar = {{tag::sar_msg_ref_num, std::string("\x01\x02", 2)},
+                                  {tag::sar_total_segments, "\x02"},
+                                  {tag::sar_segment_seqnum, "\x01"}};
+    std::vector<pdu> all = {
+        {command::generic_nack, status::invalid_command_id, 3, {}, {}},
+        {command::bind_receiver, 0, 1, bind_body{"kharuul", "pw", "", 0x34, 0, 0, ""}, {}},
+        {command::bind_receiver_resp, 0, 1, bind_resp_body{"SMSC"}, {}},
+        {command::bind_transmitter, 0, 1, bind_body{"kharuul", "pw", "VMA", 0x34, 1, 1, "^976"}, {}},
+        {command::bind_transmitter_resp, 0, 1, bind_resp_body{"SMSC"}, {}},
+        {command::bind_transceiver, 0, 0x7FFFFFFF, bind_body{"k", "", "", 0x34, 0, 0, ""}, {}},
+        {command::bind_transceiver_resp, status::bind_failed, 0x7FFFFFFF, bind_resp_body{}, {}},
+        {command::submit_sm, 0, 2, mt, sar},
+        {command::submit_sm_resp, 0, 2, message_id_body{"1234567890abcdef"}, {}},
+        {command::deliver_sm, 0, 3, mo, {{tag::message_payload, std::string(300, 'x')}}},
+        {command::deliver_sm_resp, status::temporary_app_error, 3, message_id_body{}, {}},
+        {command::unbind, 0, 4, {}, {}},
+        {command::unbind_resp, 0, 4, {}, {}},
+        {command::enquire_link, 0, 5, {}, {}},
+        {command::enquire_link_resp, 0, 5, {}, {}},
+    };
+    return all;
+}
+
+TEST(smpp_pdu, every_pdu_type_round_trips_through_its_bytes) {
+    for (const pdu& p : every_pdu_type()) {
+        SCOPED_TRACE(std::string(to_string(p.id)));
+        const std::string bytes = encode(p);
+        EXPECT_EQ(bytes.size(), static_cast<std::size_t>(static_cast<unsigned char>(bytes[2])) << 8 |
+                                    static_cast<unsigned char>(bytes[3]));
+        const auto back = decode(bytes);
+        ASSERT_TRUE(back.has_value()) << to_string(back.error());
+        EXPECT_EQ(*back, p);
+    }
+}
+
+TEST(smpp_pdu, fields_over_their_maxima_are_cut_so_that_the_pdu_still_decodes) {
+    sm_body sm;
+    sm.source_addr = std::string(30, '9');
+    sm.short_message = std::string(300, 'a');
+    const pdu p{command::submit_sm, 0, 1, sm, {}};
+    const auto back = decode(encode(p));
+    ASSERT_TRUE(back.has_value());
+    const auto& got = std::get<sm_body>(back->fields);
+    EXPECT_EQ(got.source_addr, std::string(20, '9'));
+    EXPECT_EQ(got.short_message, std::string(254, 'a'));
+    const pdu b{command::bind_transceiver, 0, 1, bind_body{std::string(20, 's'), "longpassword", "", 0x34, 0, 0, ""}, {}};
+    const auto bb = decode(encode(b));
+    ASSERT_TRUE(bb.has_value());
+    EXPECT_EQ(std::get<bind_body>(bb->fields).system_id, std::string(15, 's'));
+    EXPECT_EQ(std::get<bind_body>(bb->fields).password, "longpass");
+}
+
+TEST(smpp_pdu, the_header_of_a_pdu_whose_body_does_not_match_its_command_is_filled_with_defaults) {
+    const pdu p{command::submit_sm, 0, 9, std::monostate{}, {}};
+    const auto back = decode(encode(p));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(std::get<sm_body>(back->fields), sm_body{});
+}
+
+TEST(smpp_pdu, tlv_integer_reads_one_two_and_four_byte_values_and_refuses_others) {
+    const std::vector<tlv> tlvs = {{1, "\x07"}, {2, std::string("\x01\x00", 2)}, {3, std::string("\x00\x01\x00\x00", 4)},
+                                   {4, "abc"}};
+    EXPECT_EQ(tlv_integer(tlvs, 1), 7u);
+    EXPECT_EQ(tlv_integer(tlvs, 2), 256u);
+    EXPECT_EQ(tlv_integer(tlvs, 3), 65536u);
+    EXPECT_EQ(tlv_integer(tlvs, 4), std::nullopt);
+    EXPECT_EQ(tlv_integer(tlvs, 5), std::nullopt);
+    EXPECT_EQ(find_tlv(tlvs, 4)->value, "abc");
+    EXPECT_EQ(find_tlv(tlvs, 9), nullptr);
+}
+
+TEST(smpp_pdu, responses_are_the_request_id_with_bit_31_set) {
+    EXPECT_EQ(response_of(command::submit_sm), command::submit_sm_resp);
+    EXPECT_EQ(response_of(command::bind_transceiver), command::bind_transceiver_resp);
+    EXPECT_TRUE(is_response(command::generic_nack));
+    EXPECT_FALSE(is_response(command::deliver_sm));
+    EXPECT_EQ(to_string(command::deliver_sm_resp), "deliver_sm_resp");
+    EXPECT_EQ(to_string(static_cast<command>(0x103)), "unknown");
+}
+
+TEST(smpp_pdu, decode_errors_name_the_generic_nack_status_and_throw_from_value) {
+    EXPECT_EQ(nack_status(decode_error::unknown_command), status::invalid_command_id);
+    EXPECT_EQ(nack_status(decode_error::bad_length), status::invalid_command_length);
+    EXPECT_EQ(nack_status(decode_error::truncated_tlv), status::invalid_optional_stream);
+    const auto r = decode(std::string_view("short"));
+    ASSERT_FALSE(r.has_value());
+    EXPECT_THROW((void)r.value(), boost::system::system_error);
+    EXPECT_EQ(make_error_code(decode_error::malformed_body).message(), "malformed PDU body");
+}
+
+} // namespace
+} // namespace kharuul::adapters::smpp
