@@ -43,14 +43,24 @@ std::vector<outcome> read_in_pieces(std::string_view stream, const std::vector<s
     pdu_reader r;
     std::vector<outcome> out;
     std::size_t from = 0;
+    const auto lost = [&out] { return !out.empty() && !out.back().ok && out.back().error == decode_error::bad_length; };
     for (std::size_t cut : cuts) {
         r.feed(stream.substr(from, cut - from));
-        drain(r, out);
+        if (!lost())
+            drain(r, out);
         from = cut;
     }
     r.feed(stream.substr(from));
-    drain(r, out);
+    if (!lost())
+        drain(r, out);
     return out;
+}
+
+void PrintTo(const outcome& o, std::ostream* os) {
+    if (o.ok)
+        *os << to_string(o.value.id) << " #" << o.value.sequence;
+    else
+        *os << to_string(o.error) << " (sequence " << o.sequence << ")";
 }
 
 std::vector<outcome> read_whole(std::string_view stream) { return read_in_pieces(stream, {}); }
