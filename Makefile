@@ -2,7 +2,7 @@
 #
 #   make run     installs what is missing, builds, serves config/demo.toml
 #   make test    installs what is missing, builds, runs every test tier (ctest)
-#   make fuzz    libFuzzer + ASan + UBSan on the parser for FUZZ_SECONDS (clang, build-fuzz/)
+#   make fuzz    libFuzzer + ASan + UBSan on the parser, then on the SMPP codec, for FUZZ_SECONDS each (clang, build-fuzz/)
 #   make bench   Release build in build-release/ and bench/run
 #   make bench-http  Release build in build-release/ and bench/http.sh (gateway vs bare HTTP and Kannel)
 #   make bench-report  Release build and bench/report.sh (a year's report over a generated store)
@@ -18,6 +18,7 @@ JOBS ?= 2
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 1024
+FUZZ_SMPP_MAX_LEN ?= 4096
 # 1: check replies for valid UTF-8 only when the input was valid UTF-8, to keep fuzzing for other
 # problems while the echo of invalid input (tests/fuzz/findings/) is open.
 FUZZ_VALID_INPUT_ONLY ?= 0
@@ -122,13 +123,17 @@ run: build
 fuzz: deps
 	cmake -S . -B $(FUZZ_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
 	  -DKHARUUL_FUZZ=ON -DKHARUUL_TESTS=ON -DKHARUUL_BENCH=OFF
-	cmake --build $(FUZZ_DIR) --target fuzz_parser -j$(JOBS)
-	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts
+	cmake --build $(FUZZ_DIR) --target fuzz_parser fuzz_smpp -j$(JOBS)
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/artifacts $(FUZZ_DIR)/smpp_corpus $(FUZZ_DIR)/smpp_artifacts
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 	  KHARUUL_FUZZ_VALID_INPUT_ONLY=$(FUZZ_VALID_INPUT_ONLY) \
 	  $(FUZZ_DIR)/fuzz_parser -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=$(FUZZ_MAX_LEN) \
 	  -dict=tests/fuzz/sms.dict -artifact_prefix=$(FUZZ_DIR)/artifacts/ -print_final_stats=1 \
 	  $(FUZZ_DIR)/corpus tests/fuzz/corpus
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+	  $(FUZZ_DIR)/fuzz_smpp -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=$(FUZZ_SMPP_MAX_LEN) \
+	  -artifact_prefix=$(FUZZ_DIR)/smpp_artifacts/ -print_final_stats=1 \
+	  $(FUZZ_DIR)/smpp_corpus tests/fuzz/smpp_corpus
 
 bench: deps
 	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DKHARUUL_TESTS=OFF -DKHARUUL_BENCH=ON
