@@ -270,7 +270,9 @@ std::string encode(const pdu& p) {
     w.u32(static_cast<std::uint32_t>(p.id));
     w.u32(p.status);
     w.u32(p.sequence);
-    const bool error_resp = p.status != status::ok && !has_resp_body_on_error(p.id);
+    // An error response's body is left out (sections 4.1.2, 4.4.2) unless TLVs follow it: their
+    // bytes would otherwise read back as the missing C-string.
+    const bool error_resp = p.status != status::ok && !has_resp_body_on_error(p.id) && p.tlvs.empty();
     switch (p.id) {
     case command::bind_receiver:
     case command::bind_transmitter:

@@ -117,6 +117,15 @@ TEST(smpp_pdu, an_error_response_without_its_body_decodes_with_empty_fields) {
     EXPECT_EQ(encode(t), throttled);
 }
 
+TEST(smpp_pdu, an_error_response_with_tlvs_keeps_its_empty_body_so_that_the_tlvs_read_back) {
+    // Found by fuzz_smpp: with the body left out, the TLV's bytes read back as the message_id.
+    const pdu p{command::submit_sm_resp, status::throttled, 5, message_id_body{}, {{0x001D, "busy"}}};
+    const std::string bytes = encode(p);
+    EXPECT_EQ(to_hex(bytes), to_hex(hex(R"(00 00 00 19 80 00 00 04 00 00 00 58 00 00 00 05 00
+        00 1D 00 04 "busy")")));
+    EXPECT_EQ(decode(bytes).value(), p);
+}
+
 TEST(smpp_pdu, a_bind_resp_with_sc_interface_version_keeps_the_tlv) {
     const pdu p = decoded(hex(R"(00 00 00 1A 80 00 00 09 00 00 00 00 00 00 00 01
         "SMSC" 00 02 10 00 01 34)"));
