@@ -131,6 +131,11 @@ TEST(smpp_message_text, receipts_are_read_from_their_text_or_their_tlvs) {
          "text:ID ALT 2B 12",
          {},
          receipt{"0A1B2C3D", "DELIVRD", "000"}},
+        {"a captured receipt (cloudhopper-smpp's decoder tests): ACCEPTD, err:107, a space after text:",
+         "id:94251430923 sub:001 dlvrd:001 submit date:0911040124 done date:0911040124 stat:ACCEPTD err:107 "
+         "text: 26F102",
+         {},
+         receipt{"94251430923", "ACCEPTD", "107"}},
         {"decimal id, capital Text: field",
          "id:1234567890 sub:001 dlvrd:001 submit date:2612021015 done date:2612021016 stat:DELIVRD err:000 "
          "Text:Alert: case ALT-0012",
