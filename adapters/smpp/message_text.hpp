@@ -31,11 +31,21 @@ struct received_text {
 
 // `gsm_packed`: the operator sends GSM 03.38 (data_coding 0) as 7-bit packed septets rather than
 // one septet per octet (the channel's gsm_packing setting). message_payload, when present, is read
-// instead of short_message.
+// instead of short_message. data_coding 0 GSM, 1 IA5, 3 Latin-1, 6 ISO-8859-5, 8 UCS-2 (UTF-16BE,
+// surrogate pairs), 2 and 4 (octets) as Latin-1, and the GSM 03.38 coding groups above 0x0F by
+// their alphabet. With esm_class 0x40 the UDH is taken off the text: IEI 0x00 or 0x08 gives the
+// part (other elements are skipped; a part number outside 1..total is ignored); without one, the
+// sar_* TLVs do. A packed last septet that fills exactly the 7 spare bits of the last octet and is
+// CR or @ is padding (03.38 6.1.2.1.1) and dropped. Never throws for any input.
 received_text read_text(const sm_body& sm, const std::vector<tlv>& tlvs, bool gsm_packed);
 
-// A delivery receipt (esm_class 0x04): the SMSC's id of the message it reports on and its state,
-// from the receipted_message_id/message_state TLVs or the "id:... stat:DELIVRD err:..." text.
+// A delivery receipt (esm_class 0x04, or 0x20 an intermediate notification, or any deliver_sm
+// carrying receipted_message_id): the SMSC's id of the message it reports on and its state, from
+// the receipted_message_id/message_state TLVs when present, else the "id:... stat:DELIVRD err:..."
+// text (keys in any case; nothing after "text:" is read). Long state names (DELIVERED) are brought
+// to the 7-letter ones; a missing state is UNKNOWN; err falls back to network_error_code. nullopt
+// for a message that is no receipt or names no id. The id is as the SMSC wrote it: matching a hex
+// submit_sm_resp id against a decimal receipt id is the caller's business.
 struct receipt {
     std::string message_id;
     std::string stat; // DELIVRD, EXPIRED, DELETED, UNDELIV, ACCEPTD, UNKNOWN, REJECTD, ENROUTE
@@ -48,6 +58,9 @@ std::optional<receipt> read_receipt(const sm_body& sm, const std::vector<tlv>& t
 // `gsm_packed`) or 8 (UCS-2 big-endian, Cyrillic); one part of up to 160 GSM / 70 UCS-2
 // characters, or parts of 153 / 67 each starting with an 8-bit-reference concatenation UDH (the
 // caller sets esm_class 0x40 on each). `reference` is the UDH's reference for a long message.
+// An extension character (€ [ ] ...) counts two septets; an ESC pair and a UTF-16 surrogate pair
+// are never cut between parts; at most 255 parts (the rest is dropped). Ill-formed UTF-8 goes as
+// UCS-2 with U+FFFD. Packed parts after a UDH start with one fill bit.
 struct outgoing_text {
     std::uint8_t data_coding = 0;
     std::vector<std::string> parts; // each a short_message, UDH included for a long message
