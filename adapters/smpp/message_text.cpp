@@ -199,6 +199,51 @@ std::optional<receipt> read_receipt(const sm_body& sm, const std::vector<tlv>& t
     return r;
 }
 
+std::vector<std::string> message_id_forms(std::string_view id) {
+    std::vector<std::string> forms{std::string(id)};
+    const auto add = [&forms](std::string f) {
+        if (std::find(forms.begin(), forms.end(), f) == forms.end())
+            forms.push_back(std::move(f));
+    };
+    if (id.empty())
+        return forms;
+    const bool hex = id.size() <= 16 && std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+    });
+    const bool dec = id.size() <= 20 && std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+    });
+    if (hex) {
+        std::uint64_t n = 0;
+        for (char c : id)
+            n = n << 4 | static_cast<std::uint64_t>(std::isdigit(static_cast<unsigned char>(c))
+                                                        ? c - '0'
+                                                        : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10);
+        add(std::to_string(n));
+    }
+    if (dec) {
+        std::uint64_t n = 0;
+        bool overflow = false;
+        for (char c : id) {
+            const auto d = static_cast<std::uint64_t>(c - '0');
+            if (n > (UINT64_MAX - d) / 10)
+                overflow = true;
+            n = n * 10 + d;
+        }
+        if (!overflow) {
+            static constexpr char lower[] = "0123456789abcdef";
+            std::string h;
+            do {
+                h.insert(h.begin(), lower[n & 15]);
+                n >>= 4;
+            } while (n != 0);
+            add(h);
+            add(upper(h));
+        }
+    }
+    return forms;
+}
+
 outgoing_text write_text(std::string_view utf8, bool gsm_packed, std::uint8_t reference) {
     outgoing_text out;
     constexpr std::size_t max_parts = 255;

@@ -54,6 +54,13 @@ struct receipt {
 };
 std::optional<receipt> read_receipt(const sm_body& sm, const std::vector<tlv>& tlvs);
 
+// The spellings under which one SMSC message id may come back: the id itself first, then, when it
+// reads as a hexadecimal number (up to 16 digits), that number in decimal, and when it reads as a
+// decimal number (up to 2^64 - 1), that number in lower- and upper-case hexadecimal. Many SMSCs
+// answer submit_sm_resp in hex and write receipts in decimal (or the other way): look the receipt
+// up under each form. No duplicates.
+std::vector<std::string> message_id_forms(std::string_view id);
+
 // A UTF-8 text as the short_message parts of submit_sm PDUs: data_coding 0 (GSM 03.38, packed when
 // `gsm_packed`) or 8 (UCS-2 big-endian, Cyrillic); one part of up to 160 GSM / 70 UCS-2
 // characters, or parts of 153 / 67 each starting with an 8-bit-reference concatenation UDH (the

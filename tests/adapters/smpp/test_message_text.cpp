@@ -178,6 +178,18 @@ TEST(smpp_message_text, receipts_are_read_from_their_text_or_their_tlvs) {
     }
 }
 
+TEST(smpp_message_text, a_message_id_is_looked_up_in_hex_and_in_decimal) {
+    // 0x0A1B2C3D = 169552957: the submit_sm_resp in hex, the receipt in decimal, and back.
+    EXPECT_EQ(message_id_forms("0A1B2C3D"), (std::vector<std::string>{"0A1B2C3D", "169552957"}));
+    EXPECT_EQ(message_id_forms("169552957"),
+              (std::vector<std::string>{"169552957", "6062156119", "a1b2c3d", "A1B2C3D"}));
+    EXPECT_EQ(message_id_forms("c449ab9744f47b6af1879e49e75e4f40"),
+              std::vector<std::string>{"c449ab9744f47b6af1879e49e75e4f40"}); // too long for a number
+    EXPECT_EQ(message_id_forms("99999999999999999999").size(), 1u);      // over 2^64 - 1
+    EXPECT_EQ(message_id_forms("msg-7"), std::vector<std::string>{"msg-7"});
+    EXPECT_EQ(message_id_forms(""), std::vector<std::string>{""});
+}
+
 TEST(smpp_message_text, the_specification_samples_deliver_sm_reads_as_a_receipt) {
     const auto p = decode(test::spec_deliver_sm_receipt);
     ASSERT_TRUE(p.has_value());
