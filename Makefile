@@ -140,9 +140,13 @@ bench: deps
 	cmake --build $(RELEASE_DIR) --target bench_parser -j$(JOBS)
 	BENCH_BIN=$(RELEASE_DIR)/bench_parser bench/run
 
+# The daemon's benchmark (issue 13): bare server, gateway and Kannel interleaved, the fsync floor,
+# latency and reads on a generated 1,000,000-message store (gen_store writes it once and keeps it in
+# $(RELEASE_DIR)/bench-report, beside the report benchmark's), the realistic mix, overload, and
+# bench/kannel_backlog.sh when it is there.
 bench-http: deps
 	cmake -S . -B $(RELEASE_DIR) -DCMAKE_BUILD_TYPE=Release -DKHARUUL_TESTS=OFF -DKHARUUL_BENCH=ON
-	cmake --build $(RELEASE_DIR) --target kharuul bare_server loadgen -j$(JOBS)
+	cmake --build $(RELEASE_DIR) --target kharuul bare_server loadgen fsync_floor gen_store -j$(JOBS)
 	BENCH_DIR=$(RELEASE_DIR) bench/http.sh
 
 # The report benchmark: bench/gen_store writes a year's store once (kept in $(RELEASE_DIR)), then
