@@ -193,6 +193,9 @@ void config_reader::read_store(const toml::table& t) {
     }
     read_duration(r, "max_batch_delay_ms", s.max_batch_delay, 0, 1000, "milliseconds");
     read_duration(r, "busy_timeout_ms", s.busy_timeout, 0, 600000, "milliseconds");
+    if (const auto v = r.get_integer("max_queue", 1, 1'000'000, "pending writes")) {
+        s.max_queue = static_cast<std::size_t>(*v);
+    }
     r.report_unknown_keys();
 }
 

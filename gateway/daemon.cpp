@@ -80,6 +80,11 @@ bool bearer_matches(const http_request& req, std::string_view token) {
     return diff == 0;
 }
 
+// Retry-After of a 503 for a full store queue: the queue holds about a tenth of a second of work,
+// so a second later it has drained many times over; providers that ignore the header (Kannel
+// retries on its own http-request-retry interval) are not harmed by it.
+constexpr std::chrono::seconds queue_full_retry_after{1};
+
 store::timestamp system_now() {
     return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
 }
@@ -125,6 +130,7 @@ struct daemon::impl {
         // A full disk at start is served, not fatal: 503 and /healthz degraded until it has room.
         wo.wait_for_store = !opts.read_only_store;
         writer = std::make_unique<store::writer>(wo);
+        counters.max_queue = cfg.store.max_queue;
         synced_registry held;
         if (opts.read_only_store) {
             store_ready = true;
@@ -417,6 +423,28 @@ struct daemon::impl {
         return false;
     }
 
+    // Intake's bound (store.max_queue): while that many store jobs are pending (queued, or in the
+    // batch being written), a provider's request is answered 503 with a short Retry-After through
+    // its dialect's failed(), and nothing is submitted: nothing stored, the provider retries. So
+    // a request waits at most about a queue's worth of work, and memory does not grow with the
+    // offered load. Only provider requests are refused: the daemon's own store jobs (API writes,
+    // the outbox sender, the alert ticker, USSD sweeps) are few, one at a time each, and go
+    // past the bound (they count in the pending figure, so intake is refused a job or two early).
+    std::optional<http_response> refuse_when_full(const http_request& req, const channel_binding& ch,
+                                                  std::string_view what) {
+        const std::size_t pending = writer->pending();
+        if (pending < cfg.store.max_queue)
+            return std::nullopt;
+        ++counters.rejected_queue_full;
+        warnings.warn("503 on channel " + ch.cfg.name + " (store queue full)",
+                      fmt::format("channel {}: {} refused with 503 and Retry-After {} s: {} store writes pending "
+                                  "(store.max_queue {}); the provider retries",
+                                  ch.cfg.name, what, queue_full_retry_after.count(), pending, cfg.store.max_queue));
+        auto res = ch.dialect->failed(req, http::status::service_unavailable, "store busy; retry later");
+        res.set(http::field::retry_after, std::to_string(queue_full_retry_after.count()));
+        return res;
+    }
+
     asio::awaitable<http_response> receive(http_request req, std::shared_ptr<const routing> rt,
                                            const channel_binding& ch) {
         if (!authorised(req, ch))
@@ -441,6 +469,8 @@ struct daemon::impl {
             ++counters.store_failures;
             co_return ch.dialect->failed(req, http::status::service_unavailable, "message not stored; retry later");
         }
+        if (auto busy = refuse_when_full(req, ch, "message"))
+            co_return std::move(*busy);
         const auto now = opts.clock();
         intake_outcome out;
         // A reply the provider's answer cannot carry goes out through the outbox (outbox_reply.hpp).
@@ -486,6 +516,8 @@ struct daemon::impl {
         }
         if (!store_ready)
             co_return ch.dialect->failed(req, http::status::service_unavailable, "not ready; retry later");
+        if (auto busy = refuse_when_full(req, ch, "USSD step"))
+            co_return std::move(*busy);
         const adapters::ussd_request r = *step; // named: see store_client.hpp
         auto res = co_await ussd->step(req, r, ch, rt, opts.clock());
         api->message_stored(); // a step may have stored a report: the live log reads again
@@ -500,6 +532,8 @@ struct daemon::impl {
             ++counters.bad_requests[ch.cfg.name];
             co_return ch.dialect->failed(req, notice.error());
         }
+        if (auto busy = refuse_when_full(req, ch, "USSD end notice"))
+            co_return std::move(*busy);
         const adapters::ussd_session_end e = *notice;
         co_return co_await ussd->end(req, e, opts.clock());
     }
@@ -512,6 +546,8 @@ struct daemon::impl {
             ++counters.bad_requests[ch.cfg.name];
             co_return ch.dialect->failed(req, report.error());
         }
+        if (auto busy = refuse_when_full(req, ch, "delivery report"))
+            co_return std::move(*busy);
         const auto now = opts.clock();
         const adapters::delivery_report r = *report;
         auto job = [r, now](store::connection& db) { return record_delivery_report(db, r, now); };

@@ -81,6 +81,16 @@ std::string render_metrics(const metrics& m, const store::writer_stats& w) {
     o << "# HELP kharuul_store_queue_depth Writes waiting for the store thread.\n"
          "# TYPE kharuul_store_queue_depth gauge\nkharuul_store_queue_depth "
       << w.queue_depth << '\n';
+    o << "# HELP kharuul_store_pending Store jobs queued or in the batch being written.\n"
+         "# TYPE kharuul_store_pending gauge\nkharuul_store_pending "
+      << w.pending << '\n';
+    o << "# HELP kharuul_store_max_queue Pending store jobs at which inbound requests are answered 503 "
+         "(store.max_queue).\n# TYPE kharuul_store_max_queue gauge\nkharuul_store_max_queue "
+      << m.max_queue << '\n';
+    o << "# HELP kharuul_store_rejected_total Inbound requests answered 503 with Retry-After without being "
+         "submitted to the store, by reason.\n# TYPE kharuul_store_rejected_total counter\n"
+         "kharuul_store_rejected_total{reason=\"queue_full\"} "
+      << m.rejected_queue_full << '\n';
     o << "# HELP kharuul_store_jobs_total Store writes by result.\n# TYPE kharuul_store_jobs_total counter\n"
       << "kharuul_store_jobs_total{result=\"committed\"} " << w.jobs_committed << '\n'
       << "kharuul_store_jobs_total{result=\"failed\"} " << w.jobs_failed << '\n';

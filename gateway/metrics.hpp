@@ -28,6 +28,9 @@ struct metrics {
     std::map<std::string, std::int64_t> outbox; // outbox rows by state (read from the store)
     std::int64_t open_alerts = 0;               // alerts not acknowledged (read from the store)
     std::uint64_t store_failures = 0; // inbound requests answered 503
+    // Inbound requests answered 503 without a store job because store.max_queue jobs were pending.
+    std::uint64_t rejected_queue_full = 0;
+    std::size_t max_queue = 0; // store.max_queue, for the gauge beside the pending count
     std::uint64_t open_connections = 0;
     std::uint64_t reloads = 0;
     std::uint64_t reload_failures = 0;

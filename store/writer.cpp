@@ -73,6 +73,8 @@ int writer::on_wal_commit(void* self, sqlite3*, const char*, int frames)
     return SQLITE_OK;
 }
 
+std::size_t writer::pending() const noexcept { return pending_.load(std::memory_order_relaxed); }
+
 bool writer::writable() const noexcept { return writable_.load(std::memory_order_acquire); }
 
 void writer::set_writable(bool w)
@@ -141,6 +143,7 @@ void writer::submit(job work, completion done)
         std::lock_guard lock(mutex_);
         if (!stopping_) {
             queue_.push_back({std::move(work), std::move(done)});
+            pending_.fetch_add(1, std::memory_order_relaxed);
             stats_.queue_depth = queue_.size();
             wake_.notify_one();
             return;
@@ -168,6 +171,7 @@ writer_stats writer::stats() const
 {
     std::lock_guard lock(mutex_);
     writer_stats s = stats_;
+    s.pending = pending();
     s.batch_size_buckets = cumulative(s.batch_size_buckets);
     s.commit_seconds_buckets = cumulative(s.commit_seconds_buckets);
     if (checkpointer_)
@@ -364,6 +368,7 @@ void writer::finish(std::deque<item>& batch, std::vector<std::exception_ptr>& ou
             // store cannot log (style.md 11): counted for /metrics instead.
             ++thrown;
         }
+        pending_.fetch_sub(1, std::memory_order_relaxed);
     }
     if (thrown) {
         std::lock_guard lock(mutex_);

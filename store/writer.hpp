@@ -78,6 +78,7 @@ struct writer_stats {
     double commit_seconds_sum = 0;
     std::uint64_t commit_count = 0;
     std::size_t queue_depth = 0; // jobs waiting, not counting the batch in progress
+    std::size_t pending = 0;     // writer::pending()
     bool writable = true;                 // writer::writable()
     std::uint64_t space_failures = 0;     // batches that failed for space
     std::uint64_t space_checkpoints = 0;  // truncating checkpoints tried after them or in a probe
@@ -117,6 +118,12 @@ public:
     // Any thread; a consistent snapshot.
     writer_stats stats() const;
 
+    // Any thread, lock-free: jobs submitted and not yet completed (queued, or in the batch being
+    // written, until their completion has returned). What the daemon bounds intake by
+    // (store.max_queue): a completion that posts to an io_context has run before its coroutine
+    // resumes, so a request answered is no longer counted.
+    std::size_t pending() const noexcept;
+
     // Any thread: false from a batch that failed because the store cannot write (out of space,
     // an I/O error, a read-only file: cannot_write()) or a store not yet opened, until a batch
     // that changed rows commits or a probe writes.
@@ -149,6 +156,7 @@ private:
     bool stopping_ = false;
     writer_stats stats_; // under mutex_; buckets stored non-cumulative, summed in stats()
     std::atomic<bool> writable_{true};
+    std::atomic<std::size_t> pending_{0};
 
     std::mutex stop_mutex_; // serialises stop() callers around join
     std::thread thread_;    // last: started after everything above exists

@@ -252,6 +252,12 @@ INSTANTIATE_TEST_SUITE_P(
             "members = [\n  { phone = \"+97699000101\", role = \"leader\" },\n  { phone = \"9911\" },\n]\n",
             true, 9, "teams[0].members[1].phone", "\"9911\" is not a phone number",
             "write it in E.164, e.g. +97699000101"},
+        broken_case{"store_max_queue_of_zero_is_out_of_range", "[store]\nmax_queue = 0\n", true, 2,
+                    "store.max_queue", "0 is out of range", "use 1 to 1000000 pending writes"},
+        broken_case{"store_max_queue_below_zero_is_out_of_range", "[store]\nmax_queue = -5\n", true, 2,
+                    "store.max_queue", "-5 is out of range", "use 1 to"},
+        broken_case{"store_max_queue_given_as_a_string_names_the_type_wanted", "[store]\nmax_queue = \"512\"\n",
+                    true, 2, "store.max_queue", "is a string", "whole number"},
         broken_case{"national_number_without_a_country_code_names_the_key_that_places_it",
                     "[[coordinators]]\nphone = \"99000201\"\n", true, 2, "coordinators[0].phone",
                     "is not a phone number", "set country_code in [server]"},
@@ -579,6 +585,7 @@ TEST(parse_config, every_default_is_taken_for_what_the_file_leaves_out) {
     EXPECT_EQ(c.server.shutdown_grace, 10s);
     EXPECT_EQ(c.store.path, "var/kharuul.db");
     EXPECT_EQ(c.store.busy_timeout, 5000ms);
+    EXPECT_EQ(c.store.max_queue, 1024u);
     EXPECT_EQ(c.alerts.urgent_ack, 30min);
     EXPECT_EQ(c.alerts.normal_ack, 720min);
     EXPECT_EQ(c.alerts.fold_window, 15min);
@@ -640,6 +647,13 @@ TEST(parse_config, server_connection_cap_and_metrics_token_are_read_and_default_
     EXPECT_EQ(set.config->server.max_connections, 500u);
     EXPECT_EQ(set.config->server.metrics_token, "t0ken");
     EXPECT_FALSE(parse_config("[server]\nmax_connections = 0\n" + channel, "zero.toml").ok());
+}
+
+TEST(parse_config, store_max_queue_is_read_from_the_store_section) {
+    const auto r = parse_config("[store]\nmax_queue = 64\n" + std::string(channel_and_alerts), "queue.toml");
+    ASSERT_TRUE(r.ok()) << errors_of(r);
+    EXPECT_EQ(r.config->store.max_queue, 64u);
+    EXPECT_EQ(r.config->store.max_batch_size, 256u); // the rest keeps its default
 }
 
 TEST(parse_config, cases_section_defaults_to_the_spec_and_sets_the_parsers_prevention_age) {

@@ -285,6 +285,37 @@ TEST(writer, a_failed_commit_fails_every_job_in_the_batch_and_stores_none)
     EXPECT_EQ(rows(path), 1);
 }
 
+// store.max_queue bounds intake by pending(): what is queued, what is in the batch being written,
+// and nothing once its completion has returned.
+TEST(writer, pending_counts_queued_jobs_and_the_batch_being_written_until_their_completions_return)
+{
+    temp_dir dir;
+    writer w(options_for(dir.file("k.db")));
+    EXPECT_EQ(w.pending(), 0u);
+    gate g;
+    outcomes done;
+    w.submit(g.job(), done.for_job(0));
+    g.wait_until_entered(); // job 0 is the batch being written
+    EXPECT_EQ(w.pending(), 1u);
+    for (int i = 1; i <= 5; ++i)
+        w.submit(insert_job(i), done.for_job(i));
+    EXPECT_EQ(w.pending(), 6u);
+    EXPECT_EQ(w.stats().pending, 6u);
+    EXPECT_EQ(w.stats().queue_depth, 5u) << "the queue alone leaves out the batch in progress";
+    // A completion sees itself still counted: the count drops only after it has returned.
+    std::promise<std::size_t> seen;
+    w.submit(insert_job(6), [&](std::exception_ptr) { seen.set_value(w.pending()); });
+    EXPECT_EQ(w.pending(), 7u);
+    g.open();
+    ASSERT_TRUE(done.wait_for(6));
+    EXPECT_GE(seen.get_future().get(), 1u);
+    w.stop();
+    EXPECT_EQ(w.pending(), 0u);
+    // Refused after the stop: completed at once and never counted.
+    w.submit(insert_job(7), done.for_job(7));
+    EXPECT_EQ(w.pending(), 0u);
+}
+
 TEST(writer, a_database_locked_by_another_process_fails_the_batch_until_released)
 {
     temp_dir dir;
