@@ -111,6 +111,7 @@ TEST(store_queue, a_burst_past_max_queue_gets_503_with_retry_after_at_once_and_n
     ASSERT_EQ(g.send("+97699000001", "NIL ALT").empty(), false); // the store works before the stall
 
     SQLite::Database other((g.dir() / "kharuul.db").string(), SQLite::OPEN_READWRITE);
+    other.setBusyTimeout(30000); // the daemon's start-up jobs may hold the lock a moment
     other.exec("BEGIN IMMEDIATE"); // the write lock: the writer's next BEGIN waits
     answers got;
     std::vector<std::thread> clients;
@@ -166,10 +167,12 @@ TEST(store_queue, every_channel_s_store_bound_request_is_refused_with_retry_afte
         c.store.max_queue = 1;
         c.store.busy_timeout = 60s;
     });
-    ASSERT_FALSE(g.send("+97699000001", "NIL ALT").empty());
     SQLite::Database other((g.dir() / "kharuul.db").string(), SQLite::OPEN_READWRITE);
+    other.setBusyTimeout(30000); // the daemon's start-up jobs may hold the lock a moment
     other.exec("BEGIN IMMEDIATE");
     answers got;
+    // A message to fill the queue (it may find it full of the daemon's own start-up job instead:
+    // either way, once a job is pending under the lock it stays pending until the ROLLBACK).
     std::thread held([&] { got.add("held", post_report(g.port(), "held", 1)); });
     // Waits on the daemon's own figure (each look an HTTP round trip, not a sleep).
     const auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -178,18 +181,19 @@ TEST(store_queue, every_channel_s_store_bound_request_is_refused_with_retry_afte
 
     struct probe {
         const char* what;
+        http::verb verb;
         std::string target;
         std::string body;
     };
     const std::vector<probe> probes{
-        {"generic message", "/channels/generic/receive?secret=demo-secret",
+        {"generic message", http::verb::post, "/channels/generic/receive?secret=demo-secret",
          "from=%2B97699000002&to=500&text=NIL%20ALT&id=p1"},
-        {"kannel message", "/channels/kannel/receive?secret=demo-kannel-secret",
-         "from=%2B97699000002&to=500&text=NIL%20ALT&id=p2"},
-        {"africastalking message", "/channels/africastalking/receive?secret=demo-at-secret",
+        {"kannel message", http::verb::get,
+         "/channels/kannel/receive?secret=demo-kannel-secret&from=%2B97699000002&to=500&text=NIL+ALT&id=p2", ""},
+        {"africastalking message", http::verb::post, "/channels/africastalking/receive?secret=demo-at-secret",
          "from=%2B97699000002&to=500&text=NIL%20ALT&id=ATXid_p3&date=2026-12-02T10%3A00%3A00Z"},
-        {"delivery report", "/channels/africastalking/status?secret=demo-at-secret", "id=ATXid_out_1&status=Success"},
-        {"USSD step", "/channels/generic/ussd?secret=demo-secret",
+        {"delivery report", http::verb::post, "/channels/africastalking/status?secret=demo-at-secret", "id=ATXid_out_1&status=Success"},
+        {"USSD step", http::verb::post, "/channels/generic/ussd?secret=demo-secret",
          "session_id=s1&from=%2B97699000002&text=&service_code=%2A500%23"},
     };
     for (const auto& p : probes) {
@@ -197,9 +201,10 @@ TEST(store_queue, every_channel_s_store_bound_request_is_refused_with_retry_afte
         beast::tcp_stream stream(io);
         stream.expires_after(30s);
         stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), g.port()));
-        http::request<http::string_body> req{http::verb::post, p.target, 11};
+        http::request<http::string_body> req{p.verb, p.target, 11};
         req.set(http::field::host, "127.0.0.1");
-        req.set(http::field::content_type, "application/x-www-form-urlencoded");
+        if (!p.body.empty())
+            req.set(http::field::content_type, "application/x-www-form-urlencoded");
         req.body() = p.body;
         req.prepare_payload();
         http::write(stream, req);
@@ -210,11 +215,14 @@ TEST(store_queue, every_channel_s_store_bound_request_is_refused_with_retry_afte
         EXPECT_EQ(res[http::field::retry_after], "1") << p.what;
     }
     const auto metrics = testing::http_get(g.port(), "/metrics").body;
-    EXPECT_EQ(metric(metrics, "kharuul_store_rejected_total{reason=\"queue_full\"}"), probes.size());
+    EXPECT_GE(metric(metrics, "kharuul_store_rejected_total{reason=\"queue_full\"}"), probes.size());
     other.exec("ROLLBACK");
     held.join();
-    EXPECT_EQ(got.all().at("held").status, 200);
-    SQLite::Statement q(g.db(), "SELECT COUNT(*) FROM messages WHERE provider_id IN ('p1', 'p2', 'ATXid_p3')");
+    const int held_status = got.all().at("held").status;
+    EXPECT_TRUE(held_status == 200 || held_status == 503) << held_status;
+    SQLite::Statement q(g.db(), "SELECT COUNT(*) FROM messages WHERE provider_id IN ('p1', 'p2', 'ATXid_p3') "
+                                "OR (provider_id = 'held' AND ? = 503)");
+    q.bind(1, held_status);
     ASSERT_TRUE(q.executeStep());
     EXPECT_EQ(q.getColumn(0).getInt(), 0) << "nothing refused was stored";
 }
